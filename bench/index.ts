@@ -21,3 +21,4 @@ main().catch((err) => {
   console.error(err);
   process.exit(1);
 });
+export {};

@@ -24,3 +24,4 @@ main().then(
     process.exit(1);
   },
 );
+export {};
