@@ -1,0 +1,179 @@
+import type { Building, CityData, CityMeta, CitySummary, Road } from '../../models/city';
+import { cityMetaSchema } from '../../models/city';
+import { COMPONENT_CLASSES, CLASS_BY_CODE } from '../../models/components';
+import { decodePack, encodePack } from '../../models/pack';
+import { BUILDING_USES } from '../../models/layers';
+import type { Db } from '../db';
+
+type Tx = Pick<Db, 'query' | 'exec'>;
+const CHUNK = 20_000;
+
+export function cityCounts(city: CityData): CitySummary['counts'] {
+  return {
+    buildings: city.buildings.length,
+    components: city.components.count,
+    unitGrids: city.unitGrids.length,
+    responsibilityGrids: city.responsibilityGrids.length,
+    roads: city.roads.length,
+    pronePoints: city.pronePoints.length,
+  };
+}
+
+/** Stores a whole city in one transaction: it is there complete, or not at all. */
+export async function saveCity(db: Db, city: CityData, opts: { replace?: boolean } = {}): Promise<void> {
+  const meta = cityMetaSchema.parse(city.meta);
+  await db.transaction(async (tx) => {
+    const existing = await tx.query<{ id: number }>('select id from cities where slug = $1', [meta.slug]);
+    if (existing.rows.length) {
+      if (!opts.replace) throw new Error(`city "${meta.slug}" already exists (use --replace to overwrite it)`);
+      await tx.query('delete from cities where slug = $1', [meta.slug]);
+    }
+    const { rows } = await tx.query<{ id: number }>(
+      'insert into cities (slug, meta, counts) values ($1, $2, $3) returning id',
+      [meta.slug, JSON.stringify(meta), JSON.stringify(cityCounts(city))],
+    );
+    const id = rows[0]!.id;
+    await saveBlobs(tx, id, city);
+    await bulk(tx, 'departments', ['idx', 'name_zh', 'name_en'], ['int', 'text', 'text'], id,
+      [city.departments.map((_, i) => i), city.departments.map((d) => d.zh), city.departments.map((d) => d.en)]);
+    const rg = city.responsibilityGrids;
+    await bulk(tx, 'responsibility_grids', ['idx', 'code', 'name_zh', 'name_en'], ['int', 'text', 'text', 'text'], id,
+      [rg.map((_, i) => i), rg.map((r) => r.code), rg.map((r) => r.name.zh), rg.map((r) => r.name.en)]);
+    const ug = city.unitGrids;
+    await bulk(tx, 'unit_grids', ['idx', 'code', 'responsibility_idx', 'area_m2', 'ring'], ['int', 'text', 'int', 'real', 'jsonb'], id,
+      [ug.map((_, i) => i), ug.map((u) => u.code), ug.map((u) => u.responsibilityGrid), ug.map((u) => u.areaM2), ug.map((u) => JSON.stringify(u.ring))]);
+    const pp = city.pronePoints;
+    await bulk(tx, 'prone_points', ['id', 'name_zh', 'name_en', 'x', 'y', 'ground_m', 'unit_grid_idx'], ['text', 'text', 'text', 'real', 'real', 'real', 'int'], id,
+      [pp.map((p) => p.id), pp.map((p) => p.name.zh), pp.map((p) => p.name.en), pp.map((p) => p.x), pp.map((p) => p.y), pp.map((p) => p.groundM), pp.map((p) => p.unitGrid)]);
+    const c = city.components;
+    for (let s = 0; s < c.count; s += CHUNK) {
+      const e = Math.min(c.count, s + CHUNK);
+      const idx = Array.from({ length: e - s }, (_, i) => s + i);
+      await bulk(tx, 'components',
+        ['idx', 'code', 'class_code', 'x', 'y', 'z', 'heading', 'unit_grid_idx', 'owner_dept', 'maintainer_dept', 'state'],
+        ['int', 'text', 'text', 'real', 'real', 'real', 'real', 'int', 'int', 'int', 'smallint'], id,
+        [idx, c.codes.slice(s, e), idx.map((i) => COMPONENT_CLASSES[c.classIndex[i]!]!.code),
+          arr(c.x, s, e), arr(c.y, s, e), arr(c.z, s, e), arr(c.heading, s, e), arr(c.unitGrid, s, e),
+          arr(c.ownerDept, s, e), arr(c.maintainerDept, s, e), arr(c.state, s, e)]);
+    }
+  });
+}
+
+const arr = (a: ArrayLike<number>, s: number, e: number) => Array.prototype.slice.call(a, s, e) as number[];
+
+/** One insert per call through unnest: one parameter per column, whatever the row count. */
+async function bulk(tx: Tx, table: string, cols: string[], types: string[], cityId: number, columns: unknown[][]) {
+  const n = columns[0]?.length ?? 0;
+  if (n === 0) return;
+  const sel = types.map((t, i) => `unnest($${i + 2}::${t}[])`).join(', ');
+  await tx.query(`insert into ${table} (city_id, ${cols.join(', ')}) select $1, ${sel}`, [cityId, ...columns]);
+}
+
+async function saveBlobs(tx: Tx, cityId: number, city: CityData) {
+  const d = city.dem;
+  const blobs: Record<string, Uint8Array> = {
+    dem: encodePack({ cols: d.cols, rows: d.rows, cellSize: d.cellSize, x0: d.x0, y0: d.y0 }, { heights: d.heights }),
+    roads: new TextEncoder().encode(JSON.stringify(city.roads)),
+    water: new TextEncoder().encode(JSON.stringify(city.water)),
+    buildings: encodeBuildings(city.buildings),
+  };
+  for (const [name, data] of Object.entries(blobs)) {
+    await tx.query('insert into city_blobs (city_id, name, data) values ($1, $2, $3)', [cityId, name, data]);
+  }
+}
+
+function encodeBuildings(b: Building[]): Uint8Array {
+  const start = new Uint32Array(b.length + 1);
+  let n = 0;
+  b.forEach((x, i) => { start[i] = n; n += x.ring.length; });
+  start[b.length] = n;
+  const ring = new Float64Array(n);
+  b.forEach((x, i) => ring.set(x.ring, start[i]));
+  return encodePack({ count: b.length }, {
+    start, ring,
+    id: Uint32Array.from(b, (x) => x.id), height: Float32Array.from(b, (x) => x.heightM), base: Float32Array.from(b, (x) => x.baseM),
+    floors: Uint16Array.from(b, (x) => x.floors), use: Uint8Array.from(b, (x) => BUILDING_USES.indexOf(x.use)),
+    unitGrid: Uint32Array.from(b, (x) => x.unitGrid),
+  });
+}
+
+function decodeBuildings(data: Uint8Array): Building[] {
+  const { arrays: a } = decodePack(data);
+  const start = a.start as Uint32Array;
+  const out: Building[] = [];
+  for (let i = 0; i + 1 < start.length; i++) {
+    out.push({
+      id: a.id![i]!, ring: Array.from((a.ring as Float64Array).subarray(start[i]!, start[i + 1]!)),
+      heightM: a.height![i]!, baseM: a.base![i]!, floors: a.floors![i]!, use: BUILDING_USES[a.use![i]!]!, unitGrid: a.unitGrid![i]!,
+    });
+  }
+  return out;
+}
+
+export async function listCities(db: Pick<Db, 'query'>): Promise<CitySummary[]> {
+  const { rows } = await db.query<{ meta: CityMeta | string; counts: CitySummary['counts'] | string; created_at: Date | string }>(
+    'select meta, counts, created_at from cities order by id',
+  );
+  return rows.map((r) => ({
+    ...(typeof r.meta === 'string' ? JSON.parse(r.meta) : r.meta),
+    counts: typeof r.counts === 'string' ? JSON.parse(r.counts) : r.counts,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
+}
+
+export async function cityId(db: Pick<Db, 'query'>, slug: string): Promise<number | undefined> {
+  return (await db.query<{ id: number }>('select id from cities where slug = $1', [slug])).rows[0]?.id;
+}
+
+/** Reads a city back into memory, columnar, as the generator produced it. */
+export async function loadCity(db: Db, slug: string): Promise<CityData> {
+  const row = (await db.query<{ id: number; meta: CityMeta | string }>('select id, meta from cities where slug = $1', [slug])).rows[0];
+  if (!row) throw new Error(`no city "${slug}" in the database`);
+  const id = row.id;
+  const meta = cityMetaSchema.parse(typeof row.meta === 'string' ? JSON.parse(row.meta) : row.meta);
+  const blobs = new Map(
+    (await db.query<{ name: string; data: Uint8Array }>('select name, data from city_blobs where city_id = $1', [id])).rows.map((r) => [r.name, new Uint8Array(r.data)]),
+  );
+  const blob = (n: string) => {
+    const b = blobs.get(n);
+    if (!b) throw new Error(`city "${slug}" has no ${n} data`);
+    return b;
+  };
+  const dem = decodePack<{ cols: number; rows: number; cellSize: number; x0: number; y0: number }>(blob('dem'));
+  const text = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b));
+  const departments = (await db.query<{ name_zh: string; name_en: string }>('select name_zh, name_en from departments where city_id = $1 order by idx', [id])).rows.map((r) => ({ zh: r.name_zh, en: r.name_en }));
+  const responsibilityGrids = (await db.query<{ code: string; name_zh: string; name_en: string }>('select code, name_zh, name_en from responsibility_grids where city_id = $1 order by idx', [id])).rows.map((r) => ({ code: r.code, name: { zh: r.name_zh, en: r.name_en } }));
+  const unitGrids = (await db.query<{ code: string; responsibility_idx: number; area_m2: number; ring: number[] | string }>('select code, responsibility_idx, area_m2, ring from unit_grids where city_id = $1 order by idx', [id])).rows.map((r) => ({
+    code: r.code, responsibilityGrid: r.responsibility_idx, areaM2: r.area_m2, ring: typeof r.ring === 'string' ? JSON.parse(r.ring) : r.ring,
+  }));
+  const pronePoints = (await db.query<{ id: string; name_zh: string; name_en: string; x: number; y: number; ground_m: number; unit_grid_idx: number }>('select * from prone_points where city_id = $1 order by id', [id])).rows.map((r) => ({
+    id: r.id, name: { zh: r.name_zh, en: r.name_en }, x: r.x, y: r.y, groundM: r.ground_m, unitGrid: r.unit_grid_idx,
+  }));
+  const count = Number((await db.query<{ n: number }>('select count(*)::int as n from components where city_id = $1', [id])).rows[0]!.n);
+  const components = {
+    count, codes: new Array<string>(count), classIndex: new Uint8Array(count), x: new Float32Array(count), y: new Float32Array(count),
+    z: new Float32Array(count), heading: new Float32Array(count), unitGrid: new Uint32Array(count), state: new Uint8Array(count),
+    ownerDept: new Uint8Array(count), maintainerDept: new Uint8Array(count),
+  };
+  for (let s = 0; s < count; s += CHUNK) {
+    const { rows } = await db.query<{ idx: number; code: string; class_code: string; x: number; y: number; z: number; heading: number; unit_grid_idx: number; owner_dept: number; maintainer_dept: number; state: number }>(
+      'select idx, code, class_code, x, y, z, heading, unit_grid_idx, owner_dept, maintainer_dept, state from components where city_id = $1 and idx >= $2 and idx < $3',
+      [id, s, s + CHUNK],
+    );
+    for (const r of rows) {
+      const i = r.idx;
+      components.codes[i] = r.code;
+      components.classIndex[i] = CLASS_BY_CODE.get(r.class_code)?.index ?? 0;
+      components.x[i] = r.x; components.y[i] = r.y; components.z[i] = r.z; components.heading[i] = r.heading;
+      components.unitGrid[i] = r.unit_grid_idx; components.ownerDept[i] = r.owner_dept; components.maintainerDept[i] = r.maintainer_dept;
+      components.state[i] = r.state;
+    }
+  }
+  return {
+    meta, departments, responsibilityGrids, unitGrids, pronePoints, components,
+    dem: { ...dem.meta, heights: dem.arrays.heights as Float32Array },
+    roads: text(blob('roads')) as Road[],
+    water: text(blob('water')),
+    buildings: decodeBuildings(blob('buildings')),
+  };
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+// process.env is read once, here, and validated: a wrong value stops the process at start with
+// the variable's name, instead of failing later somewhere else.
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** PGlite's data directory; the embedded default database */
+  DATA_DIR: z.string().default('./data'),
+  /** postgres://... switches from embedded PGlite to a PostgreSQL server */
+  DATABASE_URL: z.string().url().optional(),
+  /** mqtt://... switches from the in-process broker to an external one */
+  MQTT_URL: z.string().url().optional(),
+  MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** redis://... enables the socket.io Redis adapter for several instances */
+  REDIS_URL: z.string().url().optional(),
+  /** bearer token for the ingest API; the embedded default is for local use only */
+  INGEST_TOKEN: z.string().min(8, 'INGEST_TOKEN must be at least 8 characters').default('twin-local-ingest-token'),
+  /** the telemetry simulator: on by default, "off" to take only real telemetry */
+  SIMULATOR: z.enum(['on', 'off']).default('on'),
+  /** the city generated on first start when the database has none */
+  DEFAULT_CITY_PRESET: z.enum(['default', 'huaibei']).default('default'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof envSchema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const r = envSchema.safeParse(source);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid environment:\n${lines.join('\n')}`);
+  }
+  return r.data;
+}
