@@ -1,0 +1,91 @@
+import { createServer, type Server } from 'node:http';
+import type { Env } from './env';
+import { openDb, type Db } from './db';
+import { Twin, type CityRuntime } from './twin';
+import { createRequestHandler, type Handler } from './http';
+import { attachLive } from './live/hub';
+import { Simulator } from './live/simulator';
+import { stateChanges } from './metrics';
+import { listCities, saveCity } from './city/store';
+import { generateCity } from './city/generate';
+import { log } from './log';
+
+export interface TwinServer {
+  server: Server;
+  twin: Twin;
+  db: Db;
+  live: ReturnType<typeof attachLive>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'>;
+  /** an already open database (tests); otherwise opened from env */
+  db?: Db;
+  /** Next's request handler and its upgrade handler; absent in API-only tests */
+  next?: { handle: Handler; upgrade?: (req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void };
+  tickMs?: number;
+  simulatorSeed?: number;
+}
+
+/**
+ * The one process's parts, composed: database, twin state, HTTP routes, socket.io fan-out,
+ * the simulator and the history writer. main.ts adds Next and listens.
+ */
+export async function createTwinServer(opts: StartOptions): Promise<TwinServer> {
+  const { env } = opts;
+  const db = opts.db ?? (await openDb({ url: env.DATABASE_URL, dataDir: env.DATABASE_URL ? undefined : `${env.DATA_DIR}/pglite` }));
+  if ((await listCities(db)).length === 0) {
+    const t0 = performance.now();
+    const city = generateCity({ preset: env.DEFAULT_CITY_PRESET });
+    await saveCity(db, city);
+    log.info({ city: city.meta.slug, components: city.components.count, ms: Math.round(performance.now() - t0) }, 'generated the sample city on first start');
+  }
+  const twin = new Twin(db);
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle });
+  const server = createServer(handler);
+  if (opts.next?.upgrade) {
+    const up = opts.next.upgrade;
+    server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/socket.io')) up(req, socket, head);
+    });
+  }
+  const live = attachLive(server, twin, { tickMs: opts.tickMs });
+
+  const sims: Simulator[] = [];
+  const startSimulator = (city: CityRuntime) => {
+    const { live: state } = city;
+    const apply = (i: number, st: number, v: number, at: number) => {
+      if (state.set(i, st, v, at)) {
+        twin.history.push(city.id, i, at, st, v, 'simulator');
+        stateChanges.inc({ source: 'simulator' });
+      }
+    };
+    sims.push(new Simulator(city.data, state.states, state.values, apply, { seed: opts.simulatorSeed }));
+  };
+  if (env.SIMULATOR === 'on') twin.onCityLoaded(startSimulator);
+  const simTimer = setInterval(() => {
+    const now = Date.now();
+    for (const s of sims) s.tick(now);
+  }, 500);
+  simTimer.unref();
+  const histTimer = setInterval(() => {
+    twin.history.flush().catch((err) => log.error({ err }, 'history flush failed; kept for the next try'));
+  }, 2000);
+  histTimer.unref();
+
+  // Cities are kept in memory from the start, so the first viewer does not wait for a load.
+  for (const c of await twin.listCities()) await twin.city(c.slug);
+
+  return {
+    server, twin, db, live,
+    async close() {
+      clearInterval(simTimer);
+      clearInterval(histTimer);
+      await live.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await twin.history.flush().catch(() => undefined);
+      if (!opts.db) await db.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { LAYER_NAMES, type LayerName } from '../models/layers';
+import { citySlugSchema } from '../models/city';
+import { appRouter } from './trpc/router';
+import type { Twin } from './twin';
+import { NotFoundError } from './twin';
+import { httpRequests, registry } from './metrics';
+import { log } from './log';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The process's own routes; everything else goes to Next (`fallback`). Kept apart from main.ts
+ * so tests run the same routes without a Next build.
+ */
+export function createRequestHandler(twin: Twin, opts: { ingestToken: string; fallback?: Handler }): Handler {
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/api/trpc/',
+    createContext: ({ req }) => {
+      const auth = req.headers.authorization;
+      const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
+      return { twin, token, ingestToken: opts.ingestToken };
+    },
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC error');
+    },
+  });
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const path = url.pathname;
+    res.on('finish', () => httpRequests.inc({ route: routeKind(path), status: String(res.statusCode) }));
+    if (path === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ ok: true, cities: [...twin.cities.keys()], uptimeS: Math.round(process.uptime()) }));
+      return;
+    }
+    if (path === '/metrics') {
+      registry.metrics().then((body) => {
+        res.writeHead(200, { 'content-type': registry.contentType });
+        res.end(body);
+      }, (err) => sendError(res, 500, String(err)));
+      return;
+    }
+    if (path.startsWith('/api/trpc/')) return void trpc(req, res);
+    if (path.startsWith('/api/layers/')) return void serveLayer(twin, path, req, res);
+    if (opts.fallback) return opts.fallback(req, res);
+    sendError(res, 404, `no route for ${path}`);
+  };
+}
+
+function routeKind(path: string) {
+  if (path.startsWith('/api/trpc/')) return 'trpc';
+  if (path.startsWith('/api/layers/')) return 'layers';
+  if (path === '/healthz' || path === '/metrics') return path.slice(1);
+  if (path.startsWith('/_next/') || path.startsWith('/cesium/')) return 'static';
+  return 'page';
+}
+
+async function serveLayer(twin: Twin, path: string, req: IncomingMessage, res: ServerResponse) {
+  const [, , , slug, name] = path.split('/');
+  if (!citySlugSchema.safeParse(slug).success) return sendError(res, 400, `bad city slug "${slug}"`);
+  if (!LAYER_NAMES.includes(name as LayerName)) return sendError(res, 404, `unknown layer "${name}" (layers: ${LAYER_NAMES.join(', ')})`);
+  try {
+    const city = await twin.city(slug!);
+    const layer = twin.layer(city, name as LayerName);
+    const headers: Record<string, string> = {
+      etag: layer.etag,
+      'cache-control': 'no-cache',
+      'content-type': 'application/octet-stream',
+      vary: 'accept-encoding',
+    };
+    if (req.headers['if-none-match'] === layer.etag) {
+      res.writeHead(304, headers);
+      return void res.end();
+    }
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gzip ? layer.gz : layer.raw;
+    res.writeHead(200, { ...headers, ...(gzip ? { 'content-encoding': 'gzip' } : {}), 'content-length': String(body.byteLength) });
+    res.end(body);
+  } catch (err) {
+    if (err instanceof NotFoundError) return sendError(res, 404, err.message);
+    log.error({ err }, 'layer failed');
+    sendError(res, 500, 'layer failed');
+  }
+}
+
+function sendError(res: ServerResponse, status: number, message: string) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: message }));
+}

@@ -1,0 +1,194 @@
+import SunCalc from 'suncalc';
+import type { CityData } from '../../models/city';
+import { COMPONENT_CLASSES, STATE_CODE } from '../../models/components';
+
+export type ApplyChange = (index: number, state: number, value: number, atMs: number) => void;
+
+export interface SimulatorOptions {
+  seed?: number;
+  /** expected new faults per component per second (random damage, loss, silence) */
+  faultRatePerS?: number;
+  /** mean time to repair a fault, seconds */
+  meanRepairS?: number;
+  /** hours for a bin to fill from empty, min and max */
+  binFillHours?: [number, number];
+}
+
+const S = STATE_CODE;
+const SUN_BELOW = (-0.833 * Math.PI) / 180; // sunrise/sunset altitude (refraction + solar radius)
+const OFFSETS_MIN = 13; // light controllers switch in groups spread over +-6 minutes
+// Beijing/Shenyang practice, STANDARDS.md: 15 cm design criterion for a lane, 27 cm road closure.
+const GAUGE_WARNING_M = 0.15;
+const GAUGE_ALARM_M = 0.27;
+
+/**
+ * The built-in telemetry simulator: changes component states the way a city does. Street lights
+ * follow the city's sun times, bins fill and are emptied, gauges follow passing showers, and
+ * random faults appear and are repaired. It only decides; `apply` stores and broadcasts.
+ */
+export class Simulator {
+  private rand: () => number;
+  private lights: Uint32Array;
+  private lightGroup: Uint8Array;
+  private bins: Uint32Array;
+  private binRate: Float32Array; // fill per second
+  private gauges: Uint32Array;
+  private gaugeLevel: Float32Array;
+  private gaugeGain: Float32Array;
+  private faulty = new Map<number, number>(); // component -> state it returns to
+  private rainMmPerH = 0;
+  private nextWeatherMs = 0;
+  private lastMs = 0;
+  private readonly faultRate: number;
+  private readonly meanRepairS: number;
+
+  constructor(private readonly city: CityData, private readonly states: Uint8Array, private readonly values: Float32Array,
+    private readonly apply: ApplyChange, opts: SimulatorOptions = {}) {
+    this.rand = mulberry32(opts.seed ?? (Date.now() & 0x7fffffff));
+    this.faultRate = opts.faultRatePerS ?? 1e-5;
+    this.meanRepairS = opts.meanRepairS ?? 600;
+    const [fMin, fMax] = opts.binFillHours ?? [1, 4];
+    const c = city.components;
+    const of = (telemetry: string) => {
+      const out: number[] = [];
+      for (let i = 0; i < c.count; i++) if (COMPONENT_CLASSES[c.classIndex[i]!]!.telemetry === telemetry) out.push(i);
+      return Uint32Array.from(out);
+    };
+    this.lights = of('light');
+    this.lightGroup = Uint8Array.from(this.lights, () => Math.floor(this.rand() * OFFSETS_MIN));
+    this.bins = of('fill');
+    this.binRate = Float32Array.from(this.bins, () => 1 / (3600 * (fMin + (fMax - fMin) * this.rand())));
+    this.gauges = of('level');
+    this.gaugeLevel = new Float32Array(this.gauges.length);
+    this.gaugeGain = Float32Array.from(this.gauges, () => 0.5 + this.rand());
+    for (let k = 0; k < this.bins.length; k++) {
+      const i = this.bins[k]!;
+      if (Number.isNaN(values[i]!)) values[i] = quant(this.rand() * 0.7, 0.05);
+    }
+    for (let k = 0; k < this.gauges.length; k++) {
+      const v = values[this.gauges[k]!]!;
+      this.gaugeLevel[k] = Number.isFinite(v) ? v : 0;
+    }
+    for (let i = 0; i < c.count; i++) {
+      const st = states[i]!;
+      if (st === S.damaged || st === S.missing || st === S.offline) this.faulty.set(i, S.intact);
+    }
+  }
+
+  get rainRateMmPerH() {
+    return this.rainMmPerH;
+  }
+
+  tick(nowMs: number) {
+    const dt = this.lastMs ? Math.min(60, (nowMs - this.lastMs) / 1000) : 0;
+    this.lastMs = nowMs;
+    this.weather(nowMs);
+    this.switchLights(nowMs);
+    if (dt > 0) {
+      this.fillBins(nowMs, dt);
+      this.followGauges(nowMs, dt);
+      this.faults(nowMs, dt);
+    }
+  }
+
+  private switchLights(nowMs: number) {
+    const { originLatDeg: lat, originLonDeg: lon } = this.city.meta;
+    const onByGroup = new Uint8Array(OFFSETS_MIN);
+    for (let g = 0; g < OFFSETS_MIN; g++) {
+      const t = new Date(nowMs - (g - (OFFSETS_MIN >> 1)) * 60_000);
+      onByGroup[g] = SunCalc.getPosition(t, lat, lon).altitude < SUN_BELOW ? 1 : 0;
+    }
+    for (let k = 0; k < this.lights.length; k++) {
+      const i = this.lights[k]!;
+      const st = this.states[i]!;
+      if (st !== S.intact && st !== S.active) continue; // a broken light stays as it is
+      const on = onByGroup[this.lightGroup[k]!]!;
+      const want = on ? S.active : S.intact;
+      if (st !== want) this.apply(i, want, on, nowMs);
+    }
+  }
+
+  private fillBins(nowMs: number, dt: number) {
+    for (let k = 0; k < this.bins.length; k++) {
+      const i = this.bins[k]!;
+      const st = this.states[i]!;
+      if (st !== S.intact && st !== S.warning && st !== S.alarm) continue;
+      const v = this.values[i]!;
+      // The sanitation round empties a bin that is nearly full within about 20 minutes.
+      if (v >= 0.8 && this.rand() < dt / 1200) {
+        this.apply(i, S.intact, 0, nowMs);
+        continue;
+      }
+      const next = Math.min(1.2, v + this.binRate[k]! * dt * (0.5 + this.rand()));
+      const q = quant(next, 0.05);
+      if (q !== v) this.apply(i, q >= 1 ? S.alarm : q >= 0.8 ? S.warning : S.intact, q, nowMs);
+    }
+  }
+
+  private weather(nowMs: number) {
+    if (nowMs < this.nextWeatherMs) return;
+    // A shower now and then: mostly dry spells, sometimes heavy rain (mm/h).
+    const r = this.rand();
+    this.rainMmPerH = r < 0.55 ? 0 : r < 0.85 ? 5 + 20 * this.rand() : 30 + 50 * this.rand();
+    this.nextWeatherMs = nowMs + (10 + 30 * this.rand()) * 60_000;
+  }
+
+  private followGauges(nowMs: number, dt: number) {
+    const drainMPerS = 0.0004; // about 1.4 m/h of outflow through the low spot's inlets
+    for (let k = 0; k < this.gauges.length; k++) {
+      const i = this.gauges[k]!;
+      const st = this.states[i]!;
+      if (st === S.offline || st === S.missing || st === S.damaged) continue;
+      // Ponding at a low spot gathers its catchment's rain: gain x rain, minus what drains away.
+      const inflow = (this.rainMmPerH / 3600 / 1000) * 40 * this.gaugeGain[k]!;
+      const level = Math.max(0, this.gaugeLevel[k]! + (inflow - drainMPerS) * dt);
+      this.gaugeLevel[k] = level;
+      const q = quant(level, 0.01);
+      if (q !== this.values[i]) this.apply(i, q >= GAUGE_ALARM_M ? S.alarm : q >= GAUGE_WARNING_M ? S.warning : S.intact, q, nowMs);
+    }
+  }
+
+  private faults(nowMs: number, dt: number) {
+    const n = this.city.components.count;
+    let expected = n * this.faultRate * dt;
+    while (expected > 0) {
+      if (this.rand() < Math.min(1, expected)) this.breakOne(Math.floor(this.rand() * n), nowMs);
+      expected -= 1;
+    }
+    const repairP = dt / this.meanRepairS;
+    for (const [i, back] of this.faulty) {
+      if (this.rand() < repairP) {
+        this.faulty.delete(i);
+        this.apply(i, back, this.values[i]!, nowMs);
+      }
+    }
+  }
+
+  private breakOne(i: number, nowMs: number) {
+    const st = this.states[i]!;
+    if (this.faulty.has(i) || st === S.abandoned || st === S.removed) return;
+    const cls = COMPONENT_CLASSES[this.city.components.classIndex[i]!]!;
+    const r = this.rand();
+    const reports = cls.telemetry !== 'none';
+    const canGoMissing = cls.shape === 'cover' || cls.shape === 'grate' || cls.shape === 'bin';
+    const next = reports && r < 0.4 ? S.offline : canGoMissing && r > 0.8 ? S.missing : S.damaged;
+    this.faulty.set(i, st === S.active || st === S.warning || st === S.alarm ? S.intact : st);
+    this.apply(i, next, this.values[i]!, nowMs);
+  }
+}
+
+/** Quantised, and as float32 so it compares equal to what the state arrays hold. */
+function quant(v: number, step: number) {
+  return Math.fround(Math.round(v / step) * step);
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,42 @@
+import next from 'next';
+import { loadEnv } from './env';
+import { createTwinServer } from './app';
+import { log } from './log';
+
+// The one process: Next pages, tRPC, binary layers, socket.io, simulator, on one port.
+async function main() {
+  const env = loadEnv();
+  const dev = env.NODE_ENV === 'development';
+  const t0 = performance.now();
+  const app = next({ dev, dir: process.cwd(), turbopack: dev });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const twin = await createTwinServer({
+    env,
+    next: { handle: (req, res) => void handle(req, res), upgrade: dev ? app.getUpgradeHandler() : undefined },
+  });
+  await new Promise<void>((resolve) => twin.server.listen(env.PORT, env.HOST, resolve));
+  const addr = twin.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
+  log.info({ port, dev, db: twin.db.kind, cities: [...twin.twin.cities.keys()], startMs: Math.round(performance.now() - t0) },
+    `city twin ready on http://localhost:${port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await twin.close();
+    await app.close?.();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  log.fatal({ err }, err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

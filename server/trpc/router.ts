@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { citySlugSchema, citySummarySchema, componentDetailSchema, ingestBatchSchema, ingestResultSchema, unitGridDetailSchema } from '../../models/city';
+import { componentCodeInputSchema } from '../../models/codes';
+import { ingestProcedure, publicProcedure, router } from './init';
+import { NotFoundError } from '../twin';
+
+const cityRouter = router({
+  list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
+  get: publicProcedure
+    .input(z.object({ city: citySlugSchema }))
+    .output(citySummarySchema)
+    .query(async ({ ctx, input }) => {
+      const c = (await ctx.twin.listCities()).find((x) => x.slug === input.city);
+      if (!c) throw new NotFoundError(`no city "${input.city}"`);
+      return c;
+    }),
+});
+
+const componentRouter = router({
+  get: publicProcedure
+    .input(z.object({ city: citySlugSchema, index: z.number().int().nonnegative() }))
+    .output(componentDetailSchema)
+    .query(({ ctx, input }) => ctx.twin.component(input.city, input.index)),
+  byCode: publicProcedure
+    .input(z.object({ city: citySlugSchema, code: componentCodeInputSchema }))
+    .output(componentDetailSchema)
+    .query(async ({ ctx, input }) => ctx.twin.component(input.city, await ctx.twin.componentIndex(input.city, input.code))),
+});
+
+const gridRouter = router({
+  get: publicProcedure
+    .input(z.object({ city: citySlugSchema, index: z.number().int().nonnegative() }))
+    .output(unitGridDetailSchema)
+    .query(({ ctx, input }) => ctx.twin.unitGrid(input.city, input.index)),
+});
+
+const ingestRouter = router({
+  /** A batch of component state changes: all applied, or none. Needs Authorization: Bearer <INGEST_TOKEN>. */
+  batch: ingestProcedure
+    .input(ingestBatchSchema)
+    .output(ingestResultSchema)
+    .mutation(({ ctx, input }) => ctx.twin.ingest(input, 'api')),
+});
+
+export const appRouter = router({
+  city: cityRouter,
+  component: componentRouter,
+  grid: gridRouter,
+  ingest: ingestRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,202 @@
+import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import type { CityData, CitySummary, ComponentDetail, IngestBatch, UnitGridDetail } from '../models/city';
+import { COMPONENT_CLASSES, COMPONENT_STATES, STATE_CODE, stateKeyOf, type ComponentStateKey } from '../models/components';
+import { gridRiskIndex, riskLevel, STATE_COUNT } from '../models/fiveColour';
+import { enuToGeodetic } from '../models/geo';
+import { encodeLayer, type LayerName } from '../models/layers';
+import { normaliseComponentCode } from '../models/codes';
+import type { Db } from './db';
+import { cityId as findCityId, listCities, loadCity } from './city/store';
+import { LiveState } from './live/state';
+import { HistoryWriter, writeChanges } from './live/history';
+
+export interface CityRuntime {
+  id: number;
+  slug: string;
+  data: CityData;
+  live: LiveState;
+  codeIndex: Map<string, number>;
+  layers: Map<LayerName, { gz: Buffer; raw: Uint8Array; etag: string }>;
+}
+
+/** A problem with what a caller sent, with the path to it; boundaries turn it into a 400. */
+export class InputError extends Error {
+  constructor(message: string, readonly path: (string | number)[] = []) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {}
+
+/** The twin's state in one process: the database, the cities in memory, their live state. */
+export class Twin {
+  readonly cities = new Map<string, CityRuntime>();
+  readonly history: HistoryWriter;
+  private listeners = new Set<(city: CityRuntime) => void>();
+
+  constructor(readonly db: Db) {
+    this.history = new HistoryWriter(db);
+  }
+
+  async listCities(): Promise<CitySummary[]> {
+    return listCities(this.db);
+  }
+
+  /** The city in memory, loaded from the database on first use. */
+  async city(slug: string): Promise<CityRuntime> {
+    const have = this.cities.get(slug);
+    if (have) return have;
+    const id = await findCityId(this.db, slug);
+    if (id === undefined) throw new NotFoundError(`no city "${slug}"`);
+    const pending = this.loading.get(slug) ?? this.load(slug, id);
+    this.loading.set(slug, pending);
+    try {
+      return await pending;
+    } finally {
+      this.loading.delete(slug);
+    }
+  }
+
+  private loading = new Map<string, Promise<CityRuntime>>();
+
+  private async load(slug: string, id: number): Promise<CityRuntime> {
+    const data = await loadCity(this.db, slug);
+    const n = data.components.count;
+    const values = new Float32Array(n).fill(NaN);
+    const lastMs = new Float64Array(n);
+    const stored = await this.db.query<{ idx: number; value: number | null; last_report_at: Date | string | null }>(
+      'select idx, value, last_report_at from components where city_id = $1 and (value is not null or last_report_at is not null)', [id]);
+    for (const r of stored.rows) {
+      if (r.value !== null) values[r.idx] = r.value;
+      if (r.last_report_at) lastMs[r.idx] = new Date(r.last_report_at).getTime();
+    }
+    const live = new LiveState(data.components.state, values);
+    live.lastReportMs.set(lastMs);
+    const codeIndex = new Map<string, number>();
+    data.components.codes.forEach((c, i) => codeIndex.set(c, i));
+    const rt: CityRuntime = { id, slug, data, live, codeIndex, layers: new Map() };
+    this.cities.set(slug, rt);
+    for (const l of this.listeners) l(rt);
+    return rt;
+  }
+
+  onCityLoaded(fn: (city: CityRuntime) => void) {
+    this.listeners.add(fn);
+    for (const c of this.cities.values()) fn(c);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** A binary layer, encoded and gzipped once per process. */
+  layer(city: CityRuntime, name: LayerName) {
+    let l = city.layers.get(name);
+    if (!l) {
+      const raw = encodeLayer(city.data, name);
+      const etag = `"${createHash('sha1').update(raw).digest('base64url')}"`;
+      l = { raw, gz: gzipSync(raw, { level: 6 }), etag };
+      city.layers.set(name, l);
+    }
+    return l;
+  }
+
+  async component(slug: string, index: number): Promise<ComponentDetail> {
+    const city = await this.city(slug);
+    const c = city.data.components;
+    if (!Number.isInteger(index) || index < 0 || index >= c.count) throw new NotFoundError(`city "${slug}" has no component #${index}`);
+    const cls = COMPONENT_CLASSES[c.classIndex[index]!]!;
+    const grid = city.data.unitGrids[c.unitGrid[index]!]!;
+    const g = enuToGeodetic([c.x[index]!, c.y[index]!, c.z[index]!], {
+      lonDeg: city.data.meta.originLonDeg, latDeg: city.data.meta.originLatDeg, heightM: city.data.meta.originHeightM,
+    });
+    const hist = await this.db.query<{ at: Date | string; state: number; value: number | null; source: string }>(
+      'select at, state, value, source from state_changes where city_id = $1 and component_idx = $2 order by at desc, id desc limit 20',
+      [city.id, index],
+    );
+    const v = city.live.values[index]!;
+    const last = city.live.lastReportMs[index]!;
+    const dept = (i: number) => city.data.departments[i] ?? { zh: '未知', en: 'Unknown' };
+    return {
+      index,
+      code: c.codes[index]!,
+      classCode: cls.code,
+      className: { zh: cls.zh, en: cls.en },
+      state: stateKeyOf(city.live.states[index]!),
+      value: Number.isFinite(v) ? v : null,
+      lastReportAt: last > 0 ? new Date(last).toISOString() : null,
+      ownerDept: dept(c.ownerDept[index]!),
+      maintainerDept: dept(c.maintainerDept[index]!),
+      unitGridCode: grid.code,
+      responsibilityGridCode: city.data.responsibilityGrids[grid.responsibilityGrid]!.code,
+      lonDeg: g.lonDeg,
+      latDeg: g.latDeg,
+      x: c.x[index]!,
+      y: c.y[index]!,
+      z: c.z[index]!,
+      dataSource: 'generated',
+      history: hist.rows.map((r) => ({
+        at: new Date(r.at).toISOString(), state: stateKeyOf(r.state), value: r.value, source: r.source,
+      })),
+    };
+  }
+
+  async componentIndex(slug: string, code: string): Promise<number> {
+    const city = await this.city(slug);
+    const i = city.codeIndex.get(normaliseComponentCode(code));
+    if (i === undefined) throw new NotFoundError(`city "${slug}" has no component ${code}`);
+    return i;
+  }
+
+  async unitGrid(slug: string, index: number): Promise<UnitGridDetail> {
+    const city = await this.city(slug);
+    const grid = city.data.unitGrids[index];
+    if (!grid || !Number.isInteger(index)) throw new NotFoundError(`city "${slug}" has no unit grid #${index}`);
+    const counts = new Array<number>(STATE_COUNT).fill(0);
+    const byClass: Record<string, number> = {};
+    const c = city.data.components;
+    for (let i = 0; i < c.count; i++) {
+      if (c.unitGrid[i] !== index) continue;
+      counts[city.live.states[i]!]!++;
+      const code = COMPONENT_CLASSES[c.classIndex[i]!]!.code;
+      byClass[code] = (byClass[code] ?? 0) + 1;
+    }
+    const rg = city.data.responsibilityGrids[grid.responsibilityGrid]!;
+    return {
+      index,
+      code: grid.code,
+      responsibilityGrid: { code: rg.code, name: rg.name },
+      areaM2: grid.areaM2,
+      countsByState: Object.fromEntries(COMPONENT_STATES.map((s) => [s.key, counts[s.code]!])) as Record<ComponentStateKey, number>,
+      countsByClass: byClass,
+      riskLevel: riskLevel(gridRiskIndex(counts)),
+      buildings: city.data.buildings.reduce((n, b) => n + (b.unitGrid === index ? 1 : 0), 0),
+    };
+  }
+
+  /**
+   * Applies a batch of state changes from a gauge or gateway. Every change is checked first; one
+   * bad change rejects the batch and nothing is stored or broadcast. The batch is written to the
+   * database before it is applied in memory, so what clients see is what was stored.
+   */
+  async ingest(batch: IngestBatch, source: string): Promise<{ accepted: number; seq: number }> {
+    const city = await this.city(batch.city).catch((e) => {
+      throw e instanceof NotFoundError ? new InputError(e.message, ['city']) : e;
+    });
+    const now = Date.now();
+    const idx: number[] = [];
+    const unknown: string[] = [];
+    batch.changes.forEach((ch, k) => {
+      const i = city.codeIndex.get(ch.componentCode);
+      if (i === undefined) unknown.push(`changes[${k}].componentCode: unknown component ${ch.componentCode}`);
+      else idx.push(i);
+    });
+    if (unknown.length) {
+      throw new InputError(`${unknown.length} unknown component(s) in city "${batch.city}", nothing applied: ${unknown.slice(0, 5).join('; ')}${unknown.length > 5 ? '; ...' : ''}`, ['changes']);
+    }
+    const at = batch.changes.map((ch) => (ch.at ? Date.parse(ch.at) : now));
+    const states = batch.changes.map((ch) => STATE_CODE[ch.state]);
+    const values = batch.changes.map((ch) => ch.value ?? null);
+    await writeChanges(this.db, idx.map(() => city.id), idx, at.map((t) => new Date(t).toISOString()), states, values, idx.map(() => source));
+    idx.forEach((i, k) => city.live.set(i, states[k]!, values[k] ?? NaN, at[k]!));
+    return { accepted: idx.length, seq: city.live.seq };
+  }
+}
