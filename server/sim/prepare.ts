@@ -1,0 +1,292 @@
+// From a validated scenario to a problem on a grid: terrain loaded and resampled, buildings,
+// barriers and roughness burnt in, forcing turned into functions of time, points located.
+import { dirname, extname, resolve } from 'node:path';
+import type { Scenario } from '../../models/scenario';
+import { BEIJING, chicagoHyetograph, meanIntensityMmPerMin, type StormFormula } from '../../models/storm';
+import { G, OPEN_E, OPEN_N, OPEN_S, OPEN_W } from './kernel';
+import { cellsInCircle, loadPolygons, rasteriseLine, rasterisePolygon, type GridFrame, type Poly } from './geometry';
+import { InputError, readAscii, readGeoTiff, resample, type Raster } from './raster';
+
+export interface Located {
+  name: string;
+  x: number;
+  y: number;
+  cell: number;
+}
+
+export interface Problem extends GridFrame {
+  name: string;
+  epsg?: number;
+  /** bed elevation with buildings and barriers, NaN outside the domain */
+  z: Float32Array;
+  /** the terrain before buildings and barriers (for stage output) */
+  ground: Float32Array;
+  h0: Float32Array;
+  /** Manning n per cell */
+  n: Float32Array;
+  activeCells: number;
+  open: number;
+  theta: number;
+  alpha: number;
+  hMin: number;
+  maxDt: number;
+  openSlope: number;
+  duration: number;
+  outputInterval: number;
+  /** rain depth (m) between two times */
+  rain: (t0: number, t1: number) => number;
+  /** drainage capacity (m) between two times */
+  drainage: (t0: number, t1: number) => number;
+  /** infiltration capacity (m) between two times */
+  infiltration: (t0: number, t1: number) => number;
+  rainTotal: number;
+  inflows: { name: string; cells: Int32Array; volume: (t0: number, t1: number) => number }[];
+  pumps: (Located & { capacity: number; start: number; stop: number })[];
+  probes: Located[];
+  /** what the scenario's city is, for impact */
+  city?: { preset: 'default' | 'huaibei'; seed?: number };
+}
+
+/** Bed elevations are rounded to 2^-10 m (under a millimetre): water levels given the same way
+ *  then give depths whose sum with the bed is exact in float32, so a lake at rest stays exactly still. */
+const QUANTUM = 1 / 1024;
+export const quantise = (v: number) => Math.round(v / QUANTUM) * QUANTUM;
+
+/** Piecewise-constant rate table (m/s) from time breaks: cumulative depth by exact integration. */
+export function stepIntegral(times: number[], rates: number[]): (t0: number, t1: number) => number {
+  // cum[k] = depth up to times[k]; rate[k] holds on [times[k], times[k+1]), zero after the last break
+  const cum = [0];
+  for (let k = 1; k < times.length; k++) cum.push(cum[k - 1]! + rates[k - 1]! * (times[k]! - times[k - 1]!));
+  const at = (t: number) => {
+    if (t <= times[0]!) return 0;
+    let lo = 0, hi = times.length - 1;
+    if (t >= times[hi]!) return cum[hi]! + (rates[hi] ?? 0) * (t - times[hi]!);
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! <= t) lo = mid;
+      else hi = mid;
+    }
+    return cum[lo]! + rates[lo]! * (t - times[lo]!);
+  };
+  return (t0, t1) => at(t1) - at(t0);
+}
+
+/** Piecewise-linear hydrograph (held after the last point, zero before the first): volume between two times. */
+export function linearIntegral(times: number[], flows: number[]): (t0: number, t1: number) => number {
+  const cum = [0];
+  for (let k = 1; k < times.length; k++) cum.push(cum[k - 1]! + 0.5 * (flows[k]! + flows[k - 1]!) * (times[k]! - times[k - 1]!));
+  const last = times.length - 1;
+  const at = (t: number) => {
+    if (t <= times[0]!) return 0;
+    if (t >= times[last]!) return cum[last]! + flows[last]! * (t - times[last]!);
+    let lo = 0, hi = last;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! <= t) lo = mid;
+      else hi = mid;
+    }
+    const dt = t - times[lo]!;
+    const slope = (flows[lo + 1]! - flows[lo]!) / (times[lo + 1]! - times[lo]!);
+    return cum[lo]! + flows[lo]! * dt + 0.5 * slope * dt * dt;
+  };
+  return (t0, t1) => at(t1) - at(t0);
+}
+
+const formulaOf = (f: 'beijing' | StormFormula): StormFormula => (f === 'beijing' ? BEIJING : f);
+
+async function loadTerrain(s: Scenario, baseDir: string): Promise<Raster> {
+  const t = s.terrain;
+  if (t.source === 'file') {
+    const path = resolve(baseDir, t.path);
+    const ext = extname(path).toLowerCase();
+    if (ext === '.asc' || ext === '.txt') return readAscii(path);
+    if (ext === '.tif' || ext === '.tiff') return readGeoTiff(path);
+    throw new InputError('terrain.path: unknown DEM format (use .asc or .tif)', path);
+  }
+  if (t.source === 'synthetic') return syntheticTerrain(t);
+  const city = await loadCity(t.preset, t.seed);
+  return city.dem;
+}
+
+/** A deterministic generated terrain for tests and benchmarks. */
+export function syntheticTerrain(t: Extract<Scenario['terrain'], { source: 'synthetic' }>): Raster {
+  const { cols, rows, cellSize: d } = t;
+  const data = new Float32Array(cols * rows);
+  const W = cols * d, H = rows * d;
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const x = (c + 0.5) * d, y = H - (r + 0.5) * d;
+      let z = t.base;
+      if (t.shape === 'plane') z += t.slopeX * x + t.slopeY * y;
+      else if (t.shape === 'bowl') {
+        const rr = ((x - W / 2) ** 2 + (y - H / 2) ** 2) / ((Math.min(W, H) / 2) ** 2);
+        z += t.bowlDepth * rr;
+      } else if (t.shape === 'urban') {
+        // a valley floor falling gently to the south-east with hills around: enough relief for
+        // water to gather in low streets, like an urban catchment
+        const u = x / W, v = y / H;
+        z += t.relief * (0.5 * u + 0.3 * v + 0.25 * Math.sin(6.1 * u + 1.3) * Math.cos(4.7 * v + 0.4) + 0.1 * Math.sin(17.3 * u) * Math.sin(13.1 * v));
+      }
+      data[r * cols + c] = z;
+    }
+  return { cols, rows, cellSize: d, xll: 0, yll: 0, data };
+}
+
+/** The city generator, loaded only when a scenario asks for a city. */
+export async function loadCity(preset: 'default' | 'huaibei', seed?: number): Promise<{ dem: Raster; city: unknown }> {
+  let mod: { generateCity?: (o: { preset: string; seed?: number }) => unknown };
+  try {
+    mod = (await import('../city/generate')) as typeof mod;
+  } catch (e) {
+    throw new InputError(`terrain.source "city": the city generator is not available (${(e as Error).message})`);
+  }
+  if (typeof mod.generateCity !== 'function') throw new InputError('terrain.source "city": server/city/generate has no generateCity');
+  const city = (await mod.generateCity({ preset, seed })) as { dem?: { cols: number; rows: number; cellSize: number; x0: number; y0: number; heights: Float32Array } };
+  const dem = city.dem;
+  if (!dem) throw new InputError('terrain.source "city": the generated city has no DEM');
+  // x0/y0: the DEM's west and north edges in local metres (row 0 = north)
+  return { dem: { cols: dem.cols, rows: dem.rows, cellSize: dem.cellSize, xll: dem.x0, yll: dem.y0 - dem.rows * dem.cellSize, data: Float32Array.from(dem.heights) }, city };
+}
+
+export async function prepare(s: Scenario, scenarioPath: string): Promise<Problem> {
+  const baseDir = dirname(resolve(scenarioPath));
+  let dem = await loadTerrain(s, baseDir);
+  if (s.cellSize) dem = resample(dem, s.cellSize);
+  const frame: GridFrame = { cols: dem.cols, rows: dem.rows, cellSize: dem.cellSize, xll: dem.xll, yll: dem.yll };
+  const N = dem.cols * dem.rows;
+  const ground = new Float32Array(N);
+  for (let i = 0; i < N; i++) ground[i] = Number.isNaN(dem.data[i]!) ? NaN : quantise(dem.data[i]!);
+  const z = Float32Array.from(ground);
+
+  // buildings
+  if (s.buildings) {
+    const b = s.buildings;
+    let polys: Poly[];
+    if (b.from === 'city') polys = await cityBuildings(s);
+    else polys = await loadPolygons(b.from, baseDir);
+    const raised = new Uint8Array(N);
+    for (const p of polys) {
+      const hp = b.heightProperty ? Number(p.props?.[b.heightProperty]) : b.from === 'city' ? Number(p.props?.height) : NaN;
+      const height = quantise(Number.isFinite(hp) && hp > 0 ? hp : b.height);
+      rasterisePolygon(frame, p, (cell) => {
+        if (raised[cell]) return; // overlapping footprints raise once
+        raised[cell] = 1;
+        z[cell] = b.mode === 'solid' ? NaN : z[cell]! + height;
+      });
+    }
+  }
+  // barriers: the cells under the line rise to the crest
+  s.barriers.forEach((b) => {
+    rasteriseLine(frame, b.line, (cell) => {
+      const crest = quantise(b.crestElevation ?? ground[cell]! + b.height!);
+      if (z[cell]! < crest) z[cell] = crest;
+    });
+  });
+  // roughness
+  const n = new Float32Array(N).fill(s.roughness.defaultN);
+  for (const zone of s.roughness.zones) for (const p of await loadPolygons(zone.polygon, baseDir)) rasterisePolygon(frame, p, (cell) => (n[cell] = zone.n));
+
+  // initial water
+  const h0 = new Float32Array(N);
+  for (const w of s.initialWater) {
+    const level = quantise(w.level);
+    const fill = (cell: number) => {
+      const d = level - z[cell]!;
+      if (d > h0[cell]!) h0[cell] = d;
+    };
+    if (w.polygon) for (const p of await loadPolygons(w.polygon, baseDir)) rasterisePolygon(frame, p, fill);
+    else for (let i = 0; i < N; i++) fill(i);
+  }
+  let activeCells = 0;
+  for (let i = 0; i < N; i++) if (z[i] === z[i]) activeCells++;
+  if (!activeCells) throw new InputError('terrain: no valid cell in the domain');
+
+  const locate = (path: string, name: string, at: [number, number]): Located => {
+    const c = Math.floor((at[0] - frame.xll) / frame.cellSize), r = Math.floor((frame.yll + frame.rows * frame.cellSize - at[1]) / frame.cellSize);
+    if (c < 0 || c >= frame.cols || r < 0 || r >= frame.rows) throw new InputError(`${path}: (${at[0]}, ${at[1]}) is outside the terrain`);
+    return { name, x: at[0], y: at[1], cell: r * frame.cols + c };
+  };
+
+  // rainfall (m/s blocks, integrated exactly)
+  let rain: Problem['rain'] = () => 0;
+  let rainTotal = 0;
+  if (s.rainfall?.type === 'design') {
+    const f = s.rainfall;
+    const blocks = chicagoHyetograph(formulaOf(f.formula), f.returnPeriodYears, f.durationMin, f.peakCoefficient, f.stepMin);
+    const times = [...blocks.map((b) => b.start + f.start), blocks[blocks.length - 1]!.end + f.start];
+    const rates = [...blocks.map((b) => b.depthMm / 1000 / (b.end - b.start)), 0];
+    rain = stepIntegral(times, rates);
+  } else if (s.rainfall?.type === 'table') {
+    const tb = s.rainfall.table;
+    rain = stepIntegral(tb.map((p) => p.time), tb.map((p) => p.rainMmPerH / 3.6e6));
+  }
+  rainTotal = rain(0, s.duration);
+
+  // sinks
+  let drainage: Problem['drainage'] = () => 0;
+  if (s.drainage) {
+    let rate: number;
+    if ('rainMmPerH' in s.drainage) rate = s.drainage.rainMmPerH / 3.6e6;
+    else {
+      const formula = s.drainage.formula ?? (s.rainfall?.type === 'design' ? s.rainfall.formula : 'beijing');
+      rate = meanIntensityMmPerMin(formulaOf(formula), s.drainage.returnPeriodYears, s.drainage.concentrationMin) / 60000;
+    }
+    drainage = (t0, t1) => rate * (t1 - t0);
+  }
+  let infiltration: Problem['infiltration'] = () => 0;
+  const inf = s.infiltration;
+  if (inf?.type === 'constant') infiltration = (t0, t1) => (inf.rateMmPerH / 3.6e6) * (t1 - t0);
+  else if (inf?.type === 'horton') {
+    const k = inf.kPerH / 3600, fc = inf.fcMmPerH / 3.6e6, f0 = inf.f0MmPerH / 3.6e6;
+    infiltration = (t0, t1) => fc * (t1 - t0) + (k > 0 ? ((f0 - fc) / k) * (Math.exp(-k * t0) - Math.exp(-k * t1)) : (f0 - fc) * (t1 - t0));
+  }
+
+  const inflows = s.inflows.map((q, i) => {
+    const name = q.name ?? `inflow${i + 1}`;
+    locate(`inflows[${i}].at`, name, q.at);
+    const cells = cellsInCircle(frame, q.at[0], q.at[1], q.radius).filter((c) => z[c] === z[c]);
+    if (!cells.length) throw new InputError(`inflows[${i}].at: no active cell there (outside the domain or inside a solid building)`);
+    return { name, cells: Int32Array.from(cells), volume: linearIntegral(q.hydrograph.map((p) => p.time), q.hydrograph.map((p) => p.flow)) };
+  });
+  const pumps = s.pumps.map((p, i) => ({
+    ...locate(`pumps[${i}].at`, p.name ?? `pump${i + 1}`, p.at),
+    capacity: p.capacity,
+    start: p.startDepth,
+    stop: p.stopDepth ?? p.startDepth / 2,
+  }));
+  const probes = s.probes.map((p, i) => locate(`probes[${i}].at`, p.name, p.at));
+
+  const b = s.boundaries;
+  const open = (b.north === 'open' ? OPEN_N : 0) | (b.south === 'open' ? OPEN_S : 0) | (b.east === 'open' ? OPEN_E : 0) | (b.west === 'open' ? OPEN_W : 0);
+  void G;
+  return {
+    name: s.name, ...frame, epsg: dem.epsg, z, ground, h0, n, activeCells, open,
+    theta: s.numerics.theta, alpha: s.numerics.alpha, hMin: s.numerics.hMin, maxDt: s.numerics.maxDt, openSlope: s.numerics.openSlope,
+    duration: s.duration, outputInterval: s.outputInterval,
+    rain, drainage, infiltration, rainTotal, inflows, pumps, probes,
+    city: s.city ?? (s.terrain.source === 'city' ? { preset: s.terrain.preset, seed: s.terrain.seed } : undefined),
+  };
+}
+
+async function cityBuildings(s: Scenario): Promise<Poly[]> {
+  const ref = s.terrain.source === 'city' ? { preset: s.terrain.preset, seed: s.terrain.seed } : s.city!;
+  const { city } = await loadCity(ref.preset, ref.seed);
+  const bs = (city as { buildings?: unknown }).buildings;
+  return cityBuildingPolys(bs);
+}
+
+/** The city's buildings as polygons, whatever reasonable shape the generator gives them. */
+export function cityBuildingPolys(bs: unknown): Poly[] {
+  const out: Poly[] = [];
+  if (!Array.isArray(bs)) return out;
+  for (const b of bs as Record<string, unknown>[]) {
+    const ring = (b.footprint ?? b.ring ?? b.polygon) as unknown;
+    const height = Number(b.height ?? b.heightM);
+    let pts: [number, number][] | undefined;
+    if (Array.isArray(ring) && ring.length && Array.isArray(ring[0]) && typeof ring[0][0] === 'number') pts = ring as [number, number][];
+    else if (Array.isArray(ring) && ring.length && Array.isArray(ring[0]) && Array.isArray(ring[0][0])) pts = ring[0] as [number, number][];
+    else if (Array.isArray(ring) && ring.length && typeof (ring[0] as { x?: number }).x === 'number') pts = (ring as { x: number; y: number }[]).map((p) => [p.x, p.y]);
+    if (pts && pts.length >= 3) out.push({ rings: [pts], props: { height } });
+  }
+  return out;
+}
