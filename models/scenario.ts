@@ -79,8 +79,8 @@ const Buildings = z
 const Roughness = z
   .object({
     /** Manning n, s/m^(1/3) */
-    defaultN: positive.max(1).default(0.03),
-    zones: z.array(z.object({ name: z.string().optional(), polygon: PolygonSource, n: positive.max(1) }).strict()).default([]),
+    defaultN: nonNegative.max(1).default(0.03),
+    zones: z.array(z.object({ name: z.string().optional(), polygon: PolygonSource, n: nonNegative.max(1) }).strict()).default([]),
   })
   .strict();
 

@@ -12,11 +12,17 @@
 // the neighbour weighting reads old values whatever order rows are swept in, which makes every
 // cell's result independent of how rows are split across workers.
 //
-// Wetting and drying: a face carries flow only where h_f > hMin. Outflow through a face is
-// limited to a quarter of the donor cell's water per step (four faces), so no cell can go
-// negative and the flux both neighbours see is the same number: volume is conserved to round-off.
-// Cells outside the domain (NODATA, solid buildings) have z = NaN: every comparison with NaN
-// fails, so their faces stay shut.
+// Wetting and drying: a face carries flow only where h_f > hMin. Volume is conserved to round-off:
+// each face's discharge is one number both neighbours use, and where a cell's outflows over the
+// step would take more than the water it holds, all its outflows are scaled down by
+// f = h / outflow (the donor's factor is applied to the face in both cells' continuity, and the
+// scaled discharge is what the next step starts from). Cells outside the domain (NODATA, solid
+// buildings) have z = NaN: every comparison with NaN fails, so their faces stay shut.
+//
+// A step is two phases with a barrier between: fluxes() computes raw q from the step's old q
+// (buffer A) into buffer B and each cell's outflow factor f; depths() applies continuity with
+// the scaled fluxes and writes them back into A, each face by exactly one cell (its east/south
+// cell; edge faces by the edge cells), so bands of rows can run in parallel without races.
 
 export const G = 9.81;
 
@@ -29,10 +35,12 @@ export interface Grid {
   h: Float32Array;
   /** g n^2 per cell (Manning n) */
   gn2: Float32Array;
-  /** x faces: rows * (cols + 1), two buffers */
+  /** x faces: rows * (cols + 1); [0] the state (scaled) discharge, [1] the step's raw discharge */
   qx: [Float32Array, Float32Array];
-  /** y faces: (rows + 1) * cols, two buffers */
+  /** y faces: (rows + 1) * cols; as qx */
   qy: [Float32Array, Float32Array];
+  /** per cell outflow factor of the step (1 = no limiting) */
+  f: Float32Array;
   hmax: Float32Array;
   tmax: Float32Array;
   /** first time above 0.15, 0.20, 0.27 m (NaN = never) */
@@ -57,112 +65,114 @@ export interface StepParams {
   openSlope: number;
   /** open sides bit mask: 1 north, 2 south, 4 east, 8 west */
   open: number;
-  /** which flux buffer holds the old values */
-  parity: 0 | 1;
 }
 
 export const OPEN_N = 1, OPEN_S = 2, OPEN_E = 4, OPEN_W = 8;
 
-/** h^(7/3) as h^2 cbrt(h): one cbrt instead of pow's exp/log. */
+/** h^(7/3) as h^2 cbrt(h): one cbrt instead of pow's exp and log. */
 function h73(h: number): number {
   return h * h * Math.cbrt(h);
 }
 
-/**
- * Face update for an interior face between cells i (west/north) and j (east/south).
- * Returns the new q. qa is the theta-weighted old discharge, qo the old discharge at the face.
- */
+/** New q on an interior face between cells i (west/north) and j (east/south); qo the face's old q, qa its theta-weighted value. */
 function faceFlux(zi: number, zj: number, hi: number, hj: number, qo: number, qa: number, gn2: number, dt: number, dx: number, hMin: number): number {
   const ei = hi + zi;
   const ej = hj + zj;
   const hf = (ei > ej ? ei : ej) - (zi > zj ? zi : zj);
   if (!(hf > hMin)) return 0; // dry face, or a NaN neighbour
-  const q = (qa - G * dt * hf * ((ej - ei) / dx)) / (1 + (dt * gn2 * Math.abs(qo)) / h73(hf));
-  const lim = dx / (4 * dt);
-  if (q > 0) {
-    const m = hi * lim;
-    return q < m ? q : m;
-  }
-  const m = -hj * lim;
-  return q > m ? q : m;
+  return (qa - G * dt * hf * ((ej - ei) / dx)) / (1 + (dt * gn2 * Math.abs(qo)) / h73(hf));
 }
 
-/** Outflow across an open side from a cell of depth h; bedFall = ground slope falling towards the side. */
-function openFlux(h: number, qoOut: number, gn2: number, dt: number, dx: number, hMin: number, bedFall: number, openSlope: number): number {
+/** Outflow (>= 0) across an open side from a cell of depth h; bedFall = ground slope falling towards the side. */
+function openFlux(h: number, qoOut: number, gn2: number, dt: number, hMin: number, bedFall: number, openSlope: number): number {
   if (!(h > hMin)) return 0;
-  const s = bedFall > openSlope ? bedFall : openSlope;
+  const s = bedFall === bedFall && bedFall > openSlope ? bedFall : openSlope;
   const qo = qoOut > 0 ? qoOut : 0;
-  const q = (qo + G * dt * h * s) / (1 + (dt * gn2 * qo) / h73(h));
-  const m = (h * dx) / (4 * dt);
-  return q < m ? q : m;
+  return (qo + G * dt * h * s) / (1 + (dt * gn2 * qo) / h73(h));
 }
 
-/** Phase 1: new fluxes on the x faces of rows [r0, r1) and the y faces above them (plus the south edge when r1 = rows). */
-export function fluxes(g: Grid, p: StepParams, r0: number, r1: number): void {
+/** Raw fluxes of one row of y faces, face row fr (between rows fr-1 and fr), into out[0..cols). */
+function yFaceRow(g: Grid, p: StepParams, fr: number, out: Float32Array, o: number): void {
   const { cols: C, rows: R, dx, z, h, gn2 } = g;
-  const { dt, theta, hMin, openSlope, open } = p;
-  const qxo = g.qx[p.parity], qxn = g.qx[1 - p.parity]!;
-  const qyo = g.qy[p.parity], qyn = g.qy[1 - p.parity]!;
+  const { dt, hMin, theta, openSlope, open } = p;
+  const qyo = g.qy[0];
   const w = (1 - theta) / 2;
-  const C1 = C + 1;
-  for (let r = r0; r < r1; r++) {
-    const base = r * C;
-    const fb = r * C1;
-    // west side
-    if (open & OPEN_W) {
-      const bed = C > 1 ? (z[base + 1]! - z[base]!) / dx : 0;
-      qxn[fb] = -openFlux(h[base]!, -qxo[fb]!, gn2[base]!, dt, dx, hMin, bed === bed ? bed : 0, openSlope);
-    } else qxn[fb] = 0;
-    for (let c = 1; c < C; c++) {
-      const i = base + c - 1;
-      const f = fb + c;
-      const qo = qxo[f]!;
-      qxn[f] = faceFlux(z[i]!, z[i + 1]!, h[i]!, h[i + 1]!, qo, theta * qo + w * (qxo[f - 1]! + qxo[f + 1]!), 0.5 * (gn2[i]! + gn2[i + 1]!), dt, dx, hMin);
+  if (fr === 0) {
+    for (let c = 0; c < C; c++) out[o + c] = open & OPEN_N ? -openFlux(h[c]!, -qyo[c]!, gn2[c]!, dt, hMin, R > 1 ? (z[C + c]! - z[c]!) / dx : 0, openSlope) : 0;
+  } else if (fr === R) {
+    const b = (R - 1) * C;
+    for (let c = 0; c < C; c++) out[o + c] = open & OPEN_S ? openFlux(h[b + c]!, qyo[R * C + c]!, gn2[b + c]!, dt, hMin, R > 1 ? (z[b - C + c]! - z[b + c]!) / dx : 0, openSlope) : 0;
+  } else {
+    const yb = fr * C;
+    for (let c = 0; c < C; c++) {
+      const i = yb - C + c;
+      const f = yb + c;
+      const qo = qyo[f]!;
+      out[o + c] = faceFlux(z[i]!, z[i + C]!, h[i]!, h[i + C]!, qo, theta * qo + w * (qyo[f - C]! + qyo[f + C]!), 0.5 * (gn2[i]! + gn2[i + C]!), dt, dx, hMin);
     }
-    // east side
-    const e = base + C - 1;
-    if (open & OPEN_E) {
-      const bed = C > 1 ? (z[e - 1]! - z[e]!) / dx : 0;
-      qxn[fb + C] = openFlux(h[e]!, qxo[fb + C]!, gn2[e]!, dt, dx, hMin, bed === bed ? bed : 0, openSlope);
-    } else qxn[fb + C] = 0;
-    // y faces of face row r: between rows r-1 and r
-    const yb = r * C;
-    if (r === 0) {
-      if (open & OPEN_N) {
-        for (let c = 0; c < C; c++) {
-          const bed = R > 1 ? (z[C + c]! - z[c]!) / dx : 0;
-          qyn[c] = -openFlux(h[c]!, -qyo[c]!, gn2[c]!, dt, dx, hMin, bed === bed ? bed : 0, openSlope);
-        }
-      } else qyn.fill(0, 0, C);
-    } else {
-      for (let c = 0; c < C; c++) {
-        const i = yb - C + c;
-        const f = yb + c;
-        const qo = qyo[f]!;
-        qyn[f] = faceFlux(z[i]!, z[i + C]!, h[i]!, h[i + C]!, qo, theta * qo + w * (qyo[f - C]! + qyo[f + C]!), 0.5 * (gn2[i]! + gn2[i + C]!), dt, dx, hMin);
-      }
-    }
-  }
-  if (r1 === R) {
-    const yb = R * C;
-    if (open & OPEN_S) {
-      for (let c = 0; c < C; c++) {
-        const i = (R - 1) * C + c;
-        const bed = R > 1 ? (z[i - C]! - z[i]!) / dx : 0;
-        qyn[yb + c] = openFlux(h[i]!, qyo[yb + c]!, gn2[i]!, dt, dx, hMin, bed === bed ? bed : 0, openSlope);
-      }
-    } else qyn.fill(0, yb, yb + C);
   }
 }
 
 /**
- * Phase 2: continuity for rows [r0, r1), rain and sinks, maxima and threshold times.
- * Writes rowSink/rowOut for these rows and returns the largest depth.
+ * Phase 1 for rows [r0, r1): raw fluxes on their x faces and on the y faces below them (plus the
+ * north edge for the first band), and each cell's outflow factor. The y faces above the band
+ * belong to the band above; they are recomputed here into `scratch` (cols floats) only to get
+ * the first row's factors, so bands never write the same face.
+ */
+export function fluxes(g: Grid, p: StepParams, r0: number, r1: number, scratch: Float32Array): void {
+  const { cols: C, dx, z, h, gn2, f: fac } = g;
+  const { dt, theta, hMin, openSlope, open } = p;
+  const qxo = g.qx[0], qxn = g.qx[1];
+  const qyn = g.qy[1];
+  const w = (1 - theta) / 2;
+  const C1 = C + 1;
+  const k = dt / dx;
+  let above: Float32Array, ao: number;
+  if (r0 === 0) {
+    yFaceRow(g, p, 0, qyn, 0);
+    above = qyn;
+    ao = 0;
+  } else {
+    yFaceRow(g, p, r0, scratch, 0);
+    above = scratch;
+    ao = 0;
+  }
+  for (let r = r0; r < r1; r++) {
+    const base = r * C;
+    const fb = r * C1;
+    qxn[fb] = open & OPEN_W ? -openFlux(h[base]!, -qxo[fb]!, gn2[base]!, dt, hMin, C > 1 ? (z[base + 1]! - z[base]!) / dx : 0, openSlope) : 0;
+    for (let c = 1; c < C; c++) {
+      const i = base + c - 1;
+      const fi = fb + c;
+      const qo = qxo[fi]!;
+      qxn[fi] = faceFlux(z[i]!, z[i + 1]!, h[i]!, h[i + 1]!, qo, theta * qo + w * (qxo[fi - 1]! + qxo[fi + 1]!), 0.5 * (gn2[i]! + gn2[i + 1]!), dt, dx, hMin);
+    }
+    const e = base + C - 1;
+    qxn[fb + C] = open & OPEN_E ? openFlux(h[e]!, qxo[fb + C]!, gn2[e]!, dt, hMin, C > 1 ? (z[e - 1]! - z[e]!) / dx : 0, openSlope) : 0;
+    yFaceRow(g, p, r + 1, qyn, (r + 1) * C);
+    // outflow factors: what the four faces would take out over the step, against what is there
+    const bo = (r + 1) * C;
+    for (let c = 0; c < C; c++) {
+      const qw = qxn[fb + c]!, qe = qxn[fb + c + 1]!, qn = above[ao + c]!, qs = qyn[bo + c]!;
+      const out = k * ((qw < 0 ? -qw : 0) + (qe > 0 ? qe : 0) + (qn < 0 ? -qn : 0) + (qs > 0 ? qs : 0));
+      const hi = h[base + c]!;
+      fac[base + c] = out > hi ? hi / out : 1;
+    }
+    above = qyn;
+    ao = bo;
+  }
+}
+
+/**
+ * Phase 2 for rows [r0, r1): continuity with the donor-scaled fluxes, rain and sinks, maxima and
+ * threshold times; the scaled fluxes become the state for the next step. Writes rowSink/rowOut
+ * for these rows and returns the largest depth.
  */
 export function depths(g: Grid, p: StepParams, r0: number, r1: number): number {
-  const { cols: C, rows: R, dx, z, h, hmax, tmax, t15, t20, t27 } = g;
+  const { cols: C, rows: R, dx, z, h, hmax, tmax, t15, t20, t27, f: fac } = g;
   const { dt, t, rain, sink } = p;
-  const qx = g.qx[1 - p.parity]!, qy = g.qy[1 - p.parity]!;
+  const qx = g.qx[1], qy = g.qy[1];
+  const sx = g.qx[0], sy = g.qy[0];
   const k = dt / dx;
   const C1 = C + 1;
   const vol = dx * dx;
@@ -171,16 +181,39 @@ export function depths(g: Grid, p: StepParams, r0: number, r1: number): number {
     const base = r * C;
     const fb = r * C1;
     let sunk = 0;
+    let out = 0;
     for (let c = 0; c < C; c++) {
       const i = base + c;
-      if (z[i] !== z[i]) continue; // outside the domain
-      let hn = h[i]! + k * (qx[fb + c]! - qx[fb + c + 1]! + qy[i]! - qy[i + C]!) + rain;
+      const fi = fac[i]!;
+      // west face: donor is the west cell when q > 0
+      let qw = qx[fb + c]!;
+      qw *= qw > 0 ? fac[i - 1]! : fi;
+      let qe = qx[fb + c + 1]!;
+      qe *= qe < 0 ? fac[i + 1]! : fi;
+      let qn = qy[i]!;
+      qn *= qn > 0 ? fac[i - C]! : fi;
+      let qs = qy[i + C]!;
+      qs *= qs < 0 ? fac[i + C]! : fi;
+      sx[fb + c] = qw;
+      sy[i] = qn;
+      if (c === C - 1) {
+        sx[fb + C] = qe;
+        out += qe;
+      }
+      if (c === 0) out -= qw;
+      if (r === R - 1) {
+        sy[i + C] = qs;
+        out += qs;
+      }
+      if (r === 0) out -= qn;
+      if (z[i] !== z[i]) continue; // outside the domain: its faces are all 0
+      let hn = h[i]! + k * (qw - qe + qn - qs) + rain;
       if (hn > 0 && sink > 0) {
         const s = hn < sink ? hn : sink;
         hn -= s;
         sunk += s;
       }
-      if (hn < 0) hn = 0; // round-off of the outflow limiter
+      if (hn < 0) hn = 0; // round-off of the outflow scaling
       h[i] = hn;
       if (hn > hmax[i]!) {
         // a threshold is first crossed exactly when the maximum crosses it
@@ -194,10 +227,6 @@ export function depths(g: Grid, p: StepParams, r0: number, r1: number): number {
       if (hn > hm) hm = hn;
     }
     g.rowSink[r] = sunk * vol;
-    // outflow through open sides, as the volume the fluxes took
-    let out = qx[fb + C]! - qx[fb]!;
-    if (r === 0) for (let c = 0; c < C; c++) out -= qy[c]!;
-    if (r === R - 1) for (let c = 0; c < C; c++) out += qy[R * C + c]!;
     g.rowOut[r] = out * dt * dx;
   }
   return hm;
@@ -221,7 +250,7 @@ export function cflDt(hMax: number, dx: number, alpha: number, maxDt: number): n
 /** Allocate a grid's arrays on a given buffer factory (shared memory for workers). */
 export function gridBytes(cols: number, rows: number): number {
   const n = cols * rows;
-  return 4 * (n * 8 + 2 * rows * (cols + 1) + 2 * (rows + 1) * cols) + 8 * 2 * rows + 64;
+  return 4 * (n * 9 + 2 * rows * (cols + 1) + 2 * (rows + 1) * cols) + 8 * 2 * rows + 64;
 }
 
 /** Views of a grid's arrays laid out in one buffer (same layout in every worker). */
@@ -239,7 +268,7 @@ export function gridOnBuffer(buf: ArrayBufferLike, byteOffset: number, cols: num
     z: f32(n), h: f32(n), gn2: f32(n),
     qx: [f32(nx), f32(nx)] as [Float32Array, Float32Array],
     qy: [f32(ny), f32(ny)] as [Float32Array, Float32Array],
-    hmax: f32(n), tmax: f32(n), t15: f32(n), t20: f32(n), t27: f32(n),
+    f: f32(n), hmax: f32(n), tmax: f32(n), t15: f32(n), t20: f32(n), t27: f32(n),
   } as Omit<Grid, 'rowSink' | 'rowOut'> as Grid;
   o = (o + 7) & ~7;
   g.rowSink = new Float64Array(buf, o, rows);

@@ -47,7 +47,7 @@ export function parseAscii(text: string, file = '<ascii grid>'): Raster {
   const cols = h.ncols!, rows = h.nrows!, cellSize = h.cellsize!;
   if (!Number.isInteger(cols) || cols < 1 || !Number.isInteger(rows) || rows < 1) throw new InputError('ncols and nrows must be positive integers', file, 1);
   if (!(cellSize > 0)) throw new InputError('cellsize must be positive', file);
-  let xll = h.xllcorner, yll = h.yllcorner;
+  let xll: number | undefined = h.xllcorner, yll: number | undefined = h.yllcorner;
   if (xll === undefined) xll = h.xllcenter !== undefined ? h.xllcenter - cellSize / 2 : undefined;
   if (yll === undefined) yll = h.yllcenter !== undefined ? h.yllcenter - cellSize / 2 : undefined;
   if (xll === undefined || yll === undefined) throw new InputError('missing header xllcorner/yllcorner', file, line + 1);

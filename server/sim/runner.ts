@@ -172,8 +172,9 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   const workers = nWorkers > 0 ? await startWorkers(buffer, p, nWorkers) : [];
   const errors: string[] = [];
   for (const w of workers) w.on('message', (m) => m && typeof m === 'object' && 'error' in m && errors.push(String(m.error)));
+  const scratch = new Float32Array(p.cols);
   const stepInline = (sp: StepParams) => {
-    fluxes(g, sp, 0, p.rows);
+    fluxes(g, sp, 0, p.rows, scratch);
     wmax[0] = depths(g, sp, 0, p.rows);
   };
   const stepWorkers = () => {
@@ -192,7 +193,6 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   const wall0 = performance.now();
   let t = 0;
   let steps = 0;
-  let parity: 0 | 1 = 0;
   let hMaxAll = 0;
   for (let i = 0; i < N; i++) if (g.h[i]! > hMaxAll) hMaxAll = g.h[i]!;
   let nextOut = p.outputInterval;
@@ -221,7 +221,7 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
       const rain = p.rain(t, t1);
       const drain = p.drainage(t, t1);
       const infil = p.infiltration(t, t1);
-      const sp: StepParams = { dt, t: t1, rain, sink: drain + infil, theta: p.theta, hMin: p.hMin, openSlope: p.openSlope, open: p.open, parity };
+      const sp: StepParams = { dt, t: t1, rain, sink: drain + infil, theta: p.theta, hMin: p.hMin, openSlope: p.openSlope, open: p.open };
       if (nWorkers > 0) {
         writeParams(params, sp);
         stepWorkers();
@@ -251,7 +251,6 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
       hMaxAll = 0;
       for (let w = 0; w < Math.max(1, nWorkers); w++) if (wmax[w]! > hMaxAll) hMaxAll = wmax[w]!;
       for (const q of p.inflows) for (const c of q.cells) if (g.h[c]! > hMaxAll) hMaxAll = g.h[c]!;
-      parity = (1 - parity) as 0 | 1;
       t = t1;
       steps++;
       lastDt = dt;

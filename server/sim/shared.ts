@@ -25,11 +25,11 @@ export function sharedViews(buf: ArrayBufferLike, cols: number, rows: number, dx
 }
 
 export function writeParams(a: Float64Array, p: StepParams): void {
-  a[0] = p.dt; a[1] = p.t; a[2] = p.rain; a[3] = p.sink; a[4] = p.theta; a[5] = p.hMin; a[6] = p.openSlope; a[7] = p.open; a[8] = p.parity;
+  a[0] = p.dt; a[1] = p.t; a[2] = p.rain; a[3] = p.sink; a[4] = p.theta; a[5] = p.hMin; a[6] = p.openSlope; a[7] = p.open;
 }
 
 export function readParams(a: Float64Array): StepParams {
-  return { dt: a[0]!, t: a[1]!, rain: a[2]!, sink: a[3]!, theta: a[4]!, hMin: a[5]!, openSlope: a[6]!, open: a[7]!, parity: a[8]! as 0 | 1 };
+  return { dt: a[0]!, t: a[1]!, rain: a[2]!, sink: a[3]!, theta: a[4]!, hMin: a[5]!, openSlope: a[6]!, open: a[7]! };
 }
 
 /** Rows split into contiguous bands, one per worker. */

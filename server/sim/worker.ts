@@ -23,6 +23,7 @@ function barrier(): void {
   }
 }
 
+const scratch = new Float32Array(cols);
 let seen = Atomics.load(ctrl, CTRL.GEN);
 parentPort!.postMessage('ready');
 for (;;) {
@@ -31,7 +32,7 @@ for (;;) {
   if (Atomics.load(ctrl, CTRL.CMD) === CMD_STOP) break;
   const p = readParams(params);
   try {
-    fluxes(grid, p, r0, r1);
+    fluxes(grid, p, r0, r1, scratch);
     barrier();
     wmax[index] = depths(grid, p, r0, r1);
   } catch (e) {
