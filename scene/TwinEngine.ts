@@ -1,0 +1,618 @@
+import * as THREE from 'three';
+import type { RootState } from '@react-three/fiber';
+import { COMPONENT_STATES } from '../models/components';
+import { STATE_COUNT } from '../models/fiveColour';
+import { enuToGeodetic } from '../models/geo';
+import { FRAME_SNAPSHOT, type LiveFrame } from '../models/live';
+import { createBuildingMaterial } from './buildings/buildingMaterial';
+import { BuildingPicker } from './buildings/buildingPick';
+import { ComponentLayer, type ShapeMesh } from './components/componentLayer';
+import { loadCity } from './data/loadCity';
+import type { PreparedCity } from './data/prepare';
+import { createGlobe, type Globe } from './globe/createGlobe';
+import { gridAtRaster } from './grids/rasterGrids';
+import { fiveColourBytes, GridRollup } from './grids/rollup';
+import { LiveClient, type LiveConnection } from './live/liveClient';
+import { buildProneMesh } from './prone/proneLayer';
+import { createCameraSync } from './sync/cameraSync';
+import { rayHeightField } from './terrain/heightField';
+import { createTerrainMaterial } from './terrain/terrainMaterial';
+import { createWaterMaterial } from './water/waterMaterial';
+
+export interface TwinCityInfo {
+  slug: string;
+  originLonDeg: number;
+  originLatDeg: number;
+  originHeightM: number;
+  extent: [number, number, number, number];
+}
+
+export const LAYER_KEYS = ['buildings', 'roads', 'water', 'grids', 'responsibility', 'prone', 'components'] as const;
+export type LayerKey = (typeof LAYER_KEYS)[number];
+
+export type Selection = { kind: 'component'; index: number } | { kind: 'grid'; index: number } | null;
+
+export interface TwinStatus {
+  phase: 'loading' | 'ready' | 'error';
+  error: string | null;
+  connection: LiveConnection;
+  seq: number;
+  changesPerSec: number;
+  frameMs: number;
+  drawCalls: number;
+  renderedFrames: number;
+}
+
+export interface TwinHooks {
+  ready: boolean;
+  city: string;
+  componentCount: number;
+  seq: number;
+  renderedFrames: number;
+  drawCalls: number;
+  frameMs: number;
+  timings: Record<string, number>;
+  stateOf(index: number): number;
+  colorOf(index: number): string;
+  project(index: number): { x: number; y: number; visible: boolean; inFront: boolean };
+  flyToComponent(index: number, distanceM: number): void;
+  lookFrom(x: number, y: number, z: number, index: number): void;
+  home(): void;
+  setLayer(key: LayerKey, on: boolean): void;
+  select(sel: Selection): void;
+  selection(): Selection;
+  building(k: number): { x: number; y: number; halfX: number; halfY: number; base: number; height: number } | null;
+  buildingCount(): number;
+  componentPos(index: number): { x: number; y: number; z: number; classIndex: number; unitGrid: number };
+  gridCount(): number;
+  gridCentroid(index: number): { x: number; y: number };
+  projectPoint(x: number, y: number, z: number): { x: number; y: number; inFront: boolean };
+  gridAt(x: number, y: number): number;
+  groundZ(x: number, y: number): number;
+}
+
+declare global {
+  interface Window { __twin?: TwinHooks }
+}
+
+const tmpV = new THREE.Vector3();
+const tmpV2 = new THREE.Vector3();
+const tmpColor = new THREE.Color();
+
+/**
+ * The twin in the browser: Cesium globe (base, camera controller) + the Three layer (drawn
+ * after each Cesium frame with Cesium's camera) + the live client + picking + test hooks.
+ * React talks to it through subscribe()/status/selection; per-frame work mutates, never allocates.
+ */
+export class TwinEngine {
+  readonly globe: Globe;
+  private three: RootState | null = null;
+  private root = new THREE.Group();
+  private sync: ReturnType<typeof createCameraSync>;
+  private city: PreparedCity | null = null;
+  components: ComponentLayer | null = null;
+  private prone: ShapeMesh | null = null;
+  private buildings: THREE.Mesh | null = null;
+  private water: THREE.Mesh | null = null;
+  private terrain: THREE.Mesh | null = null;
+  private terrainMat: THREE.ShaderMaterial | null = null;
+  private picker: BuildingPicker | null = null;
+  private rollup: GridRollup | null = null;
+  private gridRgba: Uint8Array | null = null;
+  private gridTex: THREE.DataTexture | null = null;
+  private readonly five = fiveColourBytes();
+  private marker: THREE.Mesh;
+  private live: LiveClient | null = null;
+  values: Float32Array | null = null;
+  readonly layers: Record<LayerKey, boolean> = { buildings: true, roads: true, water: true, grids: true, responsibility: true, prone: true, components: true };
+  selection: Selection = null;
+  status: TwinStatus = { phase: 'loading', error: null, connection: 'connecting', seq: -1, changesPerSec: 0, frameMs: 0, drawCalls: 0, renderedFrames: 0 };
+  private listeners = new Set<() => void>();
+  private version = 0;
+  private ready = false;
+  private changeCount = 0;
+  private lastTick = performance.now();
+  private ticker: ReturnType<typeof setInterval>;
+  private zMax = 100;
+  private destroyed = false;
+  /** bumps when the selected component's live state changes (inspector refetch) */
+  selectionLiveVersion = 0;
+
+  constructor(container: HTMLElement, readonly info: TwinCityInfo) {
+    this.globe = createGlobe({ container, onClick: (x, y) => this.onClick(x, y) });
+    this.sync = createCameraSync(this.globe.scene, info.originLonDeg, info.originLatDeg, info.originHeightM);
+    this.globe.scene.postRender.addEventListener(this.renderThree);
+    this.marker = new THREE.Mesh(
+      new THREE.TorusGeometry(1.2, 0.12, 6, 32),
+      new THREE.MeshBasicMaterial({ color: '#66e0ff', depthTest: false, transparent: true, opacity: 0.95 }),
+    );
+    this.marker.renderOrder = 10;
+    this.marker.visible = false;
+    this.marker.frustumCulled = false;
+    this.root.add(this.marker);
+    this.home(0);
+    this.ticker = setInterval(() => this.tick(), 500);
+    this.installHooks();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Called by the R3F Canvas once it exists: the Three layer's renderer, scene and camera. */
+  attachThree(state: RootState) {
+    this.three = state;
+    state.scene.add(this.root);
+    const cam = state.camera as THREE.PerspectiveCamera;
+    cam.matrixAutoUpdate = false;
+    cam.matrixWorldAutoUpdate = false;
+    state.gl.info.autoReset = true;
+    this.globe.scene.requestRender();
+  }
+
+  async load() {
+    try {
+      const t0 = performance.now();
+      const city = await loadCity(this.info.slug);
+      if (this.destroyed) return;
+      city.timings['worker.total'] = performance.now() - t0;
+      const u0 = performance.now();
+      this.build(city);
+      city.timings['upload.build'] = performance.now() - u0;
+      this.city = city;
+      this.status = { ...this.status, phase: 'ready' };
+      this.live = new LiveClient(this.info.slug, {
+        onFrame: (f) => this.applyFrame(f),
+        onConnection: (c) => { this.status = { ...this.status, connection: c }; this.emit(); },
+      });
+      this.live.connect();
+      this.emit();
+      this.globe.scene.requestRender();
+    } catch (e) {
+      this.status = { ...this.status, phase: 'error', error: e instanceof Error ? e.message : String(e) };
+      this.emit();
+    }
+  }
+
+  destroy() {
+    this.destroyed = true;
+    clearInterval(this.ticker);
+    this.live?.close();
+    this.globe.scene.postRender.removeEventListener(this.renderThree);
+    this.root.removeFromParent();
+    this.root.traverse((o) => {
+      const m = o as THREE.Mesh;
+      if (m.geometry) m.geometry.dispose();
+      const mat = m.material as THREE.Material | undefined;
+      if (mat) mat.dispose();
+    });
+    this.gridTex?.dispose();
+    this.globe.destroy();
+    if (window.__twin?.city === this.info.slug) delete window.__twin;
+  }
+
+  // ---------------------------------------------------------------- building the scene
+
+  private build(city: PreparedCity) {
+    const { box, layers } = city;
+    // ground: terrain + roads/water mask + grid ids + grid colours
+    const mask = new THREE.DataTexture(city.groundMask, box.width, box.height, THREE.RGBAFormat);
+    mask.magFilter = THREE.LinearFilter;
+    mask.minFilter = THREE.LinearMipmapLinearFilter;
+    mask.generateMipmaps = true;
+    mask.anisotropy = 4;
+    mask.needsUpdate = true;
+    const gridId = new THREE.DataTexture(city.gridRaster, box.width, box.height, THREE.RGBAFormat);
+    gridId.magFilter = THREE.NearestFilter;
+    gridId.minFilter = THREE.NearestFilter;
+    gridId.needsUpdate = true;
+    const G = layers.grids.count;
+    const cw = 256, ch = Math.max(1, Math.ceil(G / cw));
+    this.gridRgba = new Uint8Array(cw * ch * 4);
+    this.gridTex = new THREE.DataTexture(this.gridRgba, cw, ch, THREE.RGBAFormat);
+    this.gridTex.colorSpace = THREE.SRGBColorSpace;
+    this.gridTex.magFilter = THREE.NearestFilter;
+    this.gridTex.minFilter = THREE.NearestFilter;
+    this.rollup = new GridRollup(G, layers.components.unitGrid);
+    this.rollup.reset(new Uint8Array(layers.components.count));
+    this.rollup.flush(this.gridRgba, this.five);
+    this.gridTex.needsUpdate = true;
+    this.terrainMat = createTerrainMaterial({ mask, gridId, gridColors: this.gridTex, gridColorsWidth: cw });
+    const tg = new THREE.BufferGeometry();
+    tg.setAttribute('position', new THREE.BufferAttribute(city.terrainMesh.position, 3));
+    tg.setAttribute('normal', new THREE.BufferAttribute(city.terrainMesh.normal, 3));
+    tg.setAttribute('uv', new THREE.BufferAttribute(city.terrainMesh.uv, 2));
+    tg.setIndex(new THREE.BufferAttribute(city.terrainMesh.index, 1));
+    this.terrain = new THREE.Mesh(tg, this.terrainMat);
+    this.terrain.name = 'terrain';
+    this.terrain.frustumCulled = false;
+    this.root.add(this.terrain);
+
+    // buildings: one merged mesh
+    const bm = city.buildingMesh;
+    const bg = new THREE.BufferGeometry();
+    bg.setAttribute('position', new THREE.BufferAttribute(bm.position, 3));
+    bg.setAttribute('normal', new THREE.BufferAttribute(bm.normal, 3));
+    bg.setAttribute('color', new THREE.BufferAttribute(bm.color, 3));
+    bg.setIndex(new THREE.BufferAttribute(bm.index, 1));
+    this.buildings = new THREE.Mesh(bg, createBuildingMaterial());
+    this.buildings.name = 'buildings';
+    this.buildings.frustumCulled = false;
+    this.root.add(this.buildings);
+    this.picker = new BuildingPicker(layers.buildings, bm.position, bm.index, bm.buildingOfTriangle);
+    let zMax = city.height.maxZ;
+    for (let k = 0; k < layers.buildings.count; k++) zMax = Math.max(zMax, layers.buildings.base[k]! + layers.buildings.height[k]!);
+    this.zMax = zMax;
+
+    // water
+    const wg = new THREE.BufferGeometry();
+    wg.setAttribute('position', new THREE.BufferAttribute(city.waterMesh.position, 3));
+    wg.setIndex(new THREE.BufferAttribute(city.waterMesh.index, 1));
+    this.water = new THREE.Mesh(wg, createWaterMaterial());
+    this.water.name = 'water';
+    this.water.renderOrder = 5;
+    this.water.frustumCulled = false;
+    this.root.add(this.water);
+
+    // components and prone points
+    this.components = new ComponentLayer(layers.components, city.componentZ);
+    this.root.add(this.components.group);
+    this.values = new Float32Array(layers.components.count).fill(NaN);
+    this.prone = buildProneMesh(layers.prone, city.proneZ);
+    this.root.add(this.prone.mesh);
+    this.applyLayers();
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  /** Near/far for the city box seen from (x, y, z). */
+  private nearFar = (x: number, y: number, z: number): [number, number] => {
+    const [x0, y0, x1, y1] = this.info.extent;
+    const zmin = (this.city?.height.minZ ?? 0) - 10, zmax = this.zMax + 20;
+    const dx = Math.max(x0 - x, 0, x - x1), dy = Math.max(y0 - y, 0, y - y1), dz = Math.max(zmin - z, 0, z - zmax);
+    const dBox = Math.hypot(dx, dy, dz);
+    const fx = Math.max(Math.abs(x - x0), Math.abs(x - x1)), fy = Math.max(Math.abs(y - y0), Math.abs(y - y1)), fz = Math.max(Math.abs(z - zmin), Math.abs(z - zmax));
+    const far = Math.hypot(fx, fy, fz) * 1.05 + 10;
+    const groundBelow = this.city ? this.groundZ(x, y) : 0;
+    const hag = Math.max(0, z - Math.max(groundBelow, this.zMax));
+    const near = Math.min(Math.max(0.5, dBox * 0.9, hag * 0.5), far * 0.5);
+    return [near, far];
+  };
+
+  private syncCamera() {
+    if (!this.three) return;
+    const el = this.three.gl.domElement;
+    this.sync(this.three.camera as THREE.PerspectiveCamera, el.clientWidth || 1, el.clientHeight || 1, this.nearFar);
+  }
+
+  private renderThree = () => {
+    const st = this.three;
+    if (!st || this.destroyed) return;
+    const cam = st.camera as THREE.PerspectiveCamera;
+    this.syncCamera();
+    const h = st.gl.domElement.clientHeight || 1;
+    const mPerPx1 = (2 * Math.tan((cam.fov * Math.PI) / 360)) / h;
+    if (this.components) this.components.updateScale(mPerPx1);
+    if (this.prone) this.prone.material.uniforms.uScaleK!.value = (3 * mPerPx1) / this.prone.size;
+    this.updateMarker(cam);
+    const t0 = performance.now();
+    st.advance(t0, true);
+    this.status.frameMs = performance.now() - t0;
+    this.status.drawCalls = st.gl.info.render.calls;
+    this.status.renderedFrames++;
+    if (this.city && !this.ready) {
+      this.ready = true;
+      this.emit();
+    }
+  };
+
+  requestRender() {
+    this.globe.scene.requestRender();
+  }
+
+  private updateMarker(cam: THREE.PerspectiveCamera) {
+    const sel = this.selection;
+    if (!sel || sel.kind !== 'component' || !this.components) { this.marker.visible = false; return; }
+    const c = this.components, i = sel.index;
+    const sm = c.meshes[c.meshOf[i]!]!;
+    const s = c.scaleAt(sm, i, cam.position);
+    this.marker.visible = true;
+    this.marker.position.set(c.c.x[i]!, c.c.y[i]!, c.z[i]! + 0.15);
+    const r = Math.max(1, sm.radius * 0.9) * s;
+    this.marker.scale.set(r, r, r);
+    this.marker.updateMatrix();
+  }
+
+  // ---------------------------------------------------------------- layers
+
+  setLayer(key: LayerKey, on: boolean) {
+    this.layers[key] = on;
+    this.applyLayers();
+    this.emit();
+    this.requestRender();
+  }
+
+  private applyLayers() {
+    const L = this.layers;
+    if (this.buildings) this.buildings.visible = L.buildings;
+    if (this.water) this.water.visible = L.water;
+    if (this.prone) this.prone.mesh.visible = L.prone;
+    if (this.components) this.components.group.visible = L.components;
+    if (this.terrainMat) {
+      const u = this.terrainMat.uniforms;
+      u.uShowRoads!.value = L.roads ? 1 : 0;
+      u.uShowWater!.value = L.water ? 1 : 0;
+      u.uShowGrids!.value = L.grids ? 1 : 0;
+      u.uShowResp!.value = L.responsibility ? 1 : 0;
+    }
+  }
+
+  // ---------------------------------------------------------------- live
+
+  private applyFrame(f: LiveFrame) {
+    const c = this.components, rollup = this.rollup;
+    if (!c || !rollup || !this.values) return;
+    const n = c.c.count;
+    if (f.kind === FRAME_SNAPSHOT) {
+      const m = Math.min(n, f.states.length);
+      for (let i = 0; i < m; i++) c.writeColor(i, f.states[i]!);
+      this.values.set(f.values.subarray(0, m));
+      rollup.reset(c.states);
+    } else {
+      const sel = this.selection?.kind === 'component' ? this.selection.index : -1;
+      for (let k = 0; k < f.indices.length; k++) {
+        const i = f.indices[k]!;
+        if (i >= n) continue;
+        const from = c.states[i]!, to = f.states[k]!;
+        if (from !== to) {
+          c.writeColor(i, to);
+          rollup.change(i, from, to);
+          if (i === sel) this.selectionLiveVersion++;
+        }
+        this.values[i] = f.values[k]!;
+      }
+      this.changeCount += f.indices.length;
+    }
+    c.flushColors();
+    if (rollup.flush(this.gridRgba!, this.five) > 0 || f.kind === FRAME_SNAPSHOT) this.gridTex!.needsUpdate = true;
+    this.status.seq = f.seq;
+    this.version++;
+    this.requestRender();
+  }
+
+  private tick() {
+    const now = performance.now();
+    const cps = (this.changeCount * 1000) / Math.max(1, now - this.lastTick);
+    this.changeCount = 0;
+    this.lastTick = now;
+    this.status = { ...this.status, changesPerSec: 0.5 * this.status.changesPerSec + 0.5 * cps };
+    this.emit();
+  }
+
+  /** live counts by state over all components (for the legend) */
+  countsByState(): Int32Array {
+    const out = new Int32Array(STATE_COUNT);
+    const c = this.components;
+    if (!c) return out;
+    for (let i = 0; i < c.states.length; i++) out[Math.min(c.states[i]!, STATE_COUNT - 1)]!++;
+    return out;
+  }
+
+  gridLevel(g: number): number {
+    return this.rollup?.level[g] ?? 0;
+  }
+
+  gridCounts(g: number): Int32Array | null {
+    return this.rollup ? this.rollup.counts.subarray(g * STATE_COUNT, (g + 1) * STATE_COUNT) : null;
+  }
+
+  // ---------------------------------------------------------------- camera
+
+  private geo(x: number, y: number, z: number) {
+    return enuToGeodetic([x, y, z], { lonDeg: this.info.originLonDeg, latDeg: this.info.originLatDeg, heightM: this.info.originHeightM });
+  }
+
+  home(durationS = 1.2) {
+    const [x0, y0, x1, y1] = this.info.extent;
+    const cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
+    const cz = this.city ? this.groundZ(cx, cy) : 0;
+    const g = this.geo(cx, cy, cz);
+    const range = Math.hypot(x1 - x0, y1 - y0) * 0.95;
+    this.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, 0, -0.75, range, durationS);
+  }
+
+  flyToComponent(i: number, distanceM: number) {
+    const c = this.components;
+    if (!c) return;
+    const h = c.c.heading[i]!;
+    // view from the road side (the component faces the road), looking back at it
+    const heading = Math.atan2(-Math.cos(h), -Math.sin(h));
+    const sm = c.meshes[c.meshOf[i]!]!;
+    const g = this.geo(c.c.x[i]!, c.c.y[i]!, c.z[i]! + sm.centreZ);
+    this.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, heading, -0.6, distanceM, 0);
+    this.syncCamera();
+  }
+
+  /** Camera at local (x, y, z) looking at component i's centre (tests: occlusion set-ups). */
+  lookFrom(x: number, y: number, z: number, i: number) {
+    const c = this.components;
+    if (!c) return;
+    const sm = c.meshes[c.meshOf[i]!]!;
+    const tx = c.c.x[i]!, ty = c.c.y[i]!, tz = c.z[i]! + sm.centreZ;
+    const dx = tx - x, dy = ty - y, dz = tz - z;
+    const range = Math.hypot(dx, dy, dz);
+    const heading = Math.atan2(dx, dy);
+    const pitch = Math.atan2(dz, Math.hypot(dx, dy));
+    const g = this.geo(tx, ty, tz);
+    this.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, heading, pitch, range, 0);
+    this.syncCamera();
+  }
+
+  // ---------------------------------------------------------------- picking
+
+  groundZ(x: number, y: number): number {
+    const h = this.city!.height;
+    const fx = Math.min(Math.max((x - h.x0) / h.dx, 0), h.nx - 1), fy = Math.min(Math.max((y - h.y0) / h.dy, 0), h.ny - 1);
+    return h.z[Math.round(fy) * h.nx + Math.round(fx)]!;
+  }
+
+  private canvasSize() {
+    const el = this.globe.scene.canvas as HTMLCanvasElement;
+    return { w: el.clientWidth || 1, h: el.clientHeight || 1, rect: el.getBoundingClientRect() };
+  }
+
+  private rayFromPixel(x: number, y: number) {
+    const cam = this.three!.camera as THREE.PerspectiveCamera;
+    const { w, h } = this.canvasSize();
+    const ndcX = (x / w) * 2 - 1, ndcY = -(y / h) * 2 + 1;
+    const o = cam.position.clone();
+    const d = new THREE.Vector3(ndcX, ndcY, 0.5).unproject(cam).sub(o).normalize();
+    return new THREE.Ray(o, d);
+  }
+
+  /** Distance to the first opaque thing (building or terrain) along a unit ray, or Infinity. */
+  private obstacle(o: THREE.Vector3, d: THREE.Vector3, maxT: number) {
+    let t = Infinity, building = -1;
+    if (this.picker && this.layers.buildings) {
+      const b = this.picker.raycast(o, d, maxT);
+      if (b) { t = b.t; building = b.building; }
+    }
+    if (this.city) {
+      const tt = rayHeightField(this.city.height, o.x, o.y, o.z, d.x, d.y, d.z, Math.min(maxT, t));
+      if (tt >= 0 && tt < t) { t = tt; building = -1; }
+    }
+    return { t, building };
+  }
+
+  private occluded(p: THREE.Vector3): boolean {
+    const cam = (this.three!.camera as THREE.PerspectiveCamera).position;
+    const d = tmpV2.copy(p).sub(cam);
+    const dist = d.length();
+    d.divideScalar(dist);
+    const hit = this.obstacle(cam, d, dist);
+    return hit.t < dist - 0.35;
+  }
+
+  private onClick(x: number, y: number) {
+    if (!this.three || !this.city || !this.components) return;
+    this.syncCamera();
+    const ray = this.rayFromPixel(x, y);
+    const cam = ray.origin;
+    const obst = this.obstacle(ray.origin, ray.direction, 1e6);
+    let pick = this.layers.components ? this.components.raycast(ray, cam, obst.t) : null;
+    if (!pick && this.layers.components) {
+      // tiny or far objects: the nearest visible component within a few pixels of the click
+      const { w, h } = this.canvasSize();
+      const camera = this.three.camera as THREE.PerspectiveCamera;
+      const c = this.components;
+      let best = -1, bestD = 12 * 12;
+      for (let i = 0; i < c.c.count; i++) {
+        c.centre(i, cam, tmpV).project(camera);
+        if (tmpV.z > 1 || tmpV.z < -1) continue;
+        const sx = (tmpV.x + 1) * 0.5 * w - x, sy = (1 - tmpV.y) * 0.5 * h - y;
+        const dd = sx * sx + sy * sy;
+        if (dd < bestD && !this.occluded(c.centre(i, cam, tmpV))) { bestD = dd; best = i; }
+      }
+      if (best >= 0) pick = { index: best, t: 0 };
+    }
+    if (pick) {
+      this.select({ kind: 'component', index: pick.index });
+      return;
+    }
+    if (Number.isFinite(obst.t)) {
+      let g = -1;
+      if (obst.building >= 0) g = this.city.layers.buildings.unitGrid[obst.building] ?? -1;
+      if (g < 0 || g >= this.city.layers.grids.count) {
+        const p = ray.at(obst.t, tmpV);
+        g = gridAtRaster(this.city.box, this.city.gridRaster, p.x, p.y);
+      }
+      this.select(g >= 0 ? { kind: 'grid', index: g } : null);
+      return;
+    }
+    this.select(null);
+  }
+
+  select(sel: Selection) {
+    this.selection = sel;
+    if (this.terrainMat) this.terrainMat.uniforms.uSelGrid!.value = sel?.kind === 'grid' ? sel.index : -1;
+    this.emit();
+    this.requestRender();
+  }
+
+  // ---------------------------------------------------------------- React glue
+
+  subscribe = (fn: () => void) => {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
+  };
+
+  getVersion = () => this.version;
+
+  private emit() {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+
+  get timings() {
+    return this.city?.timings ?? {};
+  }
+
+  get bytes() {
+    return this.city?.bytes ?? {};
+  }
+
+  // ---------------------------------------------------------------- test hooks
+
+  private installHooks() {
+    const self = this;
+    const hooks: TwinHooks = {
+      get ready() { return self.ready; },
+      get city() { return self.info.slug; },
+      get componentCount() { return self.components?.c.count ?? 0; },
+      get seq() { return self.status.seq; },
+      get renderedFrames() { return self.status.renderedFrames; },
+      get drawCalls() { return self.status.drawCalls; },
+      get frameMs() { return self.status.frameMs; },
+      get timings() { return self.timings; },
+      stateOf: (i) => self.components?.states[i] ?? -1,
+      colorOf: (i) => (self.components ? self.components.colorOf(i, tmpColor) : ''),
+      project: (i) => {
+        const c = self.components;
+        if (!c || !self.three) return { x: NaN, y: NaN, visible: false, inFront: false };
+        self.syncCamera();
+        const camera = self.three.camera as THREE.PerspectiveCamera;
+        const p = c.centre(i, camera.position, new THREE.Vector3());
+        const q = p.clone().project(camera);
+        const { w, h, rect } = self.canvasSize();
+        const inFront = q.z > -1 && q.z < 1;
+        const x = rect.left + (q.x + 1) * 0.5 * w, y = rect.top + (1 - q.y) * 0.5 * h;
+        const onScreen = inFront && q.x > -1 && q.x < 1 && q.y > -1 && q.y < 1;
+        return { x, y, inFront, visible: onScreen && self.layers.components && !self.occluded(p) };
+      },
+      flyToComponent: (i, d) => self.flyToComponent(i, d),
+      lookFrom: (x, y, z, i) => self.lookFrom(x, y, z, i),
+      home: () => self.home(0),
+      setLayer: (k, on) => self.setLayer(k, on),
+      select: (s) => self.select(s),
+      selection: () => self.selection,
+      building: (k) => self.picker?.info(k) ?? null,
+      buildingCount: () => self.city?.layers.buildings.count ?? 0,
+      componentPos: (i) => {
+        const c = self.components!;
+        return { x: c.c.x[i]!, y: c.c.y[i]!, z: c.z[i]!, classIndex: c.c.classIndex[i]!, unitGrid: c.c.unitGrid[i]! };
+      },
+      gridCount: () => self.city?.layers.grids.count ?? 0,
+      gridCentroid: (g) => ({ x: self.city!.layers.grids.centroid[2 * g]!, y: self.city!.layers.grids.centroid[2 * g + 1]! }),
+      projectPoint: (x, y, z) => {
+        self.syncCamera();
+        const camera = self.three!.camera as THREE.PerspectiveCamera;
+        const q = new THREE.Vector3(x, y, z).project(camera);
+        const { w, h, rect } = self.canvasSize();
+        return { x: rect.left + (q.x + 1) * 0.5 * w, y: rect.top + (1 - q.y) * 0.5 * h, inFront: q.z > -1 && q.z < 1 };
+      },
+      gridAt: (x, y) => (self.city ? gridAtRaster(self.city.box, self.city.gridRaster, x, y) : -1),
+      groundZ: (x, y) => (self.city ? self.groundZ(x, y) : 0),
+    };
+    window.__twin = hooks;
+  }
+}
+
+export { COMPONENT_STATES };

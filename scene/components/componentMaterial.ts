@@ -1,0 +1,47 @@
+import * as THREE from 'three';
+
+/**
+ * Instanced component material. Per vertex: aBase (neutral colour), aMask (1 where the live
+ * state colour shows); per instance: instanceMatrix (position + heading) and instanceColor (state).
+ * Objects grow about their ground point when the camera is far so that a 0.8 m cover stays a few
+ * pixels wide: s = clamp(uScaleK * distance, 1, uScaleMax); picking (componentLayer.ts) uses
+ * the same formula, so what is drawn is what is hit.
+ */
+export function createComponentMaterial() {
+  return new THREE.ShaderMaterial({
+    uniforms: {
+      uScaleK: { value: 0 },
+      uScaleMax: { value: 30 },
+      uLight: { value: new THREE.Vector3(0.45, -0.55, 0.7).normalize() },
+    },
+    vertexShader: /* glsl */ `
+      attribute vec3 aBase;
+      attribute float aMask;
+      uniform float uScaleK;
+      uniform float uScaleMax;
+      varying vec3 vC;
+      varying vec3 vN;
+      void main() {
+        vec4 o = modelMatrix * instanceMatrix * vec4(0.0, 0.0, 0.0, 1.0);
+        float s = clamp(uScaleK * distance(o.xyz, cameraPosition), 1.0, uScaleMax);
+        vec4 w = modelMatrix * instanceMatrix * vec4(position * s, 1.0);
+        #ifdef USE_INSTANCING_COLOR
+          vC = mix(aBase, instanceColor, aMask);
+        #else
+          vC = aBase;
+        #endif
+        vN = normalize(mat3(modelMatrix) * mat3(instanceMatrix) * normal);
+        gl_Position = projectionMatrix * viewMatrix * w;
+      }`,
+    fragmentShader: /* glsl */ `
+      uniform vec3 uLight;
+      varying vec3 vC;
+      varying vec3 vN;
+      void main() {
+        vec3 n = normalize(vN);
+        float diff = max(dot(n, uLight), 0.0);
+        vec3 col = vC * (0.42 + 0.30 * (0.5 + 0.5 * n.z) + 0.45 * diff);
+        gl_FragColor = linearToOutputTexel(vec4(col, 1.0));
+      }`,
+  });
+}
