@@ -1139,7 +1139,19 @@ export function generateCity(opts: GenerateOptions): CityData {
       if (!buildingClear(ring)) continue;
       const b: Building = { id: buildings.length, ring, heightM: lb.floors * 3, baseM: 0, floors: lb.floors, use: lb.use, unitGrid: grid };
       buildings.push(b);
-      cellBuildings.push({ b, local: lb, frame: { cx, cy, ux, uy }, front: [lb.ring[1]! - rect.v0 < 2 ? frontEdges[0]! : 0, rect.v1 - Math.max(...lb.ring.filter((_, q) => q % 2 === 1)) < 2 ? frontEdges[1]! : 0] });
+      let lu0 = Infinity, lu1 = -Infinity, lv0 = Infinity, lv1 = -Infinity;
+      for (let q = 0; q < lb.ring.length; q += 2) {
+        lu0 = Math.min(lu0, lb.ring[q]!); lu1 = Math.max(lu1, lb.ring[q]!);
+        lv0 = Math.min(lv0, lb.ring[q + 1]!); lv1 = Math.max(lv1, lb.ring[q + 1]!);
+      }
+      const near = (d: number) => d < 2.5;
+      cellBuildings.push({
+        b, local: lb, frame: { cx, cy, ux, uy },
+        front: [
+          near(lv0 - rect.v0) ? frontEdges[0]! : 0, near(rect.v1 - lv1) ? frontEdges[1]! : 0,
+          near(lu0 - rect.u0) ? frontEdges[2]! : 0, near(rect.u1 - lu1) ? frontEdges[3]! : 0,
+        ],
+      });
     }
   }
   // baseM: the lowest DEM cell under the footprint
@@ -1252,7 +1264,7 @@ interface CellBuilding {
   b: Building;
   local: LocalBuilding;
   frame: { cx: number; cy: number; ux: number; uy: number };
-  /** [south facade faces a road, north facade faces a road] */
+  /** facade on a street: [south, north, west, east] in the cell's frame */
   front: number[];
 }
 
@@ -1500,11 +1512,17 @@ function placeFlex(ctx: PlaceCtx, runs: Run[], cellBuildings: CellBuilding[], rn
     const { cx, cy, ux, uy } = frame;
     const vx = -uy, vy = ux;
     const spacing = 10 / k;
-    for (const [side, v, nv] of [[0, lv0 - 0.4, -1], [1, lv1 + 0.4, 1]] as const) {
+    // facades: south (v0), north (v1), west (u0), east (u1); the sign hangs 0.4 m in front
+    for (let side = 0; side < 4; side++) {
       if (!cb.front[side]) continue;
-      for (let u = lu0 + 3 + rng() * spacing * 0.5; u <= lu1 - 3; u += spacing) {
-        const x = cx + u * ux + v * vx, y = cy + u * uy + v * vy;
-        emit(ctx, buf, C_SIGN, x, y, Math.atan2(nv * vy, nv * vx), null);
+      const alongU = side < 2;
+      const lo = alongU ? lu0 : lv0, hi = alongU ? lu1 : lv1;
+      const fixedC = side === 0 ? lv0 - 0.4 : side === 1 ? lv1 + 0.4 : side === 2 ? lu0 - 0.4 : lu1 + 0.4;
+      const out = side === 0 || side === 2 ? -1 : 1;
+      const nx = alongU ? out * vx : out * ux, ny = alongU ? out * vy : out * uy;
+      for (let w = lo + 3 + rng() * spacing * 0.5; w <= hi - 3; w += spacing) {
+        const u = alongU ? w : fixedC, v = alongU ? fixedC : w;
+        emit(ctx, buf, C_SIGN, cx + u * ux + v * vx, cy + u * uy + v * vy, Math.atan2(ny, nx), null);
       }
     }
   }
