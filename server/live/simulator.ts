@@ -32,6 +32,7 @@ export class Simulator {
   private lightGroup: Uint8Array;
   private bins: Uint32Array;
   private binRate: Float32Array; // fill per second
+  private binFill: Float32Array; // exact fill; the published value is quantised
   private gauges: Uint32Array;
   private gaugeLevel: Float32Array;
   private gaugeGain: Float32Array;
@@ -61,9 +62,11 @@ export class Simulator {
     this.gauges = of('level');
     this.gaugeLevel = new Float32Array(this.gauges.length);
     this.gaugeGain = Float32Array.from(this.gauges, () => 0.5 + this.rand());
+    this.binFill = new Float32Array(this.bins.length);
     for (let k = 0; k < this.bins.length; k++) {
       const i = this.bins[k]!;
       if (Number.isNaN(values[i]!)) values[i] = quant(this.rand() * 0.7, 0.05);
+      this.binFill[k] = values[i]!;
     }
     for (let k = 0; k < this.gauges.length; k++) {
       const v = values[this.gauges[k]!]!;
@@ -116,10 +119,12 @@ export class Simulator {
       const v = this.values[i]!;
       // The sanitation round empties a bin that is nearly full within about 20 minutes.
       if (v >= 0.8 && this.rand() < dt / 1200) {
+        this.binFill[k] = 0;
         this.apply(i, S.intact, 0, nowMs);
         continue;
       }
-      const next = Math.min(1.2, v + this.binRate[k]! * dt * (0.5 + this.rand()));
+      const next = Math.min(1.2, this.binFill[k]! + this.binRate[k]! * dt * (0.5 + this.rand()));
+      this.binFill[k] = next;
       const q = quant(next, 0.05);
       if (q !== v) this.apply(i, q >= 1 ? S.alarm : q >= 0.8 ? S.warning : S.intact, q, nowMs);
     }

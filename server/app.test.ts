@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
+import { openDb, type Db } from './db';
+import { createTwinServer, type TwinServer } from './app';
+import type { AppRouter } from './trpc/router';
+import { decodeFrame, FRAME_DELTA, FRAME_SNAPSHOT, type LiveFrame } from '../models/live';
+import { STATE_CODE } from '../models/components';
+import { decodeLayer } from '../models/layers';
+
+const TOKEN = 'test-token-123456';
+let db: Db;
+let app: TwinServer;
+let base: string;
+let slug: string;
+const clients: Socket[] = [];
+
+function trpc(token?: string) {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: `${base}/api/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+  });
+}
+
+/** A socket.io client that records decoded frames for one city. */
+async function liveClient(city: string, opts: { dropSeq?: number } = {}) {
+  const socket = ioClient(base, { transports: ['websocket'], forceNew: true });
+  clients.push(socket);
+  const frames: LiveFrame[] = [];
+  let lastSeq = -1;
+  let waitingSnapshot = true;
+  const states = new Uint8Array(app.twin.cities.get(city)!.live.count);
+  socket.on('frame', (_c: string, data: ArrayBuffer) => {
+    const f = decodeFrame(data);
+    if (f.kind === FRAME_DELTA && f.seq === opts.dropSeq) return; // simulate a lost frame
+    frames.push(f);
+    if (f.kind === FRAME_SNAPSHOT) {
+      states.set(f.states);
+      lastSeq = f.seq;
+      waitingSnapshot = false;
+    } else if (!waitingSnapshot) {
+      if (f.seq !== lastSeq + 1) {
+        waitingSnapshot = true;
+        socket.emit('snapshot', { city });
+        return;
+      }
+      for (let k = 0; k < f.indices.length; k++) states[f.indices[k]!] = f.states[k]!;
+      lastSeq = f.seq;
+    }
+  });
+  const ack = await new Promise<{ ok: boolean; seq?: number }>((resolve) => socket.emit('subscribe', { city }, resolve));
+  expect(ack.ok).toBe(true);
+  return { socket, frames, states, get lastSeq() { return lastSeq; } };
+}
+
+async function until(cond: () => boolean, ms = 5000) {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  db = await openDb({}); // PGlite in memory
+  app = await createTwinServer({
+    env: { DATA_DIR: '', INGEST_TOKEN: TOKEN, SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default' },
+    db, tickMs: 20,
+  });
+  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  slug = [...app.twin.cities.keys()][0]!;
+});
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await app?.close();
+  await db?.close();
+});
+
+describe('tRPC over HTTP', () => {
+  it('lists the generated city with its counts', async () => {
+    const list = await trpc().city.list.query();
+    expect(list).toHaveLength(1);
+    expect(list[0]!.counts.components).toBeGreaterThan(1000);
+    expect(list[0]!.counts.unitGrids).toBeGreaterThan(50);
+  });
+  it('gives a component with its 17-digit code, class, departments and grid', async () => {
+    const c = await trpc().component.get.query({ city: slug, index: 0 });
+    expect(c.code).toMatch(/^\d{17}$/);
+    expect(c.unitGridCode).toMatch(/^\d{15}$/);
+    expect(c.className.zh.length).toBeGreaterThan(0);
+    expect(c.lonDeg).toBeGreaterThan(119);
+    const same = await trpc().component.byCode.query({ city: slug, code: c.code });
+    expect(same.index).toBe(0);
+  });
+  it('gives a unit grid with counts by state', async () => {
+    const g = await trpc().grid.get.query({ city: slug, index: 0 });
+    expect(g.code).toMatch(/^\d{15}$/);
+    expect(Object.values(g.countsByState).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(0);
+  });
+  it('answers NOT_FOUND for an unknown component, BAD_REQUEST with the path for bad input', async () => {
+    await expect(trpc().component.get.query({ city: slug, index: 10_000_000 })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+    const err = await trpc().component.get.query({ city: slug, index: -1 }).catch((e) => e);
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect(err.data.code).toBe('BAD_REQUEST');
+    expect(err.data.issues[0].path).toBe('index');
+  });
+});
+
+describe('ingest', () => {
+  const historyCount = async () => Number((await db.query<{ n: number }>('select count(*)::int as n from state_changes')).rows[0]!.n);
+
+  it('rejects a missing or wrong token and changes nothing', async () => {
+    const city = app.twin.cities.get(slug)!;
+    const code = city.data.components.codes[1]!;
+    const before = city.live.states[1];
+    const h0 = await historyCount();
+    for (const client of [trpc(), trpc('wrong-token-0000')]) {
+      await expect(client.ingest.batch.mutate({ city: slug, changes: [{ componentCode: code, state: 'missing' }] }))
+        .rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+    }
+    expect(city.live.states[1]).toBe(before);
+    expect(await historyCount()).toBe(h0);
+  });
+
+  it('rejects a batch with one unknown component, naming it, and applies none of it', async () => {
+    const city = app.twin.cities.get(slug)!;
+    const good = city.data.components.codes[2]!;
+    const before = city.live.states[2];
+    const h0 = await historyCount();
+    const err = await trpc(TOKEN).ingest.batch
+      .mutate({ city: slug, changes: [{ componentCode: good, state: 'damaged' }, { componentCode: '33050201037999999', state: 'damaged' }] })
+      .catch((e) => e);
+    expect(err.data.code).toBe('BAD_REQUEST');
+    expect(err.message).toMatch(/changes\[1\]\.componentCode: unknown component 33050201037999999/);
+    expect(city.live.states[2]).toBe(before);
+    expect(city.live.pending).toBe(0);
+    expect(await historyCount()).toBe(h0);
+  });
+
+  it('rejects a malformed batch with the field path', async () => {
+    const city = app.twin.cities.get(slug)!;
+    const err = await trpc(TOKEN).ingest.batch
+      .mutate({ city: slug, changes: [{ componentCode: city.data.components.codes[3]!, state: 'exploded' as never }] })
+      .catch((e) => e);
+    expect(err.data.code).toBe('BAD_REQUEST');
+    expect(err.data.issues[0].path).toBe('changes.0.state');
+  });
+
+  it('applies a good batch, stores its history and reaches a subscribed client as a delta', async () => {
+    const client = await liveClient(slug);
+    await until(() => client.frames.some((f) => f.kind === FRAME_SNAPSHOT));
+    const city = app.twin.cities.get(slug)!;
+    const i = 5;
+    const t0 = Date.now();
+    const r = await trpc(TOKEN).ingest.batch.mutate({ city: slug, changes: [{ componentCode: city.data.components.codes[i]!, state: 'missing' }] });
+    expect(r.accepted).toBe(1);
+    await until(() => client.states[i] === STATE_CODE.missing, 1000);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const detail = await trpc().component.get.query({ city: slug, index: i });
+    expect(detail.state).toBe('missing');
+    expect(detail.history[0]).toMatchObject({ state: 'missing', source: 'api' });
+  });
+});
+
+describe('live stream', () => {
+  it('a late client gets a snapshot, then consecutive deltas', async () => {
+    const city = app.twin.cities.get(slug)!;
+    for (let k = 0; k < 3; k++) {
+      city.live.set(10 + k, STATE_CODE.damaged, NaN, Date.now());
+      await until(() => city.live.pending === 0);
+    }
+    const client = await liveClient(slug);
+    await until(() => client.frames.length >= 1);
+    expect(client.frames[0]!.kind).toBe(FRAME_SNAPSHOT);
+    expect(client.states[11]).toBe(STATE_CODE.damaged);
+    const s0 = client.frames[0]!.seq;
+    city.live.set(20, STATE_CODE.offline, NaN, Date.now());
+    await until(() => client.states[20] === STATE_CODE.offline);
+    city.live.set(21, STATE_CODE.offline, NaN, Date.now());
+    await until(() => client.states[21] === STATE_CODE.offline);
+    const deltas = client.frames.filter((f) => f.kind === FRAME_DELTA).map((f) => f.seq);
+    expect(deltas).toEqual([s0 + 1, s0 + 2]);
+  });
+
+  it('a gap makes the client ask for a snapshot, and it ends in the server state', async () => {
+    const city = app.twin.cities.get(slug)!;
+    const dropSeq = city.live.seq + 2;
+    const client = await liveClient(slug, { dropSeq });
+    await until(() => client.frames.length >= 1);
+    for (let k = 0; k < 4; k++) {
+      city.live.set(30 + k, STATE_CODE.alarm, 0.5, Date.now());
+      await until(() => city.live.pending === 0);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    await until(() => client.frames.filter((f) => f.kind === FRAME_SNAPSHOT).length >= 2);
+    await until(() => client.lastSeq === city.live.seq);
+    expect([...client.states]).toEqual([...city.live.states]);
+  });
+
+  it('rejects malformed socket payloads with the reason', async () => {
+    const socket = ioClient(base, { transports: ['websocket'], forceNew: true });
+    clients.push(socket);
+    const ack = await new Promise<{ ok: boolean; error?: string }>((resolve) => socket.emit('subscribe', { city: 'NOT A SLUG' } as never, resolve));
+    expect(ack.ok).toBe(false);
+    expect(ack.error).toMatch(/city/);
+    const problem = new Promise<string>((resolve) => socket.once('problem', resolve));
+    socket.emit('snapshot', { city: slug });
+    expect(await problem).toMatch(/subscribe/);
+  });
+});
+
+describe('binary layers', () => {
+  it('serves every layer with an ETag, 304 when unchanged, and decodes', async () => {
+    const res = await fetch(`${base}/api/layers/${slug}/components`);
+    expect(res.status).toBe(200);
+    const etag = res.headers.get('etag')!;
+    const layer = decodeLayer('components', await res.arrayBuffer());
+    expect(layer.count).toBe(app.twin.cities.get(slug)!.data.components.count);
+    const again = await fetch(`${base}/api/layers/${slug}/components`, { headers: { 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    for (const name of ['terrain', 'buildings', 'roads', 'water', 'grids', 'prone'] as const) {
+      const r = await fetch(`${base}/api/layers/${slug}/${name}`);
+      expect(r.status).toBe(200);
+      expect(() => decodeLayer(name, new Uint8Array(0))).toThrow();
+      decodeLayer(name, await r.arrayBuffer());
+    }
+    expect((await fetch(`${base}/api/layers/${slug}/nonsense`)).status).toBe(404);
+    expect((await fetch(`${base}/api/layers/nowhere/terrain`)).status).toBe(404);
+  });
+  it('serves /healthz and /metrics', async () => {
+    expect((await (await fetch(`${base}/healthz`)).json()).ok).toBe(true);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/twin_live_frames_total/);
+  });
+});
