@@ -78,8 +78,8 @@ function h73(h: number): number {
 function faceFlux(zi: number, zj: number, hi: number, hj: number, qo: number, qa: number, gn2: number, dt: number, dx: number, hMin: number): number {
   const ei = hi + zi;
   const ej = hj + zj;
-  const hf = (ei > ej ? ei : ej) - (zi > zj ? zi : zj);
-  if (!(hf > hMin)) return 0; // dry face, or a NaN neighbour
+  const hf = Math.max(ei, ej) - Math.max(zi, zj); // Math.max propagates NaN: a face to outside stays shut
+  if (!(hf > hMin)) return 0;
   return (qa - G * dt * hf * ((ej - ei) / dx)) / (1 + (dt * gn2 * Math.abs(qo)) / h73(hf));
 }
 
