@@ -41,10 +41,15 @@ describe('ingest schemas', () => {
 });
 
 describe('five-colour grid risk', () => {
-  it('an all-intact grid is green, a grid full of alarms is red', () => {
-    expect(riskLevel(gridRiskIndex([50, 0, 0, 0, 0, 0, 0, 0, 0]))).toBe(0);
-    expect(riskLevel(gridRiskIndex([10, 0, 0, 0, 0, 0, 0, 10, 0]))).toBe(4);
+  it('an all-intact grid is green, a grid with several alarms is red', () => {
+    expect(riskLevel(gridRiskIndex([50, 0, 0, 0, 0, 5, 0, 0, 0]))).toBe(0);
+    expect(riskLevel(gridRiskIndex([10, 0, 0, 0, 0, 0, 0, 3, 0]))).toBe(4);
     expect(riskLevel(gridRiskIndex([0, 0, 0, 0, 0, 0, 0, 0, 0]))).toBe(0);
+  });
+  it('one damaged item is blue, one missing cover yellow, two orange', () => {
+    expect(riskLevel(gridRiskIndex([40, 1, 0, 0, 0, 0, 0, 0, 0]))).toBe(1);
+    expect(riskLevel(gridRiskIndex([40, 0, 1, 0, 0, 0, 0, 0, 0]))).toBe(2);
+    expect(riskLevel(gridRiskIndex([40, 0, 2, 0, 0, 0, 0, 0, 0]))).toBe(3);
   });
   it('levels grow with faults', () => {
     let last = -1;

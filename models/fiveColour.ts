@@ -13,29 +13,26 @@ export const FIVE_COLOURS = [
 export const STATE_COUNT = COMPONENT_STATES.length;
 
 /**
- * Risk index of a unit grid from its components' states: faults weigh by severity per 100
- * components, so a grid's colour means the same whatever its size. Weights and bands are ours
- * (the standard fixes the colours, not the index): an alarm (water, overflow) counts most,
- * a missing cover next (a hole in the street), then damage and silence.
+ * Risk index of a unit grid: severity points of its open problems. The standard fixes the
+ * colours, not the index; ours counts what a duty officer has to act on in the grid: an alarm
+ * (water over 27 cm, a bin overflowing) weighs most, a missing cover next (a hole in the
+ * street), then damage, a warning, and a silent sensor. Absolute, not per component: one
+ * missing cover is as urgent in a grid of 20 components as in one of 80.
  */
-export const STATE_RISK_WEIGHT: readonly number[] = [0, 2, 4, 0, 0, 0, 0.5, 6, 1];
+// by state code: intact, damaged, missing, abandoned, removed, active, warning, alarm, offline
+export const STATE_RISK_WEIGHT: readonly number[] = [0, 1, 3, 0, 0, 0, 1, 4, 0.5];
 
 export function gridRiskIndex(countsByState: ArrayLike<number>): number {
-  let total = 0;
-  let weighted = 0;
-  for (let s = 0; s < STATE_COUNT; s++) {
-    const n = countsByState[s] ?? 0;
-    total += n;
-    weighted += n * (STATE_RISK_WEIGHT[s] ?? 0);
-  }
-  if (total === 0) return 0;
-  return (100 * weighted) / total;
+  let points = 0;
+  for (let s = 0; s < STATE_COUNT; s++) points += (countsByState[s] ?? 0) * (STATE_RISK_WEIGHT[s] ?? 0);
+  return points;
 }
 
-const BANDS = [1, 3, 6, 10]; // index thresholds between levels
+/** Points at which a grid turns blue, yellow, orange, red. */
+export const RISK_BANDS: readonly number[] = [1, 3, 6, 10];
 
 export function riskLevel(index: number): number {
   let level = 0;
-  while (level < BANDS.length && index >= BANDS[level]!) level++;
+  while (level < RISK_BANDS.length && index >= RISK_BANDS[level]!) level++;
   return level;
 }
