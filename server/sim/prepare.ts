@@ -2,6 +2,7 @@
 // barriers and roughness burnt in, forcing turned into functions of time, points located.
 import { dirname, extname, resolve } from 'node:path';
 import type { Scenario } from '../../models/scenario';
+import type { CityData } from '../../models/city';
 import { BEIJING, chicagoHyetograph, meanIntensityMmPerMin, type StormFormula } from '../../models/storm';
 import { G, OPEN_E, OPEN_N, OPEN_S, OPEN_W } from './kernel';
 import { cellsInCircle, loadPolygons, rasteriseLine, rasterisePolygon, type GridFrame, type Poly } from './geometry';
@@ -132,20 +133,24 @@ export function syntheticTerrain(t: Extract<Scenario['terrain'], { source: 'synt
   return { cols, rows, cellSize: d, xll: 0, yll: 0, data };
 }
 
-/** The city generator, loaded only when a scenario asks for a city. */
-export async function loadCity(preset: 'default' | 'huaibei', seed?: number): Promise<{ dem: Raster; city: unknown }> {
-  let mod: { generateCity?: (o: { preset: string; seed?: number }) => unknown };
-  try {
-    mod = (await import('../city/generate')) as typeof mod;
-  } catch (e) {
-    throw new InputError(`terrain.source "city": the city generator is not available (${(e as Error).message})`);
+const cityCache = new Map<string, Promise<CityData>>();
+
+/** The sample city (server/city/generate), generated once per preset and seed in this process. */
+export function getCity(preset: 'default' | 'huaibei', seed?: number): Promise<CityData> {
+  const key = `${preset}:${seed ?? ''}`;
+  let c = cityCache.get(key);
+  if (!c) {
+    c = import('../city/generate').then((m) => m.generateCity({ preset, seed }));
+    cityCache.set(key, c);
   }
-  if (typeof mod.generateCity !== 'function') throw new InputError('terrain.source "city": server/city/generate has no generateCity');
-  const city = (await mod.generateCity({ preset, seed })) as { dem?: { cols: number; rows: number; cellSize: number; x0: number; y0: number; heights: Float32Array } };
-  const dem = city.dem;
-  if (!dem) throw new InputError('terrain.source "city": the generated city has no DEM');
-  // x0/y0: the DEM's west and north edges in local metres (row 0 = north)
-  return { dem: { cols: dem.cols, rows: dem.rows, cellSize: dem.cellSize, xll: dem.x0, yll: dem.y0 - dem.rows * dem.cellSize, data: Float32Array.from(dem.heights) }, city };
+  return c;
+}
+
+/** The city's DEM as a raster (its x0/y0 are the west and north edges in local metres). */
+export async function loadCity(preset: 'default' | 'huaibei', seed?: number): Promise<{ dem: Raster; city: CityData }> {
+  const city = await getCity(preset, seed);
+  const d = city.dem;
+  return { dem: { cols: d.cols, rows: d.rows, cellSize: d.cellSize, xll: d.x0, yll: d.y0 - d.rows * d.cellSize, data: Float32Array.from(d.heights) }, city };
 }
 
 export async function prepare(s: Scenario, scenarioPath: string): Promise<Problem> {
@@ -271,22 +276,14 @@ export async function prepare(s: Scenario, scenarioPath: string): Promise<Proble
 async function cityBuildings(s: Scenario): Promise<Poly[]> {
   const ref = s.terrain.source === 'city' ? { preset: s.terrain.preset, seed: s.terrain.seed } : s.city!;
   const { city } = await loadCity(ref.preset, ref.seed);
-  const bs = (city as { buildings?: unknown }).buildings;
-  return cityBuildingPolys(bs);
+  return cityBuildingPolys(city.buildings);
 }
 
-/** The city's buildings as polygons, whatever reasonable shape the generator gives them. */
-export function cityBuildingPolys(bs: unknown): Poly[] {
-  const out: Poly[] = [];
-  if (!Array.isArray(bs)) return out;
-  for (const b of bs as Record<string, unknown>[]) {
-    const ring = (b.footprint ?? b.ring ?? b.polygon) as unknown;
-    const height = Number(b.height ?? b.heightM);
-    let pts: [number, number][] | undefined;
-    if (Array.isArray(ring) && ring.length && Array.isArray(ring[0]) && typeof ring[0][0] === 'number') pts = ring as [number, number][];
-    else if (Array.isArray(ring) && ring.length && Array.isArray(ring[0]) && Array.isArray(ring[0][0])) pts = ring[0] as [number, number][];
-    else if (Array.isArray(ring) && ring.length && typeof (ring[0] as { x?: number }).x === 'number') pts = (ring as { x: number; y: number }[]).map((p) => [p.x, p.y]);
-    if (pts && pts.length >= 3) out.push({ rings: [pts], props: { height } });
-  }
-  return out;
+/** The city's buildings as polygons (rings are flat x,y lists in local metres). */
+export function cityBuildingPolys(bs: CityData['buildings']): Poly[] {
+  return bs.map((b) => {
+    const pts: [number, number][] = [];
+    for (let k = 0; k + 1 < b.ring.length; k += 2) pts.push([b.ring[k]!, b.ring[k + 1]!]);
+    return { rings: [pts], props: { height: b.heightM } };
+  });
 }

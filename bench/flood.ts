@@ -1,0 +1,75 @@
+// `npm run bench -- flood`: the flood engine's speed, each figure measured in this run:
+//  1. cell updates per second on a fully wet 2000 x 2000 grid, engine on 2 worker threads;
+//  2. the same for the plain single-threaded reference kernel (server/sim/reference.ts);
+//  3. wall time of a 2-hour, 100-year Chicago storm (Beijing, STANDARDS.md) over the default
+//     sample city at 5 m cells (examples/city-storm.json).
+// Flags: --size N (grid side, default 2000), --steps N, --no-storm.
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { cflDt } from '../server/sim/kernel';
+import { loadScenario } from '../server/sim/cli-simulate';
+import { prepare } from '../server/sim/prepare';
+import { referenceStep, refState } from '../server/sim/reference';
+import { simulate } from '../server/sim/runner';
+import { gridProblem } from '../server/sim/testkit';
+
+function flag(flags: string[], name: string, dflt: number): number {
+  const f = flags.find((a) => a.startsWith(`--${name}=`));
+  return f ? Number(f.split('=')[1]) : dflt;
+}
+
+export async function run(flags: string[]): Promise<void> {
+  const size = flag(flags, 'size', 2000);
+  const steps = flag(flags, 'steps', 30);
+  const dx = 5;
+  // a gently sloping, wavy bed under 0.5-1.5 m of water: every face wet, flows in all directions
+  const z = (x: number, y: number) => 0.0005 * x + 0.3 * Math.sin(x / 97) * Math.cos(y / 131);
+  const p = gridProblem({ cols: size, rows: size, dx, z, h0: (x, y) => 1.2 - z(x, y), n: 0.03, duration: 1e9, theta: 0.7, hMin: 0.001 });
+  const cells = size * size;
+
+  const eng = await simulate(p, { workers: 2, maxSteps: steps });
+  const engine = eng.cellUpdatesPerSecond;
+  console.log(`engine, 2 workers:        ${(engine / 1e6).toFixed(1)}e6 cell updates/s (${size} x ${size}, ${eng.steps} steps, ${eng.wallSeconds.toFixed(2)} s)`);
+
+  const s = refState(size, size, dx, Float32Array.from(p.z), Float32Array.from(p.h0), Float32Array.from(p.n));
+  let hm = 0;
+  for (const v of s.h) if (v > hm) hm = v;
+  const refSteps = Math.max(3, Math.floor(steps / 3));
+  const t0 = performance.now();
+  for (let k = 0; k < refSteps; k++) hm = referenceStep(s, cflDt(hm, dx, 0.7, 10));
+  const refSec = (performance.now() - t0) / 1000;
+  const reference = (refSteps * cells) / refSec;
+  console.log(`reference, 1 thread:      ${(reference / 1e6).toFixed(1)}e6 cell updates/s (${refSteps} steps, ${refSec.toFixed(2)} s)`);
+  console.log(`engine / reference:       ${(engine / reference).toFixed(2)}x`);
+
+  let stormWallSeconds: number | null = null;
+  let stormSteps = 0;
+  let stormRate = 0;
+  if (!flags.includes('--no-storm')) {
+    const path = fileURLToPath(new URL('../examples/city-storm.json', import.meta.url));
+    const sc = await loadScenario(path);
+    const t1 = performance.now();
+    const prob = await prepare(sc, path);
+    const prepSec = (performance.now() - t1) / 1000;
+    const r = await simulate(prob, { workers: 2 });
+    stormWallSeconds = r.wallSeconds;
+    stormSteps = r.steps;
+    stormRate = r.cellUpdatesPerSecond;
+    console.log(
+      `storm (Beijing P=100, 2 h, default city ${prob.cols} x ${prob.rows} at ${prob.cellSize} m): ${r.wallSeconds.toFixed(1)} s stepping ` +
+        `(+${prepSec.toFixed(1)} s city and setup), ${r.steps} steps, ${(r.cellUpdatesPerSecond / 1e6).toFixed(1)}e6 cell updates/s, volume error ${r.volumes.relativeError.toExponential(1)}`,
+    );
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'flood',
+      grid: size,
+      cellUpdatesPerSecond: Math.round(engine),
+      referenceCellUpdatesPerSecond: Math.round(reference),
+      stormWallSeconds: stormWallSeconds === null ? null : Math.round(stormWallSeconds * 100) / 100,
+      stormSteps,
+      stormCellUpdatesPerSecond: Math.round(stormRate),
+      goals: { cellUpdatesPerSecond: 1e8, stormWallSeconds: 10 },
+    }),
+  );
+}
