@@ -123,7 +123,7 @@ export class TwinEngine {
     this.sync = createCameraSync(this.globe.scene, info.originLonDeg, info.originLatDeg, info.originHeightM);
     this.globe.scene.postRender.addEventListener(this.renderThree);
     this.marker = new THREE.Mesh(
-      new THREE.TorusGeometry(1.2, 0.12, 6, 32),
+      new THREE.TorusGeometry(1, 0.06, 4, 40),
       new THREE.MeshBasicMaterial({ color: '#66e0ff', depthTest: false, transparent: true, opacity: 0.95 }),
     );
     this.marker.renderOrder = 10;
@@ -316,7 +316,7 @@ export class TwinEngine {
     const s = c.scaleAt(sm, i, cam.position);
     this.marker.visible = true;
     this.marker.position.set(c.c.x[i]!, c.c.y[i]!, c.z[i]! + 0.15);
-    const r = Math.max(1, sm.radius * 0.9) * s;
+    const r = Math.max(0.8, sm.radius * 0.6) * s;
     this.marker.scale.set(r, r, r);
     this.marker.updateMatrix();
   }
@@ -503,7 +503,7 @@ export class TwinEngine {
       const { w, h } = this.canvasSize();
       const camera = this.three.camera as THREE.PerspectiveCamera;
       const c = this.components;
-      let best = -1, bestD = 12 * 12;
+      let best = -1, bestD = 7 * 7;
       for (let i = 0; i < c.c.count; i++) {
         c.centre(i, cam, tmpV).project(camera);
         if (tmpV.z > 1 || tmpV.z < -1) continue;

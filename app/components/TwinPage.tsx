@@ -42,7 +42,7 @@ export function TwinPage({ city }: { city: string }) {
         {phase === 'error' && <div className="overlay-msg error">{t('twin.loadError', { message: engine?.status.error ?? '' })}</div>}
         <LayerPanel engine={engine} />
         <button type="button" className="btn home-btn" data-testid="home" onClick={() => engine?.home()} title={t('twin.home')}>
-          <span aria-hidden>⌖</span> {t('twin.home')}
+          <svg width="15" height="15" viewBox="0 0 24 24" aria-hidden fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round"><path d="M3 11l9-7 9 7" /><path d="M5 10v10h5v-6h4v6h5V10" /></svg> {t('twin.home')}
         </button>
         <p className="hint">{t('twin.hint')}</p>
         <Inspector engine={engine} city={city} />

@@ -15,7 +15,7 @@ export function paintGroundMask(box: GroundBox, roads: RoadsLayer, water: WaterL
   // One pass per channel, each on its own canvas (anti-aliased masks), packed at the end.
   const pass = (draw: (c: Ctx2D) => void) => {
     const cv = new OffscreenCanvas(box.width, box.height);
-    const c = cv.getContext('2d') as Ctx2D;
+    const c = cv.getContext('2d', { willReadFrequently: true }) as Ctx2D;
     c.setTransform(s, 0, 0, box.height / (box.ymax - box.ymin), -box.xmin * s, -box.ymin * (box.height / (box.ymax - box.ymin)));
     c.lineCap = 'round';
     c.lineJoin = 'round';

@@ -53,12 +53,13 @@ export function createTerrainMaterial(opts: {
       float rid(vec4 t) { return floor(t.b * 255.0 + 0.5) - 1.0; }
 
       void main() {
-        vec3 ground = vec3(0.020, 0.030, 0.036);
+        vec3 ground = vec3(0.030, 0.040, 0.046);
         vec4 m = texture2D(uMask, vUv);
+        float road = m.r * uShowRoads;
         vec3 col = ground;
-        col = mix(col, vec3(0.055, 0.062, 0.070), m.a * uShowRoads * 0.9);
-        col = mix(col, vec3(0.085, 0.092, 0.105), m.r * uShowRoads);
-        col = mix(col, vec3(0.55, 0.52, 0.42), m.g * uShowRoads * 0.8);
+        col = mix(col, vec3(0.075, 0.080, 0.088), m.a * uShowRoads * 0.9);
+        col = mix(col, vec3(0.150, 0.155, 0.165), road);
+        col = mix(col, vec3(0.60, 0.56, 0.40), m.g * uShowRoads * 0.85);
         col = mix(col, vec3(0.010, 0.030, 0.060), m.b * uShowWater);
         float diff = max(dot(normalize(vN), uLight), 0.0);
         col *= 0.62 + 0.55 * diff;
@@ -67,19 +68,22 @@ export function createTerrainMaterial(opts: {
         vec4 t = idAt(p);
         float id = gid(t);
         vec2 fw = fwidth(p);
-        float d = max(1.0, max(fw.x, fw.y));
+        float texPerPx = max(fw.x, fw.y);
+        float d = max(1.0, texPerPx);
+        // zoomed in (a texel covers several pixels): outlines thin out so the streets read first
+        float close = clamp(texPerPx * 2.0, 0.25, 1.0);
         if (uShowGrids > 0.5 && id >= 0.0) {
           vec2 cc = vec2(mod(id, uGridColorsW) + 0.5, floor(id / uGridColorsW) + 0.5) / vec2(uGridColorsW, textureSize(uGridColors, 0).y);
           vec3 fill = texture2D(uGridColors, cc).rgb;
-          float a = 0.30 - 0.12 * m.r * uShowRoads;
-          if (id == uSelGrid) a = 0.55;
-          col = mix(col, fill, a);
+          bool sel = id == uSelGrid;
+          float a = (sel ? 0.42 : 0.16) * (1.0 - 0.85 * road);
+          col = mix(col, fill * 0.8, a);
           float e = 0.0;
           e += float(gid(idAt(p + vec2(d, 0.0))) != id);
           e += float(gid(idAt(p - vec2(d, 0.0))) != id);
           e += float(gid(idAt(p + vec2(0.0, d))) != id);
           e += float(gid(idAt(p - vec2(0.0, d))) != id);
-          if (e > 0.0) col = mix(col, id == uSelGrid ? vec3(0.3, 0.9, 1.0) : vec3(0.75, 0.80, 0.85), id == uSelGrid ? 1.0 : 0.45);
+          if (e > 0.0) col = mix(col, sel ? vec3(0.35, 0.9, 1.0) : vec3(0.55, 0.62, 0.70), sel ? 1.0 : 0.30 * close);
         }
         if (uShowResp > 0.5 && t.b > 0.0) {
           float r = rid(t);
@@ -89,7 +93,7 @@ export function createTerrainMaterial(opts: {
           e += float(rid(idAt(p - vec2(D, 0.0))) != r);
           e += float(rid(idAt(p + vec2(0.0, D))) != r);
           e += float(rid(idAt(p - vec2(0.0, D))) != r);
-          if (e > 0.0) col = mix(col, vec3(0.98, 0.80, 0.25), 0.85);
+          if (e > 0.0) col = mix(col, vec3(0.95, 0.72, 0.22), 0.75 * close);
         }
         gl_FragColor = linearToOutputTexel(vec4(col, 1.0));
       }`,

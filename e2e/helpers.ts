@@ -1,0 +1,69 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+/** GET a tRPC 11 query over HTTP (no transformer: the input is plain JSON). */
+export async function trpcQuery<T>(request: APIRequestContext, path: string, input?: unknown): Promise<T> {
+  const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const res = await request.get(`/api/trpc/${path}${qs}`);
+  expect(res.ok(), `${path}: HTTP ${res.status()} ${await res.text()}`).toBeTruthy();
+  return ((await res.json()) as { result: { data: T } }).result.data;
+}
+
+export async function firstCity(request: APIRequestContext): Promise<string> {
+  const list = await trpcQuery<{ slug: string }[]>(request, 'city.list');
+  expect(list.length).toBeGreaterThan(0);
+  return list[0]!.slug;
+}
+
+/** Opens the twin and waits for the first Three frame with every layer, and the live snapshot. */
+export async function openTwin(page: Page, city: string) {
+  await page.goto(`/twin/${city}`);
+  await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+  await page.waitForFunction(() => (window.__twin?.seq ?? -1) >= 0, null, { timeout: 60_000, polling: 250 });
+}
+
+/** Waits until the Three layer has drawn at least one more frame (after a camera or layer change). */
+export async function nextFrames(page: Page, n = 1) {
+  const start = await page.evaluate(() => window.__twin!.renderedFrames);
+  await page.waitForFunction((s) => window.__twin!.renderedFrames >= s, start + n, { timeout: 30_000, polling: 100 });
+  // the compositor shows the frame on the next animation frame
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+export interface Pixels { width: number; height: number; data: Uint8ClampedArray }
+
+/** A screenshot (viewport or clip) decoded to RGBA, decoded inside the page (no extra dependency). */
+export async function grab(page: Page, clip?: { x: number; y: number; width: number; height: number }): Promise<Pixels> {
+  const png = await page.screenshot({ clip, animations: 'disabled' });
+  const arr = await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const cv = new OffscreenCanvas(bmp.width, bmp.height);
+    const ctx = cv.getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    return { width: bmp.width, height: bmp.height, data: Array.from(ctx.getImageData(0, 0, bmp.width, bmp.height).data) };
+  }, png.toString('base64'));
+  return { width: arr.width, height: arr.height, data: Uint8ClampedArray.from(arr.data) };
+}
+
+/** Fraction of pixels whose colour differs by more than `tol` in any channel. */
+export function diffFraction(a: Pixels, b: Pixels, tol = 24): number {
+  let n = 0;
+  const total = a.width * a.height;
+  for (let i = 0; i < total; i++) {
+    const o = 4 * i;
+    if (Math.abs(a.data[o]! - b.data[o]!) > tol || Math.abs(a.data[o + 1]! - b.data[o + 1]!) > tol || Math.abs(a.data[o + 2]! - b.data[o + 2]!) > tol) n++;
+  }
+  return n / total;
+}
+
+/** Mean colour of a pixel window. */
+export function mean(p: Pixels): [number, number, number] {
+  let r = 0, g = 0, b = 0;
+  const n = p.width * p.height;
+  for (let i = 0; i < n; i++) { r += p.data[4 * i]!; g += p.data[4 * i + 1]!; b += p.data[4 * i + 2]!; }
+  return [r / n, g / n, b / n];
+}
+
+export function around(x: number, y: number, r: number) {
+  return { x: Math.round(x - r), y: Math.round(y - r), width: 2 * r + 1, height: 2 * r + 1 };
+}

@@ -1,0 +1,243 @@
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { COMPONENT_CLASSES, COMPONENT_STATES } from '../models/components';
+import { around, diffFraction, firstCity, grab, mean, nextFrames, openTwin, trpcQuery } from './helpers';
+
+// One browser page for the whole file (the twin takes a while to load under SwiftShader); the
+// tests run in order on it. Every request the page (and its workers) makes is recorded.
+
+test.describe.configure({ mode: 'serial' });
+
+let context: BrowserContext;
+let page: Page;
+let city: string;
+const requested: string[] = [];
+
+const HYDRANT = COMPONENT_CLASSES.find((c) => c.shape === 'hydrant')!.index;
+const BIN = COMPONENT_CLASSES.find((c) => c.shape === 'bin')!.index;
+
+test.beforeAll(async ({ browser, request, baseURL }) => {
+  city = await firstCity(request);
+  context = await browser.newContext({ baseURL, viewport: { width: 960, height: 600 }, locale: 'zh-CN' });
+  context.on('request', (r) => requested.push(r.url()));
+  page = await context.newPage();
+  page.on('websocket', (ws) => requested.push(ws.url()));
+  page.on('pageerror', (e) => console.log('pageerror:', e.message));
+  await openTwin(page, city);
+});
+
+test.afterAll(async () => {
+  await context?.close();
+});
+
+/** Components of a class, nearest the city centre first (the most built-up streets). */
+async function candidates(classIndex: number, limit = 12): Promise<number[]> {
+  return page.evaluate(([k, lim]) => {
+    const t = window.__twin!;
+    const out: { i: number; d: number }[] = [];
+    for (let i = 0; i < t.componentCount; i++) {
+      const p = t.componentPos(i);
+      if (p.classIndex === k) out.push({ i, d: Math.hypot(p.x, p.y) });
+    }
+    return out.sort((a, b) => a.d - b.d).slice(0, lim).map((o) => o.i);
+  }, [classIndex, limit] as const);
+}
+
+/** Flies to the first candidate that ends up visible (not occluded by a tree or a building). */
+async function flyToVisible(list: number[], distanceM: number) {
+  for (const i of list) {
+    await page.evaluate(([k, d]) => window.__twin!.flyToComponent(k, d), [i, distanceM] as const);
+    await nextFrames(page);
+    const p = await page.evaluate((k) => window.__twin!.project(k), i);
+    if (p.visible) return { index: i, ...p };
+  }
+  throw new Error('no visible candidate');
+}
+
+test('the twin renders the city: pixels differ from the empty globe', async () => {
+  const stage = await page.locator('.stage-wrap').boundingBox();
+  const clip = { x: stage!.x + 230, y: stage!.y + 60, width: stage!.width - 240, height: stage!.height - 100 };
+  const withCity = await grab(page, clip);
+  await page.evaluate(() => { (document.querySelector('.twin-three') as HTMLElement).style.visibility = 'hidden'; });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const globeOnly = await grab(page, clip);
+  await page.evaluate(() => { (document.querySelector('.twin-three') as HTMLElement).style.visibility = ''; });
+  const f = diffFraction(withCity, globeOnly);
+  console.log(`city vs empty globe: ${(100 * f).toFixed(1)}% of pixels differ`);
+  expect(f).toBeGreaterThan(0.3);
+  const stats = await page.evaluate(() => ({ calls: window.__twin!.drawCalls, n: window.__twin!.componentCount, ms: window.__twin!.frameMs, t: window.__twin!.timings }));
+  console.log('three layer:', JSON.stringify({ drawCalls: stats.calls, components: stats.n, frameMs: stats.ms }));
+  console.log('timings ms:', JSON.stringify(stats.t));
+  expect(stats.n).toBeGreaterThan(0);
+  // one draw call per shape + terrain + buildings + water + prone (+ marker): not one per object
+  expect(stats.calls).toBeGreaterThan(5);
+  expect(stats.calls).toBeLessThan(30);
+});
+
+let picked = -1;
+let pickedCode = '';
+
+test('clicking a known component opens its inspector with the right code', async () => {
+  const target = await flyToVisible(await candidates(HYDRANT), 35);
+  picked = target.index;
+  const detail = await trpcQuery<{ code: string; unitGridCode: string }>(page.request, 'component.get', { city, index: picked });
+  pickedCode = detail.code;
+  expect(pickedCode).toMatch(/^\d{17}$/);
+  await page.mouse.click(target.x, target.y);
+  await expect(page.getByTestId('component-code')).toHaveText(pickedCode);
+  await expect(page.getByTestId('component-grid')).toHaveText(detail.unitGridCode);
+  expect(await page.evaluate(() => window.__twin!.selection())).toEqual({ kind: 'component', index: picked });
+});
+
+test('an ingested state change recolours the component in the page', async () => {
+  expect(picked).toBeGreaterThanOrEqual(0);
+  const before = await page.evaluate((i) => window.__twin!.stateOf(i), picked);
+  const to = before === 1 ? COMPONENT_STATES[2]! : COMPONENT_STATES[1]!; // damaged (or missing if already damaged)
+  const p = await page.evaluate((i) => window.__twin!.project(i), picked);
+  const pxBefore = mean(await grab(page, around(p.x, p.y, 1)));
+  const seqBefore = await page.evaluate(() => window.__twin!.seq);
+  const t0 = Date.now();
+  const res = await page.request.post('/api/trpc/ingest.batch', {
+    headers: { Authorization: `Bearer ${process.env.E2E_INGEST_TOKEN ?? 'e2e-token-123'}`, 'content-type': 'application/json' },
+    data: { city, changes: [{ componentCode: pickedCode, state: to.key }] },
+  });
+  expect(res.ok(), await res.text()).toBeTruthy();
+  await page.waitForFunction(([i, hex]) => window.__twin!.colorOf(i) === hex, [picked, to.color] as const, { timeout: 5_000, polling: 20 });
+  const ms = Date.now() - t0;
+  console.log(`ingest -> instance colour in the page: ${ms} ms (seq ${seqBefore} -> ${await page.evaluate(() => window.__twin!.seq)})`);
+  expect(ms).toBeLessThan(2_000);
+  expect(await page.evaluate((i) => window.__twin!.stateOf(i), picked)).toBe(to.code);
+  await nextFrames(page);
+  const pxAfter = mean(await grab(page, around(p.x, p.y, 1)));
+  console.log('pixel before/after', pxBefore.map(Math.round), pxAfter.map(Math.round));
+  const changed = Math.abs(pxAfter[0] - pxBefore[0]) + Math.abs(pxAfter[1] - pxBefore[1]) + Math.abs(pxAfter[2] - pxBefore[2]);
+  expect(changed).toBeGreaterThan(30);
+  // damaged / missing are red-orange: red clearly above blue on screen
+  expect(pxAfter[0]).toBeGreaterThan(pxAfter[2] + 40);
+  // the open inspector follows: live state badge and the new history row (source "api")
+  await expect(page.getByTestId('inspector-component').getByTestId('state-badge').first()).toContainText(to.zh);
+  await expect(page.getByTestId('history')).toContainText('api');
+});
+
+test('occlusion: a component behind a building is hidden, one in front is visible', async () => {
+  await page.evaluate(() => window.__twin!.select(null));
+  // find a tall building with a bin or hydrant next to it; put the camera on the far side
+  const setup = await page.evaluate(([classes]) => {
+    const t = window.__twin!;
+    const blds = Array.from({ length: t.buildingCount() }, (_, k) => ({ k, b: t.building(k)! })).filter((x) => x.b.height > 18);
+    blds.sort((a, b) => b.b.height - a.b.height);
+    for (const { b } of blds.slice(0, 80)) {
+      const R = Math.max(b.halfX, b.halfY);
+      for (let i = 0; i < t.componentCount; i++) {
+        const c = t.componentPos(i);
+        if (!classes.includes(c.classIndex)) continue;
+        const dx = b.x - c.x, dy = b.y - c.y, D = Math.hypot(dx, dy);
+        if (D < R + 2 || D > R + 15) continue;
+        const ux = dx / D, uy = dy / D, far = D + R + 25;
+        const cam = { x: c.x + ux * far, y: c.y + uy * far, z: b.base + 0.45 * b.height };
+        t.lookFrom(cam.x, cam.y, cam.z, i);
+        const p = t.project(i);
+        if (p.inFront && !p.visible) return { index: i, cam };
+      }
+    }
+    return null;
+  }, [[HYDRANT, BIN]] as const);
+  expect(setup, 'an occluded set-up exists').not.toBeNull();
+  const hidden = setup!.index;
+  await nextFrames(page);
+  const ph = await page.evaluate((i) => window.__twin!.project(i), hidden);
+  expect(ph.inFront).toBe(true);
+  expect(ph.visible).toBe(false);
+  const onHidden = await grab(page, around(ph.x, ph.y, 3));
+  await page.evaluate(() => window.__twin!.setLayer('components', false));
+  await nextFrames(page);
+  const offHidden = await grab(page, around(ph.x, ph.y, 3));
+  await page.evaluate(() => window.__twin!.setLayer('components', true));
+  const fHidden = diffFraction(onHidden, offHidden);
+  // the same component seen from its street side is visible and draws pixels
+  await page.evaluate((i) => window.__twin!.flyToComponent(i, 30), hidden);
+  await nextFrames(page);
+  const pv = await page.evaluate((i) => window.__twin!.project(i), hidden);
+  let fVisible = 0;
+  if (pv.visible) {
+    const onV = await grab(page, around(pv.x, pv.y, 3));
+    await page.evaluate(() => window.__twin!.setLayer('components', false));
+    await nextFrames(page);
+    const offV = await grab(page, around(pv.x, pv.y, 3));
+    await page.evaluate(() => window.__twin!.setLayer('components', true));
+    fVisible = diffFraction(onV, offV);
+  }
+  console.log(`occlusion: component #${hidden} behind a building changes ${(100 * fHidden).toFixed(0)}% of its pixels, in front ${(100 * fVisible).toFixed(0)}%`);
+  expect(pv.visible).toBe(true);
+  expect(fHidden).toBeLessThan(0.05);
+  expect(fVisible).toBeGreaterThan(0.3);
+  await nextFrames(page);
+});
+
+test('clicking the ground inside a unit grid shows its 15-digit code and counts', async () => {
+  await page.evaluate(() => {
+    const t = window.__twin!;
+    t.select(null);
+    t.setLayer('components', false);
+    t.setLayer('buildings', false);
+    t.setLayer('prone', false);
+    t.home();
+  });
+  await nextFrames(page);
+  const target = await page.evaluate(() => {
+    const t = window.__twin!;
+    const g = Math.floor(t.gridCount() / 2);
+    const c = t.gridCentroid(g);
+    return { g, ...t.projectPoint(c.x, c.y, t.groundZ(c.x, c.y)) };
+  });
+  await page.mouse.click(target.x, target.y);
+  await expect(page.getByTestId('inspector-grid')).toBeVisible();
+  const sel = await page.evaluate(() => window.__twin!.selection());
+  expect(sel).toEqual({ kind: 'grid', index: target.g });
+  const detail = await trpcQuery<{ code: string; countsByState: Record<string, number>; responsibilityGrid: { code: string } }>(page.request, 'grid.get', { city, index: target.g });
+  expect(detail.code).toMatch(/^\d{15}$/);
+  await expect(page.getByTestId('grid-code')).toHaveText(detail.code);
+  await expect(page.getByTestId('grid-responsibility')).toHaveText(detail.responsibilityGrid.code);
+  const serverTotal = Object.values(detail.countsByState).reduce((a, b) => a + b, 0);
+  await expect(page.getByTestId('grid-count-total')).toHaveText(String(serverTotal));
+  await page.evaluate(() => {
+    const t = window.__twin!;
+    t.setLayer('components', true);
+    t.setLayer('buildings', true);
+    t.setLayer('prone', true);
+  });
+});
+
+test('the language switch changes the whole UI between Chinese and English', async () => {
+  const panel = page.getByTestId('layers-panel');
+  const lang0 = await page.evaluate(() => document.documentElement.lang);
+  expect(lang0).toBe('zh-CN');
+  await expect(panel).toContainText('建筑');
+  await expect(panel).toContainText('行道树');
+  await page.getByTestId('lang-switch').click();
+  await expect(panel).toContainText('Buildings');
+  await expect(panel).toContainText('Street tree');
+  await expect(page.getByTestId('status-line')).toContainText(/Live|Connecting/);
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+  await expect(page.getByTestId('grid-code')).toBeVisible();
+  await expect(page.getByTestId('inspector-grid')).toContainText('Components by state');
+  // remembered across a reload
+  await page.reload();
+  await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+  await expect(page.getByTestId('layers-panel')).toContainText('Buildings');
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('layers-panel')).toContainText('建筑');
+  expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+});
+
+test('the page makes no request outside its own origin', async ({ baseURL }) => {
+  const origin = new URL(baseURL!);
+  const outside = requested.filter((u) => {
+    if (u.startsWith('data:') || u.startsWith('blob:')) return false;
+    const p = new URL(u);
+    return p.host !== origin.host;
+  });
+  console.log(`${requested.length} requests, ${requested.filter((u) => u.startsWith('ws')).length} websockets; outside the origin: ${outside.length}`);
+  expect(requested.some((u) => u.includes('/api/layers/'))).toBe(true);
+  expect(requested.some((u) => u.startsWith('ws://') && u.includes('/socket.io/'))).toBe(true);
+  expect(outside).toEqual([]);
+});

@@ -1,0 +1,50 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS } from './e2e/flags';
+
+// Playwright against the production build (`next build` runs before this; .next must exist) in
+// Debian's Chromium with SwiftShader WebGL. The config starts the real server on its own port
+// with a fresh database directory per run (the sample city is generated on first start).
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+// E2E_BASE_URL runs the specs against a server that is already up (set E2E_INGEST_TOKEN to its token).
+const EXTERNAL = process.env.E2E_BASE_URL;
+// Workers re-read this file: the directory is chosen once, in the main process, and inherited.
+process.env.TWIN_E2E_DATA ??= mkdtempSync(join(tmpdir(), 'twin-e2e-'));
+
+export default defineConfig({
+  testDir: './e2e',
+  testMatch: '*.spec.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 180_000,
+  expect: { timeout: 20_000 },
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'test-results/e2e-report' }]],
+  outputDir: 'test-results/e2e-artifacts',
+  use: {
+    baseURL: EXTERNAL ?? `http://localhost:${PORT}`,
+    viewport: { width: 960, height: 600 },
+    locale: 'zh-CN',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true },
+  },
+  webServer: EXTERNAL ? undefined : {
+    command: 'node --import tsx server/main.ts',
+    url: `http://localhost:${PORT}/healthz`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PORT: String(PORT),
+      NODE_ENV: 'production',
+      DATA_DIR: process.env.TWIN_E2E_DATA,
+      INGEST_TOKEN: process.env.E2E_INGEST_TOKEN ?? 'e2e-token-123',
+      MQTT_PORT: String(PORT + 1),
+      LOG_LEVEL: 'warn',
+    },
+  },
+});
