@@ -196,16 +196,7 @@ export function depths(g: Grid, p: StepParams, r0: number, r1: number): number {
       qs *= qs < 0 ? fac[i + C]! : fi;
       sx[fb + c] = qw;
       sy[i] = qn;
-      if (c === C - 1) {
-        sx[fb + C] = qe;
-        out += qe;
-      }
-      if (c === 0) out -= qw;
-      if (r === R - 1) {
-        sy[i + C] = qs;
-        out += qs;
-      }
-      if (r === 0) out -= qn;
+      if (r === R - 1) sy[i + C] = qs;
       if (z[i] !== z[i]) continue; // outside the domain: its faces are all 0
       let hn = h[i]! + k * (qw - qe + qn - qs) + rain;
       if (hn > 0 && sink > 0) {
@@ -226,6 +217,14 @@ export function depths(g: Grid, p: StepParams, r0: number, r1: number): number {
       }
       if (hn > hm) hm = hn;
     }
+    // east edge face, and the volume that left through the open sides of this row
+    const e = base + C - 1;
+    let qe = qx[fb + C]!;
+    qe *= qe < 0 ? 0 : fac[e]!;
+    sx[fb + C] = qe;
+    out += qe - sx[fb]!;
+    if (r === 0) for (let c = 0; c < C; c++) out -= sy[c]!;
+    if (r === R - 1) for (let c = 0; c < C; c++) out += sy[R * C + c]!;
     g.rowSink[r] = sunk * vol;
     g.rowOut[r] = out * dt * dx;
   }
