@@ -232,6 +232,18 @@ function ccw(r: number[]): number[] {
   return ringArea(r) < 0 ? reverseRing(r) : r;
 }
 
+function ringEdgeDist(x: number, y: number, r: number[]): number {
+  let d = Infinity;
+  const n = r.length / 2;
+  for (let i = 0, j = n - 1; i < n; j = i++) {
+    const ax = r[2 * j]!, ay = r[2 * j + 1]!, dx = r[2 * i]! - ax, dy = r[2 * i + 1]! - ay;
+    const l2 = dx * dx + dy * dy;
+    const t = l2 > 0 ? Math.max(0, Math.min(1, ((x - ax) * dx + (y - ay) * dy) / l2)) : 0;
+    d = Math.min(d, Math.hypot(ax + t * dx - x, ay + t * dy - y));
+  }
+  return d;
+}
+
 export function pointInRing(x: number, y: number, r: number[]): boolean {
   let inside = false;
   const n = r.length / 2;
@@ -276,6 +288,41 @@ class Warp {
   private a: Float64Array;
   private b: Float64Array;
   ox = 0; oy = 0; os = 0; ot = 0;
+  // Vertex jitter: each lattice vertex moves by (jds, jdt), bilinear inside the cells, so every
+  // block is its own quadrilateral and streets jog slightly at junctions.
+  private sp: number[] = [0, 1];
+  private tp: number[] = [0, 1];
+  private jds: Float64Array = new Float64Array(4);
+  private jdt: Float64Array = new Float64Array(4);
+  private hs = 0; private ht = 0;
+  private h11 = 1; private h12 = 0; private h21 = 0; private h22 = 1;
+
+  setJitter(sPos: number[], tPos: number[], jds: Float64Array, jdt: Float64Array): void {
+    this.sp = sPos; this.tp = tPos; this.jds = jds; this.jdt = jdt;
+  }
+
+  /** H(s, t) = (s, t) + bilinear jitter; sets hs, ht and the Jacobian h11..h22 */
+  private jit(s: number, t: number): void {
+    const sp = this.sp, tp = this.tp, ns = sp.length - 1, nt = tp.length - 1;
+    let i = upperIndex(sp, s), j = upperIndex(tp, t);
+    if (i < 0) i = 0; else if (i >= ns) i = ns - 1;
+    if (j < 0) j = 0; else if (j >= nt) j = nt - 1;
+    const ws = sp[i + 1]! - sp[i]!, wt = tp[j + 1]! - tp[j]!;
+    let fs = (s - sp[i]!) / ws, ft = (t - tp[j]!) / wt;
+    // constant beyond the lattice
+    const cs = fs < 0 || fs > 1, ct = ft < 0 || ft > 1;
+    if (fs < 0) fs = 0; else if (fs > 1) fs = 1;
+    if (ft < 0) ft = 0; else if (ft > 1) ft = 1;
+    const n = ns + 1, k00 = j * n + i, k10 = k00 + 1, k01 = k00 + n, k11 = k01 + 1;
+    const D = this.jds, E = this.jdt;
+    const ds = (D[k00]! * (1 - fs) + D[k10]! * fs) * (1 - ft) + (D[k01]! * (1 - fs) + D[k11]! * fs) * ft;
+    const dt = (E[k00]! * (1 - fs) + E[k10]! * fs) * (1 - ft) + (E[k01]! * (1 - fs) + E[k11]! * fs) * ft;
+    this.hs = s + ds; this.ht = t + dt;
+    this.h11 = 1 + (cs ? 0 : ((D[k10]! - D[k00]!) * (1 - ft) + (D[k11]! - D[k01]!) * ft) / ws);
+    this.h12 = ct ? 0 : ((D[k01]! - D[k00]!) * (1 - fs) + (D[k11]! - D[k10]!) * fs) / wt;
+    this.h21 = cs ? 0 : ((E[k10]! - E[k00]!) * (1 - ft) + (E[k11]! - E[k01]!) * ft) / ws;
+    this.h22 = 1 + (ct ? 0 : ((E[k01]! - E[k00]!) * (1 - fs) + (E[k11]! - E[k10]!) * fs) / wt);
+  }
 
   constructor(rng: Rng, rot: number) {
     this.cos = Math.cos(rot);
@@ -296,7 +343,9 @@ class Warp {
   }
 
   /** sets ox, oy */
-  fwd(s: number, t: number): void {
+  fwd(s0: number, t0: number): void {
+    this.jit(s0, t0);
+    const s = this.hs, t = this.ht;
     let a = s, b = t;
     const A = this.a, B = this.b;
     for (let i = 0; i < A.length; i += 4) a += A[i + 2]! * Math.sin(A[i]! * s + A[i + 1]! * t + A[i + 3]!);
@@ -324,6 +373,16 @@ class Warp {
       const j11 = 1 + as, j12 = at, j21 = bs, j22 = 1 + bt;
       const det = j11 * j22 - j12 * j21;
       const ds = (r1 * j22 - r2 * j12) / det, dt = (j11 * r2 - j21 * r1) / det;
+      s -= ds; t -= dt;
+      if (Math.abs(ds) + Math.abs(dt) < 1e-9) break;
+    }
+    // then H^-1: Newton on the piecewise-bilinear jitter
+    const u = s, v = t;
+    for (let it = 0; it < 20; it++) {
+      this.jit(s, t);
+      const r1 = this.hs - u, r2 = this.ht - v;
+      const det = this.h11 * this.h22 - this.h12 * this.h21;
+      const ds = (r1 * this.h22 - r2 * this.h12) / det, dt = (this.h11 * r2 - this.h21 * r1) / det;
       s -= ds; t -= dt;
       if (Math.abs(ds) + Math.abs(dt) < 1e-9) break;
     }
@@ -583,10 +642,10 @@ function slabs(r: Rect, rng: Rng, floors: [number, number], use: Use, depthRange
   return out;
 }
 
-function towers(r: Rect, rng: Rng, floors: [number, number], use: Use): LocalBuilding[] {
+function towers(r: Rect, rng: Rng, floors: [number, number], use: Use, big = false): LocalBuilding[] {
   const out: LocalBuilding[] = [];
   const W = r.u1 - r.u0, D = r.v1 - r.v0;
-  const tw = rand(rng, 22, 32), td = rand(rng, 18, 28), gap = rand(rng, 16, 26);
+  const tw = big ? rand(rng, 28, 42) : rand(rng, 22, 32), td = big ? rand(rng, 24, 36) : rand(rng, 18, 28), gap = big ? rand(rng, 12, 20) : rand(rng, 16, 26);
   const nu = Math.min(3, Math.floor((W + gap) / (tw + gap))), nv = Math.min(3, Math.floor((D + gap) / (td + gap)));
   if (nu < 1 || nv < 1) return slabs(r, rng, [Math.min(12, floors[0]), Math.min(12, floors[0])], use);
   const su = (W - nu * tw) / Math.max(1, nu - 1 + 2), sv = (D - nv * td) / Math.max(1, nv - 1 + 2);
@@ -603,19 +662,19 @@ function towers(r: Rect, rng: Rng, floors: [number, number], use: Use): LocalBui
 
 function coreBlock(r: Rect, rng: Rng, front: 'v0' | 'v1'): LocalBuilding[] {
   const D = r.v1 - r.v0;
-  if (D < 70 || chance(rng, 0.3)) return towers(r, rng, [18, 40], chance(rng, 0.6) ? 'office' : 'commercial');
+  if (D < 70 || chance(rng, 0.25)) return towers(r, rng, [18, 40], chance(rng, 0.6) ? 'office' : 'commercial', true);
   // a 3-4 storey commercial podium along the front street, towers behind it
   const pd = rand(rng, 16, 22);
   const out: LocalBuilding[] = [];
   let tr: Rect;
   if (front === 'v0') {
     out.push({ ring: chance(rng, 0.5) ? rectRing(r.u0, r.v0, r.u1, r.v0 + pd) : lRing(r.u0, r.v0, r.u1, r.v0 + pd * 2, chance(rng, 0.5) ? 2 : 3, 0.6, 0.5), floors: randInt(rng, 3, 4), use: 'commercial' });
-    tr = { ...r, v0: r.v0 + pd * 2 + 12 };
+    tr = { ...r, v0: r.v0 + pd * 2 + 10 };
   } else {
     out.push({ ring: chance(rng, 0.5) ? rectRing(r.u0, r.v1 - pd, r.u1, r.v1) : lRing(r.u0, r.v1 - pd * 2, r.u1, r.v1, chance(rng, 0.5) ? 0 : 1, 0.6, 0.5), floors: randInt(rng, 3, 4), use: 'commercial' });
-    tr = { ...r, v1: r.v1 - pd * 2 - 12 };
+    tr = { ...r, v1: r.v1 - pd * 2 - 10 };
   }
-  return out.concat(towers(tr, rng, [18, 40], 'office'));
+  return out.concat(towers(tr, rng, [18, 40], 'office', true));
 }
 
 function lowRise(r: Rect, rng: Rng, commercialFront: boolean): LocalBuilding[] {
@@ -689,6 +748,18 @@ export function generateCity(opts: GenerateOptions): CityData {
   const vKinds = lineKinds(ns, rl), hKinds = lineKinds(nt, rl);
   const vLines: Line[] = vKinds.map((k) => ({ kind: k, widthM: lineWidth(k, rl), seg: new Array<boolean>(nt).fill(false) }));
   const hLines: Line[] = hKinds.map((k) => ({ kind: k, widthM: lineWidth(k, rl), seg: new Array<boolean>(ns).fill(false) }));
+  {
+    // vertex jitter across each line: main roads stay nearly straight, lanes wander
+    const amp: Record<RoadKind, number> = { main: 2, secondary: 6, lane: 12 };
+    const jds = new Float64Array((ns + 1) * (nt + 1)), jdt = new Float64Array((ns + 1) * (nt + 1));
+    for (let j = 0; j <= nt; j++) {
+      for (let i = 0; i <= ns; i++) {
+        jds[j * (ns + 1) + i] = i === 0 || i === ns ? 0 : amp[vKinds[i]!] * (2 * rl() - 1);
+        jdt[j * (ns + 1) + i] = j === 0 || j === nt ? 0 : amp[hKinds[j]!] * (2 * rl() - 1);
+      }
+    }
+    warp.setJitter(sPos, tPos, jds, jdt);
+  }
 
   // ground bounds of the lattice
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -824,6 +895,74 @@ export function generateCity(opts: GenerateOptions): CityData {
     }
   }
 
+  /** A cell's local frame (u along its s axis, v across) and the largest rectangle in that frame
+   *  inside the cell, clear of the roads on its edges by their half width plus the setback. */
+  const cellFrame = (k: number) => {
+    const i = k % ns, j = Math.floor(k / ns);
+    const sm = (sPos[i]! + sPos[i + 1]!) / 2, tm = (tPos[j]! + tPos[j + 1]!) / 2;
+    warp.fwd(sm + 1, tm); const ax = warp.ox, ay = warp.oy;
+    warp.fwd(sm - 1, tm);
+    let ux = ax - warp.ox, uy = ay - warp.oy;
+    const ul = Math.hypot(ux, uy); ux /= ul; uy /= ul;
+    const vx = -uy, vy = ux;
+    const cx = cellCx[k]!, cy = cellCy[k]!;
+    const margin = (L: Line, segIdx: number) => (L.seg[segIdx] ? (L.widthM / 2 + SETBACK[L.kind]) * 1.05 : NO_ROAD_MARGIN);
+    const mW = margin(vLines[i]!, j), mE = margin(vLines[i + 1]!, j), mS = margin(hLines[j]!, i), mN = margin(hLines[j + 1]!, i);
+    let u0 = -Infinity, u1 = Infinity, v0 = -Infinity, v1 = Infinity;
+    for (let q = 0; q <= 8; q++) {
+      const tq = tPos[j]! + ((tPos[j + 1]! - tPos[j]!) * q) / 8, sq = sPos[i]! + ((sPos[i + 1]! - sPos[i]!) * q) / 8;
+      warp.fwd(sPos[i]!, tq); u0 = Math.max(u0, (warp.ox - cx) * ux + (warp.oy - cy) * uy + mW);
+      warp.fwd(sPos[i + 1]!, tq); u1 = Math.min(u1, (warp.ox - cx) * ux + (warp.oy - cy) * uy - mE);
+      warp.fwd(sq, tPos[j]!); v0 = Math.max(v0, (warp.ox - cx) * vx + (warp.oy - cy) * vy + mS);
+      warp.fwd(sq, tPos[j + 1]!); v1 = Math.min(v1, (warp.ox - cx) * vx + (warp.oy - cy) * vy - mN);
+    }
+    return { cx, cy, ux, uy, vx, vy, rect: { u0, u1, v0, v1 } as Rect };
+  };
+
+  const rt = makeRng(seed, 'terrain');
+  const levelM = 2.6; // normal water level of the Huzhou plain river network, about 2.5-3 m
+  const bedM = levelM - rand(rt, 2.3, 2.8);
+  const landMin = levelM + 1.1;
+  const tSeed = Math.floor(rt() * 1e6);
+  const slopeAng = rand(rt, 0, 2 * Math.PI), slope = rand(rt, 0.0008, 0.0013);
+  const gx = slope * Math.cos(slopeAng), gy = slope * Math.sin(slopeAng);
+  const baseH = rand(rt, 6, 7);
+  /** the natural ground: a regional slope plus fBm, kept above the river level */
+  const groundAt = (x: number, y: number): number => {
+    const h = baseH + gx * x + gy * y
+      + 2.0 * valueNoise(x / 1300, y / 1300, tSeed)
+      + 0.9 * valueNoise(x / 520, y / 520, tSeed + 1)
+      + 0.3 * valueNoise(x / 190, y / 190, tSeed + 2);
+    // smooth floor above the river level: the plain stays dry at normal water level
+    return 0.5 * (h + landMin + Math.sqrt((h - landMin) * (h - landMin) + 0.25));
+  };
+
+  // --- ponds in a few low-lying parks (water at the river network's level)
+  const ponds: { ring: number[]; cx: number; cy: number; R: number }[] = [];
+  {
+    const rpd = makeRng(seed, 'ponds');
+    const want = Math.max(1, Math.round(nCells / 200));
+    const parks = Array.from({ length: nCells }, (_, k) => k)
+      .filter((k) => zones[k] === 'park' && riverDist(cellCx[k]!, cellCy[k]!) > 80 && groundAt(cellCx[k]!, cellCy[k]!) < levelM + 2.6)
+      .sort((a, b) => groundAt(cellCx[a]!, cellCy[a]!) - groundAt(cellCx[b]!, cellCy[b]!));
+    for (const k of parks.slice(0, want)) {
+      const { cx, cy, ux, uy, vx, vy, rect } = cellFrame(k);
+      const W = rect.u1 - rect.u0, D = rect.v1 - rect.v0;
+      if (W < 40 || D < 40) continue;
+      const mu = (rect.u0 + rect.u1) / 2, mv = (rect.v0 + rect.v1) / 2;
+      const ru = W * rand(rpd, 0.36, 0.44), rv = D * rand(rpd, 0.36, 0.44);
+      const h1 = rand(rpd, 0.05, 0.12), p1 = rand(rpd, 0, 6.3), h2 = rand(rpd, 0.03, 0.08), p2 = rand(rpd, 0, 6.3);
+      const ring: number[] = [];
+      for (let a = 0; a < 48; a++) {
+        const th = (a / 48) * 2 * Math.PI;
+        const f = 1 + h1 * Math.sin(2 * th + p1) + h2 * Math.sin(3 * th + p2);
+        const u = mu + ru * f * Math.cos(th), v = mv + rv * f * Math.sin(th);
+        ring.push(Math.round((cx + u * ux + v * vx) * 100) / 100, Math.round((cy + u * uy + v * vy) * 100) / 100);
+      }
+      ponds.push({ ring: ccw(ring), cx: cx + mu * ux + mv * vx, cy: cy + mu * uy + mv * vy, R: Math.max(ru, rv) * 1.15 });
+    }
+  }
+
   // --- road runs (maximal stretches of present segments) and names
   const rn = makeRng(seed, 'names');
   const stems = new NamePool(ROAD_WORDS, rn);
@@ -896,14 +1035,6 @@ export function generateCity(opts: GenerateOptions): CityData {
   const cols = Math.ceil((maxX + pad - x0) / cs), rows = Math.ceil((y0 - (minY - pad)) / cs);
   const heights = new Float32Array(cols * rows);
   const dem: Dem = { cols, rows, cellSize: cs, x0, y0, heights };
-  const rt = makeRng(seed, 'terrain');
-  const levelM = 2.6; // normal water level of the Huzhou plain river network, about 2.5-3 m
-  const bedM = levelM - rand(rt, 2.3, 2.8);
-  const landMin = levelM + 1.1;
-  const tSeed = Math.floor(rt() * 1e6);
-  const slopeAng = rand(rt, 0, 2 * Math.PI), slope = rand(rt, 0.0008, 0.0013);
-  const gx = slope * Math.cos(slopeAng), gy = slope * Math.sin(slopeAng);
-  const baseH = rand(rt, 6, 7);
 
   // depressions (prone points): on main and secondary roads, away from the river and each other
   const rp = makeRng(seed, 'prone');
@@ -951,12 +1082,7 @@ export function generateCity(opts: GenerateOptions): CityData {
     const y = y0 - (r + 0.5) * cs;
     for (let c = 0; c < cols; c++) {
       const x = x0 + (c + 0.5) * cs;
-      let h = baseH + gx * x + gy * y
-        + 2.0 * valueNoise(x / 1300, y / 1300, tSeed)
-        + 0.9 * valueNoise(x / 520, y / 520, tSeed + 1)
-        + 0.3 * valueNoise(x / 190, y / 190, tSeed + 2);
-      // smooth floor above the river level: the plain stays dry at normal water level
-      h = 0.5 * (h + landMin + Math.sqrt((h - landMin) * (h - landMin) + 0.25));
+      let h = groundAt(x, y);
       for (const rv of rivers) {
         const d = Math.abs(rv.dist(x, y));
         if (d < rv.hw) {
@@ -968,6 +1094,28 @@ export function generateCity(opts: GenerateOptions): CityData {
         }
       }
       heights[r * cols + c] = h;
+    }
+  }
+  // ponds: a bowl below the polygon, banks blending back to the ground within 10 m
+  for (const pd of ponds) {
+    const R = pd.R + 14;
+    const c0 = Math.max(0, Math.floor((pd.cx - R - x0) / cs)), c1 = Math.min(cols - 1, Math.ceil((pd.cx + R - x0) / cs));
+    const r0 = Math.max(0, Math.floor((y0 - pd.cy - R) / cs)), r1 = Math.min(rows - 1, Math.ceil((y0 - pd.cy + R) / cs));
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        const x = x0 + (c + 0.5) * cs, y = y0 - (r + 0.5) * cs;
+        const k = r * cols + c;
+        if (pointInRing(x, y, pd.ring)) {
+          const e = ringEdgeDist(x, y, pd.ring);
+          heights[k] = Math.min(heights[k]!, levelM + 0.05 - Math.min(1.5, e * 0.1));
+        } else {
+          const e = ringEdgeDist(x, y, pd.ring);
+          if (e < 12) {
+            const f = e / 12, sm = f * f * (3 - 2 * f);
+            heights[k] = Math.min(heights[k]!, levelM + 0.05 + (heights[k]! - levelM - 0.05) * sm);
+          }
+        }
+      }
     }
   }
   // depressions: Gaussian dips
@@ -1096,25 +1244,8 @@ export function generateCity(opts: GenerateOptions): CityData {
     const grid = cellGrid[k]!;
     const zone = zones[k]!;
     if (zone === 'park') continue;
-    const sm = (sPos[i]! + sPos[i + 1]!) / 2, tm = (tPos[j]! + tPos[j + 1]!) / 2;
-    warp.fwd(sm + 1, tm); const ax = warp.ox, ay = warp.oy;
-    warp.fwd(sm - 1, tm);
-    let ux = ax - warp.ox, uy = ay - warp.oy;
-    const ul = Math.hypot(ux, uy); ux /= ul; uy /= ul;
-    const vx = -uy, vy = ux;
-    const cx = cellCx[k]!, cy = cellCy[k]!;
-    const margin = (L: Line, segIdx: number) => (L.seg[segIdx] ? (L.widthM / 2 + SETBACK[L.kind]) * 1.05 : NO_ROAD_MARGIN);
-    const mW = margin(vLines[i]!, j), mE = margin(vLines[i + 1]!, j), mS = margin(hLines[j]!, i), mN = margin(hLines[j + 1]!, i);
-    let u0 = -Infinity, u1 = Infinity, v0 = -Infinity, v1 = Infinity;
-    for (let q = 0; q <= 8; q++) {
-      const tq = tPos[j]! + ((tPos[j + 1]! - tPos[j]!) * q) / 8, sq = sPos[i]! + ((sPos[i + 1]! - sPos[i]!) * q) / 8;
-      warp.fwd(sPos[i]!, tq); u0 = Math.max(u0, (warp.ox - cx) * ux + (warp.oy - cy) * uy + mW);
-      warp.fwd(sPos[i + 1]!, tq); u1 = Math.min(u1, (warp.ox - cx) * ux + (warp.oy - cy) * uy - mE);
-      warp.fwd(sq, tPos[j]!); v0 = Math.max(v0, (warp.ox - cx) * vx + (warp.oy - cy) * vy + mS);
-      warp.fwd(sq, tPos[j + 1]!); v1 = Math.min(v1, (warp.ox - cx) * vx + (warp.oy - cy) * vy - mN);
-    }
-    const rect: Rect = { u0, u1, v0, v1 };
-    if (u1 - u0 < 12 || v1 - v0 < 10) continue;
+    const { cx, cy, ux, uy, vx, vy, rect } = cellFrame(k);
+    if (rect.u1 - rect.u0 < 12 || rect.v1 - rect.v0 < 10) continue;
     const roadS = hLines[j]!.seg[i] ? hLines[j]!.kind : null, roadN = hLines[j + 1]!.seg[i] ? hLines[j + 1]!.kind : null;
     const front: 'v0' | 'v1' = roadS === 'main' || (roadS && roadN !== 'main') ? 'v0' : 'v1';
     let local: LocalBuilding[];
@@ -1241,7 +1372,7 @@ export function generateCity(opts: GenerateOptions): CityData {
     extent: [x0, y0 - rows * cs, x0 + cols * cs, y0],
   };
   const water = {
-    polygons: rivers.map((r) => r.polygon(x0, y0 - rows * cs, x0 + cols * cs, y0).map((v) => Math.round(v * 100) / 100)),
+    polygons: rivers.map((r) => r.polygon(x0, y0 - rows * cs, x0 + cols * cs, y0).map((v) => Math.round(v * 100) / 100)).concat(ponds.map((p) => p.ring)),
     levelM,
   };
   return {

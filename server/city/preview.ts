@@ -131,7 +131,7 @@ export function renderCity(city: CityData, mpp: number, window?: [number, number
     }
   }
   for (const p of city.water.polygons) cv.fillRing(p, [70, 130, 200]);
-  const roadColour: Record<string, number[]> = { main: [250, 250, 250], secondary: [235, 235, 225], lane: [215, 210, 200] };
+  const roadColour: Record<string, number[]> = { main: [250, 250, 250], secondary: [235, 235, 225], lane: [175, 170, 165] };
   for (const kind of ['lane', 'secondary', 'main']) {
     for (const r of city.roads) {
       if (r.kind !== kind) continue;
@@ -140,7 +140,7 @@ export function renderCity(city: CityData, mpp: number, window?: [number, number
   }
   for (const b of city.buildings) {
     const t = Math.min(1, b.heightM / 120);
-    const col = b.use === 'industrial' ? [150, 140, 170] : b.use === 'public' ? [200, 120, 110] : [90 + 120 * t, 90 + 50 * (1 - t), 80];
+    const col = b.use === 'industrial' ? [150, 140, 170] : b.use === 'public' ? [200, 120, 110] : [110 + 140 * t, 105 - 40 * t, 95 - 40 * t];
     cv.fillRing(b.ring, col);
   }
   for (const g of city.unitGrids) {
