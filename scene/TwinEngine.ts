@@ -415,8 +415,8 @@ export class TwinEngine {
     const cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
     const cz = this.city ? this.groundZ(cx, cy) : 0;
     const g = this.geo(cx, cy, cz);
-    const range = Math.hypot(x1 - x0, y1 - y0) * 0.95;
-    this.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, 0, -0.75, range, durationS);
+    const range = Math.hypot(x1 - x0, y1 - y0) * 1.02;
+    this.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, 0, -0.85, range, durationS);
   }
 
   flyToComponent(i: number, distanceM: number) {

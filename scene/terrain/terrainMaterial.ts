@@ -71,7 +71,7 @@ export function createTerrainMaterial(opts: {
         float texPerPx = max(fw.x, fw.y);
         float d = max(1.0, texPerPx);
         // zoomed in (a texel covers several pixels): outlines thin out so the streets read first
-        float close = clamp(texPerPx * 2.0, 0.25, 1.0);
+        float close = clamp(texPerPx * 1.5, 0.12, 1.0);
         if (uShowGrids > 0.5 && id >= 0.0) {
           vec2 cc = vec2(mod(id, uGridColorsW) + 0.5, floor(id / uGridColorsW) + 0.5) / vec2(uGridColorsW, textureSize(uGridColors, 0).y);
           vec3 fill = texture2D(uGridColors, cc).rgb;
