@@ -921,7 +921,7 @@ export function generateCity(opts: GenerateOptions): CityData {
 
   const rt = makeRng(seed, 'terrain');
   const levelM = 2.6; // normal water level of the Huzhou plain river network, about 2.5-3 m
-  const bedM = levelM - rand(rt, 2.3, 2.8);
+  const bedM = levelM - rand(rt, 2.0, 2.5);
   const landMin = levelM + 1.1;
   const tSeed = Math.floor(rt() * 1e6);
   const slopeAng = rand(rt, 0, 2 * Math.PI), slope = rand(rt, 0.0008, 0.0013);
@@ -1613,7 +1613,7 @@ function placeFlex(ctx: PlaceCtx, runs: Run[], cellBuildings: CellBuilding[], rn
   for (const run of runs) {
     const kind = run.kind, kerb = run.kerb, sw = SIDEWALK[kind];
     // street trees on the sidewalk, every ~8 m on main roads
-    const tSpacing = (kind === 'main' ? 8 : kind === 'secondary' ? 9 : 12) / k;
+    const tSpacing = (kind === 'main' ? 8 : kind === 'secondary' ? 8 : 10) / k;
     const tSides = kind === 'lane' ? (k > 1.3 ? [run.w / 2 - 0.5, -(run.w / 2 - 0.5)] : [-(run.w / 2 - 0.5)]) : [kerb + Math.min(2.2, sw - 1), -(kerb + Math.min(2.2, sw - 1))];
     for (const lat of tSides) {
       for (const a of stepPositions(run, tSpacing, rand(rng, 0, tSpacing), 3, 0.4, rng)) emitAlong(ctx, buf, run, C_TREE, a, lat, 'along', 3);
@@ -1623,7 +1623,7 @@ function placeFlex(ctx: PlaceCtx, runs: Run[], cellBuildings: CellBuilding[], rn
       for (const a of stepPositions(run, spacing / k, rand(rng, 0, spacing / k), 0, 2, rng, false)) emitAlong(ctx, buf, run, cls, a, lat, 'along', 1);
     };
     if (kind === 'lane') {
-      cov(C_SEWER, 50, 0.9); cov(C_STORM, 50, -0.9); cov(C_WATER, 100, run.w / 2 - 0.8);
+      cov(C_SEWER, 40, 0.9); cov(C_STORM, 40, -0.9); cov(C_WATER, 80, run.w / 2 - 0.8);
     } else {
       cov(C_SEWER, kind === 'main' ? 45 : 50, kerb * 0.25);
       cov(C_STORM, kind === 'main' ? 40 : 45, -kerb * 0.3);
@@ -1633,7 +1633,7 @@ function placeFlex(ctx: PlaceCtx, runs: Run[], cellBuildings: CellBuilding[], rn
   // signboards on ground-floor shop fronts facing a street
   for (const cb of cellBuildings) {
     const { b, local, frame } = cb;
-    const shop = b.use === 'commercial' || b.use === 'office' || (b.use === 'residential' && b.floors <= 12 && (hash2(b.id, 7, 3) < 0.35));
+    const shop = b.use === 'commercial' || b.use === 'office' || (b.use === 'residential' && b.floors <= 12 && (hash2(b.id, 7, 3) < 0.5));
     if (!shop) continue;
     let lu0 = Infinity, lu1 = -Infinity, lv0 = Infinity, lv1 = -Infinity;
     for (let q = 0; q < local.ring.length; q += 2) {
@@ -1642,7 +1642,7 @@ function placeFlex(ctx: PlaceCtx, runs: Run[], cellBuildings: CellBuilding[], rn
     }
     const { cx, cy, ux, uy } = frame;
     const vx = -uy, vy = ux;
-    const spacing = 10 / k;
+    const spacing = 8 / k;
     // facades: south (v0), north (v1), west (u0), east (u1); the sign hangs 0.4 m in front
     for (let side = 0; side < 4; side++) {
       if (!cb.front[side]) continue;
