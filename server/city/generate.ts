@@ -788,12 +788,15 @@ export function generateCity(opts: GenerateOptions): CityData {
   const cx0 = (minX + maxX) / 2, cy0 = (minY + maxY) / 2;
   const spanY = maxY - minY;
   const rivers: River[] = [];
+  const riverSide = chance(rr, 0.5) ? 1 : -1;
   const riverNames = [{ zh: '霅溪', en: 'Zhaxi River' }, { zh: '龙溪港', en: 'Longxi Canal' }, { zh: '西苕溪', en: 'West Tiaoxi River' }];
   for (let k = 0; k < cfg.rivers; k++) {
     const off = cfg.rivers === 1 ? -rand(rr, 0.12, 0.2) * spanY : (k === 0 ? -0.22 : 0.26) * spanY + rand(rr, -0.03, 0.03) * spanY;
-    const ang = rot + (chance(rr, 0.5) ? 1 : -1) * rand(rr, 0.35, 0.6);
+    // about 45 degrees to the streets, and meanders gentle enough (slope < tan 31 deg) that the
+    // river never runs along a street: it crosses them, under bridges
+    const ang = rot + riverSide * rand(rr, 0.7, 0.87);
     const hw = k === 0 ? rand(rr, 20, 26) : rand(rr, 13, 17);
-    rivers.push(new River(cx0 - Math.sin(rot) * off, cy0 + Math.cos(rot) * off, ang, hw, rr, k === 0 ? 120 : 70, riverNames[k]!));
+    rivers.push(new River(cx0 - Math.sin(rot) * off, cy0 + Math.cos(rot) * off, ang, hw, rr, k === 0 ? 70 : 50, riverNames[k]!));
   }
   const riverDist = (x: number, y: number): number => {
     let d = Infinity;
