@@ -72,9 +72,6 @@ export function makeRng(seed: number, stream: string): Rng {
 const rand = (r: Rng, a: number, b: number) => a + (b - a) * r();
 const randInt = (r: Rng, a: number, b: number) => a + Math.floor((b - a + 1) * r());
 const chance = (r: Rng, p: number) => r() < p;
-function pick<T>(r: Rng, xs: readonly T[]): T {
-  return xs[Math.floor(r() * xs.length)]!;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Value noise (hash lattice, smoothstep), for terrain and zoning.
@@ -953,7 +950,7 @@ export function generateCity(opts: GenerateOptions): CityData {
       const W = rect.u1 - rect.u0, D = rect.v1 - rect.v0;
       if (W < 40 || D < 40) continue;
       const mu = (rect.u0 + rect.u1) / 2, mv = (rect.v0 + rect.v1) / 2;
-      const ru = W * rand(rpd, 0.36, 0.44), rv = D * rand(rpd, 0.36, 0.44);
+      const ru = W * rand(rpd, 0.34, 0.4), rv = D * rand(rpd, 0.34, 0.4);
       const h1 = rand(rpd, 0.05, 0.12), p1 = rand(rpd, 0, 6.3), h2 = rand(rpd, 0.03, 0.08), p2 = rand(rpd, 0, 6.3);
       const ring: number[] = [];
       for (let a = 0; a < 48; a++) {
@@ -1223,7 +1220,7 @@ export function generateCity(opts: GenerateOptions): CityData {
   // --- 4. buildings
   const rb = makeRng(seed, 'buildings');
   const buildings: Building[] = [];
-  const cellBuildings: { b: Building; local: LocalBuilding; frame: { cx: number; cy: number; ux: number; uy: number }; front: number[] }[] = [];
+  const cellBuildings: CellBuilding[] = [];
   const buildingClear = (ring: number[]): boolean => {
     // not in the river (with an 8 m bank), checked along every edge
     for (const rv of rivers) {
@@ -1332,7 +1329,7 @@ export function generateCity(opts: GenerateOptions): CityData {
 
   // --- 6. components
   const ctx: PlaceCtx = { warp, gridAt, riverDist, dem };
-  const fixed = placeFixed(ctx, runs, cellBuildings, pronePoints, makeRng(seed, 'components'), cellOrder, cellGrid, zones, { cx: cellCx, cy: cellCy }, vLines, hLines, sPos, tPos, ns, vKinds, hKinds);
+  const fixed = placeFixed(ctx, runs, pronePoints, makeRng(seed, 'components'), cellOrder, zones, vLines, hLines, sPos, tPos, ns);
   let k = 1;
   let flex = placeFlex(ctx, runs, cellBuildings, makeRng(seed, 'flex'), k);
   const target = cfg.targetComponents;
@@ -1478,19 +1475,19 @@ function emitAlong(ctx: PlaceCtx, buf: CompBuf, run: Run, cls: number, a: number
   emit(ctx, buf, cls, P.x, P.y, heading, riverPad);
 }
 
+/** Everything but the flexible classes: lights, grates, hydrants, bins, bus stops, billboards,
+ *  chargers and gauges. Components over the water (bridges) are left out: z is the ground. */
 function placeFixed(
-  ctx: PlaceCtx, runs: Run[], cellBuildings: CellBuilding[], prone: PronePoint[], rng: Rng,
-  cellOrder: number[], cellGrid: Int32Array, zones: Zone[], cells: { cx: Float64Array; cy: Float64Array },
-  vLines: Line[], hLines: Line[], sPos: number[], tPos: number[], ns: number, vKinds: RoadKind[], hKinds: RoadKind[],
+  ctx: PlaceCtx, runs: Run[], prone: PronePoint[], rng: Rng, cellOrder: number[], zones: Zone[],
+  vLines: Line[], hLines: Line[], sPos: number[], tPos: number[], ns: number,
 ): CompBuf {
-  void cellBuildings; void vKinds; void hKinds;
   const buf = new CompBuf();
   for (const run of runs) {
-    const k = run.kind, kerb = run.kerb, sw = SIDEWALK[k], half = run.w / 2;
+    const k = run.kind, kerb = run.kerb, half = run.w / 2;
     const lightBase = rand(rng, 28.5, 31.5);
     // street lights: both sides of main and secondary roads, one side of lanes
     const lightSides = k === 'lane' ? [half - 0.4] : [kerb + 0.7, -(kerb + 0.7)];
-    for (const lat of lightSides) for (const a of evenPositions(run, lightBase)) emitAlong(ctx, buf, run, C_LIGHT, a, lat, 'road', -6);
+    for (const lat of lightSides) for (const a of evenPositions(run, lightBase)) emitAlong(ctx, buf, run, C_LIGHT, a, lat, 'road', 0);
     // storm grates along the kerbs, and at the road's low points
     const gSpacing = k === 'main' ? 30 : k === 'secondary' ? 35 : 40;
     const gSides = k === 'lane' ? [-(kerb - 0.3)] : [kerb - 0.3, -(kerb - 0.3)];
@@ -1539,7 +1536,6 @@ function placeFixed(
     } else if (k === 'secondary' && rng() < 0.5) {
       for (const a of stepPositions(run, 400, rand(rng, 50, 300), 12, 30, rng)) emitAlong(ctx, buf, run, C_BILLBOARD, a, (rng() < 0.5 ? 1 : -1) * (half + 2), 'road', 8);
     }
-    void sw;
   }
   // billboards at the corners of main x main junctions
   for (let i = 0; i < vLines.length; i++) {
@@ -1586,7 +1582,6 @@ function placeFixed(
       const x = ex + tx * along - ty * off * inward, y = ey + ty * along + tx * off * inward;
       emit(ctx, buf, C_CHARGER, x, y, Math.atan2(tx * inward, -ty * inward), 4);
     }
-    void cellGrid; void cells;
   }
   // water-level gauges at the prone points
   for (const p of prone) emit(ctx, buf, C_GAUGE, p.x, p.y, 0, null);
@@ -1715,6 +1710,3 @@ export function componentCountsByClass(c: ComponentColumns): Record<string, numb
   for (let q = 0; q < c.count; q++) out[COMPONENT_CLASSES[c.classIndex[q]!]!.code]!++;
   return out;
 }
-
-/** pick is exported for tests of the PRNG helpers */
-export const _internals = { pick, valueNoise, upperIndex, splitRange };
