@@ -120,14 +120,15 @@ test('an ingested state change recolours the component in the page', async () =>
 
 test('occlusion: a component behind a building is hidden, one in front is visible', async () => {
   await page.evaluate(() => window.__twin!.select(null));
-  // find a tall building with a bin or hydrant next to it; put the camera on the far side
-  const setup = await page.evaluate(([classes]) => {
+  // set-ups: a tall building with a bin or hydrant next to it, the camera on the far side
+  const setups = await page.evaluate(([classes]) => {
     const t = window.__twin!;
-    const blds = Array.from({ length: t.buildingCount() }, (_, k) => ({ k, b: t.building(k)! })).filter((x) => x.b.height > 18);
-    blds.sort((a, b) => b.b.height - a.b.height);
-    for (const { b } of blds.slice(0, 80)) {
+    const out: { index: number; cam: { x: number; y: number; z: number } }[] = [];
+    const blds = Array.from({ length: t.buildingCount() }, (_, k) => t.building(k)!).filter((b) => b.height > 18);
+    blds.sort((a, b) => b.height - a.height);
+    for (const b of blds.slice(0, 80)) {
       const R = Math.max(b.halfX, b.halfY);
-      for (let i = 0; i < t.componentCount; i++) {
+      for (let i = 0; i < t.componentCount && out.length < 6; i++) {
         const c = t.componentPos(i);
         if (!classes.includes(c.classIndex)) continue;
         const dx = b.x - c.x, dy = b.y - c.y, D = Math.hypot(dx, dy);
@@ -136,41 +137,47 @@ test('occlusion: a component behind a building is hidden, one in front is visibl
         const cam = { x: c.x + ux * far, y: c.y + uy * far, z: b.base + 0.45 * b.height };
         t.lookFrom(cam.x, cam.y, cam.z, i);
         const p = t.project(i);
-        if (p.inFront && !p.visible) return { index: i, cam };
+        if (p.inFront && !p.visible) { out.push({ index: i, cam }); break; }
       }
+      if (out.length >= 6) break;
     }
-    return null;
+    return out;
   }, [[HYDRANT, BIN]] as const);
-  expect(setup, 'an occluded set-up exists').not.toBeNull();
-  const hidden = setup!.index;
-  await nextFrames(page);
-  const ph = await page.evaluate((i) => window.__twin!.project(i), hidden);
-  expect(ph.inFront).toBe(true);
-  expect(ph.visible).toBe(false);
-  const onHidden = await grab(page, around(ph.x, ph.y, 3));
-  await page.evaluate(() => window.__twin!.setLayer('components', false));
-  await nextFrames(page);
-  const offHidden = await grab(page, around(ph.x, ph.y, 3));
-  await page.evaluate(() => window.__twin!.setLayer('components', true));
-  const fHidden = diffFraction(onHidden, offHidden);
-  // the same component seen from its street side is visible and draws pixels
-  await page.evaluate((i) => window.__twin!.flyToComponent(i, 30), hidden);
-  await nextFrames(page);
-  const pv = await page.evaluate((i) => window.__twin!.project(i), hidden);
-  let fVisible = 0;
-  if (pv.visible) {
-    const onV = await grab(page, around(pv.x, pv.y, 3));
+  expect(setups.length, 'an occluded set-up exists').toBeGreaterThan(0);
+
+  /** fraction of a small window around component i that changes when the components layer is off */
+  const layerDiff = async (i: number) => {
+    const p = await page.evaluate((k) => window.__twin!.project(k), i);
+    const on = await grab(page, around(p.x, p.y, 3));
     await page.evaluate(() => window.__twin!.setLayer('components', false));
     await nextFrames(page);
-    const offV = await grab(page, around(pv.x, pv.y, 3));
+    const off = await grab(page, around(p.x, p.y, 3));
     await page.evaluate(() => window.__twin!.setLayer('components', true));
-    fVisible = diffFraction(onV, offV);
+    await nextFrames(page);
+    return { p, f: diffFraction(on, off) };
+  };
+
+  let checked = false;
+  for (const s of setups) {
+    // behind the building
+    await page.evaluate(({ index, cam }) => window.__twin!.lookFrom(cam.x, cam.y, cam.z, index), s);
+    await nextFrames(page);
+    const hidden = await layerDiff(s.index);
+    // the same component from its street side
+    await page.evaluate((i) => window.__twin!.flyToComponent(i, 30), s.index);
+    await nextFrames(page);
+    const front = await page.evaluate((i) => window.__twin!.project(i), s.index);
+    if (!front.visible) continue;
+    const shown = await layerDiff(s.index);
+    console.log(`occlusion: component #${s.index} behind a building changes ${(100 * hidden.f).toFixed(0)}% of its 7x7 pixels, seen from the street ${(100 * shown.f).toFixed(0)}%`);
+    expect(hidden.p.inFront).toBe(true);
+    expect(hidden.p.visible).toBe(false);
+    expect(hidden.f).toBeLessThan(0.05);
+    expect(shown.f).toBeGreaterThan(0.3);
+    checked = true;
+    break;
   }
-  console.log(`occlusion: component #${hidden} behind a building changes ${(100 * fHidden).toFixed(0)}% of its pixels, in front ${(100 * fVisible).toFixed(0)}%`);
-  expect(pv.visible).toBe(true);
-  expect(fHidden).toBeLessThan(0.05);
-  expect(fVisible).toBeGreaterThan(0.3);
-  await nextFrames(page);
+  expect(checked, 'a set-up whose component is visible from the street').toBe(true);
 });
 
 test('clicking the ground inside a unit grid shows its 15-digit code and counts', async () => {

@@ -419,6 +419,10 @@ export class TwinEngine {
     this.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, 0, -0.85, range, durationS);
   }
 
+  /**
+   * Instant camera move looking at component i from its road side at `distanceM`; steeper views
+   * are tried when the first would sit inside a building or see the component hidden.
+   */
   flyToComponent(i: number, distanceM: number) {
     const c = this.components;
     if (!c) return;
@@ -426,9 +430,17 @@ export class TwinEngine {
     // view from the road side (the component faces the road), looking back at it
     const heading = Math.atan2(-Math.cos(h), -Math.sin(h));
     const sm = c.meshes[c.meshOf[i]!]!;
-    const g = this.geo(c.c.x[i]!, c.c.y[i]!, c.z[i]! + sm.centreZ);
-    this.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, heading, -0.6, distanceM, 0);
-    this.syncCamera();
+    const tz = c.z[i]! + sm.centreZ;
+    const g = this.geo(c.c.x[i]!, c.c.y[i]!, tz);
+    const pitches = [-0.6, -0.85, -1.1, -1.35, -1.5];
+    for (const pitch of pitches) {
+      this.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, heading, pitch, distanceM, 0);
+      this.syncCamera();
+      if (!this.three || !this.picker) return;
+      const cam = (this.three.camera as THREE.PerspectiveCamera).position;
+      if (this.picker.contains(cam.x, cam.y, cam.z)) continue;
+      if (!this.occluded(tmpV.set(c.c.x[i]!, c.c.y[i]!, tz))) return;
+    }
   }
 
   /** Camera at local (x, y, z) looking at component i's centre (tests: occlusion set-ups). */

@@ -50,7 +50,8 @@ export class BuildingPicker {
         const e2x = P[ic]! - P[ia]!, e2y = P[ic + 1]! - P[ia + 1]!, e2z = P[ic + 2]! - P[ia + 2]!;
         const px = d.y * e2z - d.z * e2y, py = d.z * e2x - d.x * e2z, pz = d.x * e2y - d.y * e2x;
         const det = e1x * px + e1y * py + e1z * pz;
-        if (Math.abs(det) < 1e-12) continue;
+        // front faces only, as drawn (the material culls back faces): det > 0 <=> the ray meets the outside
+        if (det < 1e-12) continue;
         const inv = 1 / det;
         const tx = o.x - P[ia]!, ty = o.y - P[ia + 1]!, tz = o.z - P[ia + 2]!;
         const u = (tx * px + ty * py + tz * pz) * inv;
@@ -63,6 +64,22 @@ export class BuildingPicker {
       }
     }
     return best >= 0 ? { building: best, t: bestT } : null;
+  }
+
+  /** Whether a point is inside building k's volume (footprint and height). */
+  contains(x: number, y: number, z: number): boolean {
+    for (let k = 0; k < this.b.count; k++) {
+      const bx = this.box;
+      if (x < bx[6 * k]! || x > bx[6 * k + 3]! || y < bx[6 * k + 1]! || y > bx[6 * k + 4]! || z < bx[6 * k + 2]! || z > bx[6 * k + 5]!) continue;
+      let inside = false;
+      const a = this.b.start[k]!, e = this.b.start[k + 1]!;
+      for (let v = a, w = e - 1; v < e; w = v++) {
+        const xi = this.b.xy[2 * v]!, yi = this.b.xy[2 * v + 1]!, xj = this.b.xy[2 * w]!, yj = this.b.xy[2 * w + 1]!;
+        if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      }
+      if (inside) return true;
+    }
+    return false;
   }
 
   /** Centroid, base and height of building k (for tests and the inspector). */
