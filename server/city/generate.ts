@@ -181,7 +181,13 @@ const STREET_NAMES: [string, string][] = [
   ['康山街道', 'Kangshan Subdistrict'], ['仁皇山街道', 'Renhuangshan Subdistrict'], ['滨湖街道', 'Binhu Subdistrict'],
   ['杨家埠街道', 'Yangjiabu Subdistrict'], ['环渚街道', 'Huanzhu Subdistrict'], ['道场街道', 'Daochang Subdistrict'],
 ];
-const CN_NUM = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+const CN_DIGITS = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+/** 1..99 in Chinese numerals: 一, 十, 十七, 二十三 */
+function cnNumber(n: number): string {
+  if (n < 10) return CN_DIGITS[n]!;
+  const t = Math.floor(n / 10), u = n % 10;
+  return (t > 1 ? CN_DIGITS[t]! : '') + '十' + CN_DIGITS[u]!;
+}
 
 class NamePool {
   private order: number[];
@@ -199,7 +205,7 @@ class NamePool {
     if (this.next >= this.order.length) { this.next = 0; this.round++; }
     const [zh, en] = this.words[this.order[this.next++]!]!;
     if (this.round === 0) return { zh, en };
-    return { zh: zh + (CN_NUM[this.round] ?? String(this.round)), en: `${en} ${this.round}` };
+    return { zh: zh + (this.round < 100 ? cnNumber(this.round) : String(this.round)), en: `${en} ${this.round}` };
   }
 }
 
@@ -875,7 +881,7 @@ export function generateCity(opts: GenerateOptions): CityData {
     for (let j = 0; j < nt; j++) {
       const inRiver = segInRiver(true, i, j);
       if (L.kind === 'main') L.seg[j] = true;
-      else if (L.kind === 'secondary') L.seg[j] = inRiver < 0.35;
+      else if (L.kind === 'secondary') L.seg[j] = inRiver < 0.35 || chance(rs, 0.6); // a bridge, or the street ends at the bank
       else {
         const zl = zones[j * ns + i - 1]!, zr = zones[j * ns + i]!;
         L.seg[j] = inRiver === 0 && chance(rs, (LANE_P[zl] + LANE_P[zr]) / 2);
@@ -887,7 +893,7 @@ export function generateCity(opts: GenerateOptions): CityData {
     for (let i = 0; i < ns; i++) {
       const inRiver = segInRiver(false, j, i);
       if (L.kind === 'main') L.seg[i] = true;
-      else if (L.kind === 'secondary') L.seg[i] = inRiver < 0.35;
+      else if (L.kind === 'secondary') L.seg[i] = inRiver < 0.35 || chance(rs, 0.6);
       else {
         const zb = zones[(j - 1) * ns + i]!, zt = zones[j * ns + i]!;
         L.seg[i] = inRiver === 0 && chance(rs, (LANE_P[zb] + LANE_P[zt]) / 2);
@@ -969,6 +975,11 @@ export function generateCity(opts: GenerateOptions): CityData {
   const roads: Road[] = [];
   const runs: Run[] = [];
   const lineName = new Map<string, { zh: string; en: string }>();
+  // main roads take the first names, then secondary roads; lanes are named run by run
+  for (const kind of ['main', 'secondary'] as const) {
+    vLines.forEach((L, li) => { if (L.kind === kind) lineName.set(`true${li}`, roadName(stems.take(), kind, rn)); });
+    hLines.forEach((L, li) => { if (L.kind === kind) lineName.set(`false${li}`, roadName(stems.take(), kind, rn)); });
+  }
   const buildRuns = (vertical: boolean) => {
     const lines = vertical ? vLines : hLines;
     const along = vertical ? tPos : sPos;
@@ -976,19 +987,12 @@ export function generateCity(opts: GenerateOptions): CityData {
     const crossLines = vertical ? hLines : vLines;
     lines.forEach((L, li) => {
       let k = 0;
-      let nameUsed = false;
       while (k < L.seg.length) {
         if (!L.seg[k]) { k++; continue; }
         const k0 = k;
         while (k < L.seg.length && L.seg[k]) k++;
         const k1 = k; // vertices k0..k1
-        let name: { zh: string; en: string };
-        if (L.kind !== 'lane' && nameUsed) name = lineName.get(`${vertical}${li}`)!;
-        else {
-          name = roadName(stems.take(), L.kind, rn);
-          lineName.set(`${vertical}${li}`, name);
-          nameUsed = true;
-        }
+        const name = L.kind === 'lane' ? roadName(stems.take(), 'lane', rn) : lineName.get(`${vertical}${li}`)!;
         const xs: number[] = [], ys: number[] = [], arcs: number[] = [];
         const vertexArc: number[] = [];
         for (let q = k0; q < k1; q++) {
