@@ -1074,10 +1074,11 @@ export function generateCity(opts: GenerateOptions): CityData {
   for (let spacing = cfg.proneSpacingM; dips.length < cfg.pronePoints && spacing > 50; spacing *= 0.8) {
     for (const c of cands) {
       if (dips.length >= cfg.pronePoints) break;
-      if (riverDist(c.x, c.y) < 90) continue;
+      if (riverDist(c.x, c.y) < 90 || ponds.some((p) => Math.hypot(p.cx - c.x, p.cy - c.y) < p.R + 90)) continue;
       if (c.x < minX + 60 || c.x > maxX - 60 || c.y < minY + 60 || c.y > maxY - 60) continue;
       if (dips.some((d) => Math.hypot(d.x - c.x, d.y - c.y) < spacing)) continue;
-      dips.push({ ...c, depth: rand(rp, 0.7, 1.4), sigma: rand(rp, 16, 26) });
+      // 0.7-1.4 m deep, the bottom staying above the river level
+      dips.push({ ...c, depth: Math.max(0.5, Math.min(rand(rp, 0.7, 1.4), groundAt(c.x, c.y) - levelM - 0.6)), sigma: rand(rp, 16, 26) });
     }
   }
 
