@@ -309,10 +309,10 @@ describe('generateCity (default preset)', () => {
     expect(lo).toBeGreaterThan(-2);
     expect(hi).toBeLessThan(16);
     expect(hi - lo).toBeGreaterThan(3);
-    // continuous: no cliff between neighbours steeper than the river bank
+    // continuous: no cliff between neighbours (river banks are the steepest, under 40%)
     let maxStep = 0;
     for (let r = 0; r < d.rows; r++) for (let c = 1; c < d.cols; c++) maxStep = Math.max(maxStep, Math.abs(d.heights[r * d.cols + c]! - d.heights[r * d.cols + c - 1]!));
-    expect(maxStep).toBeLessThan(1.5);
+    expect(maxStep).toBeLessThan(2);
     // river bed below the water level
     expect(lo).toBeLessThan(city.water.levelM - 1);
     // every prone point sits in a closed depression at least 0.2 m deep

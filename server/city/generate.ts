@@ -912,7 +912,11 @@ export function generateCity(opts: GenerateOptions): CityData {
     const ul = Math.hypot(ux, uy); ux /= ul; uy /= ul;
     const vx = -uy, vy = ux;
     const cx = cellCx[k]!, cy = cellCy[k]!;
-    const margin = (L: Line, segIdx: number) => (L.seg[segIdx] ? (L.widthM / 2 + SETBACK[L.kind]) * 1.05 : NO_ROAD_MARGIN);
+    // a road on the edge: half its width plus the setback; none, but a road ends at a corner
+    // (dead end, or a street stopping at the river): clear of its end
+    const margin = (L: Line, segIdx: number) =>
+      L.seg[segIdx] ? (L.widthM / 2 + SETBACK[L.kind]) * 1.05
+        : L.seg[segIdx - 1] || L.seg[segIdx + 1] ? Math.max(NO_ROAD_MARGIN, L.widthM / 2 + 1.5) : NO_ROAD_MARGIN;
     const mW = margin(vLines[i]!, j), mE = margin(vLines[i + 1]!, j), mS = margin(hLines[j]!, i), mN = margin(hLines[j + 1]!, i);
     let u0 = -Infinity, u1 = Infinity, v0 = -Infinity, v1 = Infinity;
     for (let q = 0; q <= 8; q++) {
@@ -1093,8 +1097,8 @@ export function generateCity(opts: GenerateOptions): CityData {
         if (d < rv.hw) {
           const f = d / rv.hw;
           h = Math.min(h, bedM + (levelM + 0.05 - bedM) * f * f);
-        } else if (d < rv.hw + 30) {
-          const f = (d - rv.hw) / 30, sm = f * f * (3 - 2 * f);
+        } else if (d < rv.hw + 40) {
+          const f = (d - rv.hw) / 40, sm = f * f * (3 - 2 * f);
           h = Math.min(h, levelM + 0.05 + (h - levelM - 0.05) * sm);
         }
       }
