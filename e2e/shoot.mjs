@@ -1,5 +1,5 @@
 // Manual look-around: screenshots of the pages in headless Debian Chromium.
-//   node e2e/shoot.mjs http://localhost:3000 /tmp/shots [zh|en]
+//   node e2e/shoot.mjs http://localhost:3200 /tmp/shots zh|en
 import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 
@@ -11,32 +11,51 @@ const args = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swifts
   '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
 const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
-page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log('console', m.type(), m.text().slice(0, 300)); });
+page.on('console', (m) => { if (m.type() === 'error') console.log('console', m.type(), m.text().slice(0, 300)); });
 page.on('pageerror', (e) => console.log('pageerror', e.message));
-const t0 = Date.now();
-await page.goto(base + '/', { waitUntil: 'networkidle', timeout: 180_000 });
-await page.waitForTimeout(1500);
-await page.screenshot({ path: `${out}/home-${lang}.png` });
-console.log('home', Date.now() - t0);
+const settle = async () => {
+  const s = await page.evaluate(() => window.__twin.renderedFrames);
+  await page.waitForFunction((n) => window.__twin.renderedFrames > n, s, { timeout: 30_000 }).catch(() => {});
+  await page.waitForTimeout(1200);
+};
+const shot = async (name) => { await page.screenshot({ path: `${out}/${name}-${lang}.png` }); console.log('shot', name); };
+await page.goto(base + '/', { waitUntil: 'networkidle' });
+await page.waitForTimeout(800);
+await shot('home');
 const city = await page.evaluate(async () => (await (await fetch('/api/trpc/city.list')).json()).result.data[0].slug);
-await page.goto(`${base}/twin/${city}`, { timeout: 180_000 });
-await page.waitForFunction(() => window.__twin?.ready, null, { timeout: 240_000, polling: 500 });
-await page.waitForTimeout(1500);
-console.log('ready', Date.now() - t0, await page.evaluate(() => ({ dc: window.__twin.drawCalls, ms: window.__twin.frameMs, n: window.__twin.componentCount, seq: window.__twin.seq, t: window.__twin.timings })));
-await page.screenshot({ path: `${out}/twin-${lang}.png` });
-const idx = Number(process.env.IDX ?? 100);
-await page.evaluate((i) => window.__twin.flyToComponent(i, 60), idx);
+await page.goto(`${base}/twin/${city}`);
+await page.waitForFunction(() => window.__twin?.ready && window.__twin.seq >= 0, null, { timeout: 240_000, polling: 500 });
 await page.waitForTimeout(2500);
-await page.screenshot({ path: `${out}/street-${lang}.png` });
-const p = await page.evaluate((i) => window.__twin.project(i), idx);
-console.log('project', p);
+await shot('twin');
+const find = (cls) => page.evaluate((k) => {
+  const t = window.__twin; let best = -1, bd = Infinity;
+  for (let i = 0; i < t.componentCount; i++) { const p = t.componentPos(i); if (p.classIndex === k) { const d = Math.hypot(p.x - 150, p.y - 100); if (d < bd) { bd = d; best = i; } } }
+  return best;
+}, cls);
+// a street with components: a bus stop (class 8), and a bin (9)
+for (const [cls, name, dist] of [[8, 'busstop', 45], [10, 'billboard', 60], [7, 'gauge', 25]]) {
+  const i = await find(cls);
+  await page.evaluate(([k, d]) => window.__twin.flyToComponent(k, d), [i, dist]);
+  await settle();
+  await shot(name);
+}
+const i = await find(4);
+await page.evaluate((k) => window.__twin.flyToComponent(k, 40), i);
+await settle();
+const p = await page.evaluate((k) => window.__twin.project(k), i);
 await page.mouse.click(p.x, p.y);
 await page.waitForTimeout(2500);
-await page.screenshot({ path: `${out}/inspector-${lang}.png` });
-await page.evaluate(() => window.__twin.home());
-await page.waitForTimeout(1000);
-const g = await page.evaluate(() => { const c = window.__twin.gridCentroid(5); return window.__twin.projectPoint(c.x, c.y, window.__twin.groundZ(c.x, c.y)); });
+await shot('inspector');
+await page.evaluate(() => { window.__twin.select(null); window.__twin.home(); });
+await settle();
+const g = await page.evaluate(() => {
+  const t = window.__twin; let best = 0, bd = Infinity;
+  for (let k = 0; k < t.gridCount(); k++) { const c = t.gridCentroid(k); const d = Math.hypot(c.x - 200, c.y + 100); if (d < bd) { bd = d; best = k; } }
+  const c = t.gridCentroid(best); return t.projectPoint(c.x, c.y, t.groundZ(c.x, c.y));
+});
+await page.evaluate(() => window.__twin.setLayer('components', false));
 await page.mouse.click(g.x, g.y);
+await page.evaluate(() => window.__twin.setLayer('components', true));
 await page.waitForTimeout(2500);
-await page.screenshot({ path: `${out}/grid-${lang}.png` });
+await shot('grid');
 await browser.close();

@@ -71,6 +71,8 @@ test('the twin renders the city: pixels differ from the empty globe', async () =
   // one draw call per shape + terrain + buildings + water + prone (+ marker): not one per object
   expect(stats.calls).toBeGreaterThan(5);
   expect(stats.calls).toBeLessThan(30);
+  const bench = await page.evaluate(() => window.__twin!.bench(5));
+  console.log(`frame time at the home view (SwiftShader, ${clip.width}x${clip.height} clip of 960x600): Three layer ${bench.threeMs.toFixed(1)} ms, Cesium + Three ${bench.fullMs.toFixed(1)} ms`);
 });
 
 let picked = -1;
@@ -116,6 +118,32 @@ test('an ingested state change recolours the component in the page', async () =>
   // the open inspector follows: live state badge and the new history row (source "api")
   await expect(page.getByTestId('inspector-component').getByTestId('state-badge').first()).toContainText(to.zh);
   await expect(page.getByTestId('history')).toContainText('api');
+});
+
+test('a client that misses a frame asks for a snapshot, then applies deltas again', async () => {
+  const s0 = await page.evaluate(() => window.__twin!.liveStats());
+  await page.evaluate(() => window.__twin!.loseFrames(1));
+  // the simulator keeps frames coming; nudge with an ingest so the test does not depend on it
+  const other = (await candidates(BIN, 3))[1]!;
+  const code = (await trpcQuery<{ code: string }>(page.request, 'component.get', { city, index: other })).code;
+  const ingest = (state: string) => page.request.post('/api/trpc/ingest.batch', {
+    headers: { Authorization: `Bearer ${process.env.E2E_INGEST_TOKEN ?? 'e2e-token-123'}`, 'content-type': 'application/json' },
+    data: { city, changes: [{ componentCode: code, state }] },
+  });
+  expect((await ingest('removed')).ok()).toBeTruthy(); // this delta (or a simulator one before it) is "lost"
+  await page.waitForFunction((n) => window.__twin!.liveStats().lost > n, s0.lost, { timeout: 10_000 });
+  expect((await ingest('abandoned')).ok()).toBeTruthy(); // the next frame shows a seq gap -> snapshot request
+  await page.waitForFunction((n) => window.__twin!.liveStats().snapshots > n, s0.snapshots, { timeout: 10_000 });
+  const s1 = await page.evaluate(() => window.__twin!.liveStats());
+  expect(s1.gaps).toBeGreaterThan(s0.gaps);
+  // the snapshot carries the latest state even though its delta was lost
+  await page.waitForFunction(([i, hex]) => window.__twin!.colorOf(i) === hex, [other, COMPONENT_STATES[3]!.color] as const, { timeout: 5_000 });
+  // and deltas apply again after it
+  expect((await ingest('intact')).ok()).toBeTruthy();
+  await page.waitForFunction(([i, hex]) => window.__twin!.colorOf(i) === hex, [other, COMPONENT_STATES[0]!.color] as const, { timeout: 5_000 });
+  const s2 = await page.evaluate(() => window.__twin!.liveStats());
+  expect(s2.deltas).toBeGreaterThan(s1.deltas);
+  console.log('live:', JSON.stringify({ before: s0, after: s2 }));
 });
 
 test('occlusion: a component behind a building is hidden, one in front is visible', async () => {

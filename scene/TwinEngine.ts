@@ -69,6 +69,11 @@ export interface TwinHooks {
   projectPoint(x: number, y: number, z: number): { x: number; y: number; inFront: boolean };
   gridAt(x: number, y: number): number;
   groundZ(x: number, y: number): number;
+  /** live client counters; loseFrames(n) drops the next n deltas as if lost (tests the resync) */
+  liveStats(): { snapshots: number; deltas: number; gaps: number; dropped: number; lost: number; lastSeq: number };
+  loseFrames(n: number): void;
+  /** ms per frame: the Three layer alone, and Cesium + Three, each forced to finish (readPixels) */
+  bench(n: number): { threeMs: number; fullMs: number };
 }
 
 declare global {
@@ -412,7 +417,8 @@ export class TwinEngine {
 
   home(durationS = 1.2) {
     const [x0, y0, x1, y1] = this.info.extent;
-    const cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
+    // aim a little south of the centre: with the camera tilted the whole city fits the screen
+    const cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1) - 0.06 * (y1 - y0);
     const cz = this.city ? this.groundZ(cx, cy) : 0;
     const g = this.geo(cx, cy, cz);
     const range = Math.hypot(x1 - x0, y1 - y0) * 1.02;
@@ -571,6 +577,31 @@ export class TwinEngine {
     return this.city?.bytes ?? {};
   }
 
+  // ---------------------------------------------------------------- measurement
+
+  bench(n: number): { threeMs: number; fullMs: number } {
+    const st = this.three;
+    if (!st) return { threeMs: NaN, fullMs: NaN };
+    const px = new Uint8Array(4);
+    const tgl = st.gl.getContext();
+    const cgl = (this.globe.scene.canvas as HTMLCanvasElement).getContext('webgl2') ?? (this.globe.scene.canvas as HTMLCanvasElement).getContext('webgl');
+    this.syncCamera();
+    let t0 = performance.now();
+    for (let k = 0; k < n; k++) {
+      st.advance(performance.now(), true);
+      tgl.readPixels(0, 0, 1, 1, tgl.RGBA, tgl.UNSIGNED_BYTE, px);
+    }
+    const threeMs = (performance.now() - t0) / n;
+    t0 = performance.now();
+    for (let k = 0; k < n; k++) {
+      this.globe.scene.render(); // postRender draws the Three layer too
+      cgl?.readPixels(0, 0, 1, 1, cgl.RGBA, cgl.UNSIGNED_BYTE, px);
+      tgl.readPixels(0, 0, 1, 1, tgl.RGBA, tgl.UNSIGNED_BYTE, px);
+    }
+    const fullMs = (performance.now() - t0) / n;
+    return { threeMs, fullMs };
+  }
+
   // ---------------------------------------------------------------- test hooks
 
   private installHooks() {
@@ -622,6 +653,12 @@ export class TwinEngine {
       },
       gridAt: (x, y) => (self.city ? gridAtRaster(self.city.box, self.city.gridRaster, x, y) : -1),
       groundZ: (x, y) => (self.city ? self.groundZ(x, y) : 0),
+      liveStats: () => {
+        const l = self.live;
+        return { snapshots: l?.snapshots ?? 0, deltas: l?.deltas ?? 0, gaps: l?.gaps ?? 0, dropped: l?.dropped ?? 0, lost: l?.lost ?? 0, lastSeq: l?.lastSeq ?? -1 };
+      },
+      loseFrames: (n) => { if (self.live) self.live.loseNext = n; },
+      bench: (n) => self.bench(n),
     };
     window.__twin = hooks;
   }

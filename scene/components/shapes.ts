@@ -85,9 +85,10 @@ const SHAPES: Record<ComponentShape | 'prone', () => Part[]> = {
   signboard: () => [part(box(0.09, 0.09, 2.6), STEEL, 0), part(box(0.06, 1.1, 0.6), GREY, 1, 0.06, 0, 2.0)],
   tree: () => [part(cyl(0.2, 0.13, 2.8, 6), BARK, 0), part(ball(1.7), GREY, 1, 0, 0, 3.9), part(ball(1.2), GREY, 1, 0.4, 0.3, 5.1)],
   prone: () => [
-    part(new THREE.ConeGeometry(0.9, 2.8, 10).rotateX(-Math.PI / 2).translate(0, 0, 1.4), GREY, 1),
-    part(new THREE.TorusGeometry(2.2, 0.25, 4, 20), GREY, 1, 0, 0, 0.15),
-    part(ball(1.2), '#e7f5ff', 0, 0, 0, 3.2),
+    // a pin floating over the point (a gauge often stands right there) and a ring on the ground
+    part(new THREE.ConeGeometry(0.7, 2.4, 10).rotateX(-Math.PI / 2).translate(0, 0, 1.2), GREY, 1, 0, 0, 3.2),
+    part(ball(1.0), '#e7f5ff', 0, 0, 0, 6.0),
+    part(new THREE.TorusGeometry(2.4, 0.14, 4, 28), GREY, 1, 0, 0, 0.12),
   ],
 };
 

@@ -20,6 +20,11 @@ export class LiveClient {
   private awaitingSnapshot = true;
   gaps = 0;
   dropped = 0;
+  snapshots = 0;
+  deltas = 0;
+  /** test hook: pretend the next n deltas were lost on the way (exercises the gap -> snapshot path) */
+  loseNext = 0;
+  lost = 0;
 
   constructor(private readonly city: string, private readonly h: LiveHandlers) {
     this.socket = io({ transports: ['websocket'], autoConnect: false });
@@ -41,12 +46,14 @@ export class LiveClient {
         return;
       }
       if (f.kind === FRAME_SNAPSHOT) {
+        this.snapshots++;
         this.awaitingSnapshot = false;
         this.lastSeq = f.seq;
         this.h.onFrame(f);
         this.h.onConnection('live');
         return;
       }
+      if (this.loseNext > 0) { this.loseNext--; this.lost++; return; }
       if (this.awaitingSnapshot) { this.dropped++; return; }
       if (f.seq <= this.lastSeq) return; // duplicate or stale
       if (f.seq !== this.lastSeq + 1) {
@@ -57,6 +64,7 @@ export class LiveClient {
         return;
       }
       this.lastSeq = f.seq;
+      this.deltas++;
       this.h.onFrame(f);
     });
   }

@@ -76,18 +76,19 @@ export function createTerrainMaterial(opts: {
           vec2 cc = vec2(mod(id, uGridColorsW) + 0.5, floor(id / uGridColorsW) + 0.5) / vec2(uGridColorsW, textureSize(uGridColors, 0).y);
           vec3 fill = texture2D(uGridColors, cc).rgb;
           bool sel = id == uSelGrid;
-          float a = (sel ? 0.42 : 0.16) * (1.0 - 0.85 * road);
-          col = mix(col, fill * 0.8, a);
+          float a = (sel ? 0.5 : 0.16) * (1.0 - 0.85 * road);
+          col = mix(col, sel ? mix(fill, vec3(0.3, 0.85, 1.0), 0.35) : fill * 0.8, a);
+          float dd = sel ? 2.5 * d : d;
           float e = 0.0;
-          e += float(gid(idAt(p + vec2(d, 0.0))) != id);
-          e += float(gid(idAt(p - vec2(d, 0.0))) != id);
-          e += float(gid(idAt(p + vec2(0.0, d))) != id);
-          e += float(gid(idAt(p - vec2(0.0, d))) != id);
+          e += float(gid(idAt(p + vec2(dd, 0.0))) != id);
+          e += float(gid(idAt(p - vec2(dd, 0.0))) != id);
+          e += float(gid(idAt(p + vec2(0.0, dd))) != id);
+          e += float(gid(idAt(p - vec2(0.0, dd))) != id);
           if (e > 0.0) col = mix(col, sel ? vec3(0.35, 0.9, 1.0) : vec3(0.55, 0.62, 0.70), sel ? 1.0 : 0.30 * close);
         }
         if (uShowResp > 0.5 && t.b > 0.0) {
           float r = rid(t);
-          float D = 2.2 * d;
+          float D = max(1.0, 2.2 * texPerPx);
           float e = 0.0;
           e += float(rid(idAt(p + vec2(D, 0.0))) != r);
           e += float(rid(idAt(p - vec2(D, 0.0))) != r);
