@@ -1,9 +1,12 @@
 // `npm run bench -- flood`: the flood engine's speed, each figure measured in this run:
-//  1. cell updates per second on a fully wet 2000 x 2000 grid, engine on 2 worker threads;
+//  1. cell updates per second on a fully wet 2000 x 2000 grid, engine on 2 threads (the default
+//     kernel: WebAssembly SIMD, kernel.wat; also the JavaScript kernel, kernel.ts, for scale);
 //  2. the same for the plain single-threaded reference kernel (server/sim/reference.ts);
 //  3. wall time of a 2-hour, 100-year Chicago storm (Beijing, STANDARDS.md) over the default
 //     sample city at 5 m cells (examples/city-storm.json).
-// Flags: --size N (grid side, default 2000), --steps N, --no-storm.
+// Flags: --size=N (grid side, default 2000), --steps=N, --no-storm, --no-js (skip the JS kernel
+// figure), --kernel=js|wasm-simd (the engine's kernel for figures 1 and 3).
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { cflDt } from '../server/sim/kernel';
@@ -28,9 +31,17 @@ export async function run(flags: string[]): Promise<void> {
   const cells = size * size;
 
   const warm = 5;
-  const eng = await simulate(p, { workers: 2, maxSteps: steps + warm, warmupSteps: warm });
+  const kf = flags.find((a) => a.startsWith('--kernel='))?.split('=')[1];
+  const kernel = kf === 'js' || kf === 'wasm-simd' ? kf : undefined;
+  const eng = await simulate(p, { workers: 2, maxSteps: steps + warm, warmupSteps: warm, kernel });
   const engine = eng.cellUpdatesPerSecond;
-  console.log(`engine, 2 workers:        ${(engine / 1e6).toFixed(1)}e6 cell updates/s (${size} x ${size}, ${eng.steps - warm} timed steps after ${warm}, ${eng.wallSeconds.toFixed(2)} s)`);
+  console.log(`engine, 2 threads (${eng.kernel}): ${(engine / 1e6).toFixed(1)}e6 cell updates/s (${size} x ${size}, ${eng.steps - warm} timed steps after ${warm}, ${eng.wallSeconds.toFixed(2)} s)`);
+  let jsEngine: number | null = null;
+  if (eng.kernel !== 'js' && !flags.includes('--no-js')) {
+    const js = await simulate(p, { workers: 2, maxSteps: Math.max(4, Math.floor(steps / 3)) + warm, warmupSteps: warm, kernel: 'js' });
+    jsEngine = js.cellUpdatesPerSecond;
+    console.log(`engine, 2 threads (js):   ${(jsEngine / 1e6).toFixed(1)}e6 cell updates/s (${js.steps - warm} timed steps, ${js.wallSeconds.toFixed(2)} s)`);
+  }
 
   const s = refState(size, size, dx, Float32Array.from(p.z), Float32Array.from(p.h0), Float32Array.from(p.n));
   let hm = 0;
@@ -53,7 +64,7 @@ export async function run(flags: string[]): Promise<void> {
     const t1 = performance.now();
     const prob = await prepare(sc, path);
     const prepSec = (performance.now() - t1) / 1000;
-    const r = await simulate(prob, { workers: 2 });
+    const r = await simulate(prob, { workers: 2, kernel });
     stormWallSeconds = r.wallSeconds;
     stormSteps = r.steps;
     stormRate = r.cellUpdatesPerSecond;
@@ -67,11 +78,14 @@ export async function run(flags: string[]): Promise<void> {
       bench: 'flood',
       grid: size,
       cellUpdatesPerSecond: Math.round(engine),
+      engineKernel: eng.kernel,
+      jsKernelCellUpdatesPerSecond: jsEngine === null ? null : Math.round(jsEngine),
       referenceCellUpdatesPerSecond: Math.round(reference),
       stormWallSeconds: stormWallSeconds === null ? null : Math.round(stormWallSeconds * 100) / 100,
       stormSteps,
       stormCellUpdatesPerSecond: Math.round(stormRate),
       goals: { cellUpdatesPerSecond: 1e8, stormWallSeconds: 10 },
+      loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
     }),
   );
 }

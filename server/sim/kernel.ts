@@ -231,6 +231,50 @@ export function depths(g: Grid, p: StepParams, r0: number, r1: number): number {
   return hm;
 }
 
+/**
+ * The edge faces of rows [r0, r1) for kernels that do the interior themselves (kernel.wat):
+ * the west and east faces of each row, and the north / south edge rows when the band holds
+ * them, as raw discharges into qx[1] / qy[1] (exactly what fluxes() writes there).
+ */
+export function edgeFaces(g: Grid, p: StepParams, r0: number, r1: number): void {
+  const { cols: C, rows: R, dx, z, h, gn2 } = g;
+  const { dt, hMin, openSlope, open } = p;
+  const qxo = g.qx[0], qxn = g.qx[1];
+  const C1 = C + 1;
+  if (r0 === 0) yFaceRow(g, p, 0, g.qy[1], 0);
+  if (r1 === R) yFaceRow(g, p, R, g.qy[1], R * C);
+  for (let r = r0; r < r1; r++) {
+    const base = r * C;
+    const fb = r * C1;
+    qxn[fb] = open & OPEN_W ? -openFlux(h[base]!, -qxo[fb]!, gn2[base]!, dt, hMin, C > 1 ? (z[base + 1]! - z[base]!) / dx : 0, openSlope) : 0;
+    const e = base + C - 1;
+    qxn[fb + C] = open & OPEN_E ? openFlux(h[e]!, qxo[fb + C]!, gn2[e]!, dt, hMin, C > 1 ? (z[e - 1]! - z[e]!) / dx : 0, openSlope) : 0;
+  }
+}
+
+/**
+ * After an interior depths pass (kernel.wat) over rows [r0, r1): scale the east edge faces,
+ * and the volume each row let out through the open sides (rowOut), as depths() does.
+ */
+export function edgeDepths(g: Grid, p: StepParams, r0: number, r1: number): void {
+  const { cols: C, rows: R, dx, f: fac } = g;
+  const { dt } = p;
+  const qx = g.qx[1];
+  const sx = g.qx[0], sy = g.qy[0];
+  const C1 = C + 1;
+  for (let r = r0; r < r1; r++) {
+    const fb = r * C1;
+    const e = r * C + C - 1;
+    let qe = qx[fb + C]!;
+    qe *= qe < 0 ? 0 : fac[e]!;
+    sx[fb + C] = qe;
+    let out = qe - sx[fb]!;
+    if (r === 0) for (let c = 0; c < C; c++) out -= sy[c]!;
+    if (r === R - 1) for (let c = 0; c < C; c++) out += sy[R * C + c]!;
+    g.rowOut[r] = out * dt * dx;
+  }
+}
+
 /** Largest depth in rows [r0, r1). */
 export function maxDepth(g: Grid, r0: number, r1: number): number {
   let m = 0;

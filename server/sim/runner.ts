@@ -3,11 +3,19 @@
 //
 // Determinism: every cell's update depends only on its neighbours' old values, dt comes from a
 // max-reduction (order-free), and volume sums are accumulated per row and added in row order,
-// so the same problem gives bit-identical results whatever the number of workers.
+// so the same problem gives bit-identical results whatever the number of workers (for a given
+// kernel: the WASM SIMD kernel rounds differently from the JavaScript one).
+//
+// Threads: `workers: n` steps the grid in n bands of rows; this thread steps the first band and
+// n - 1 worker threads the others, so n threads do the work and none only waits. Per step the
+// runner starts the workers (ctrl GEN), every thread does phase 1, a barrier, phase 2, and the
+// runner waits for the workers' DONE count; all of it by spinning on shared memory (then
+// sleeping), never by messages: a storm has thousands of steps of tens of microseconds.
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { G, cflDt, depths, fluxes, gridBytes, type StepParams } from './kernel';
-import { CMD_STEP, CMD_STOP, CTRL, GRID_AT, bands, sharedViews, writeParams, type Shared } from './shared';
+import { G, cflDt, type StepParams } from './kernel';
+import { CMD_STEP, CMD_STOP, CTRL, spinsFor, barrier, bands, layoutBytes, scratchAt, sharedViews, waitWhile, writeParams, type Shared } from './shared';
+import { WASM_MIN_COLS, jsBand, tryWasmModule, wasmBand, type BandKernel, type KernelName } from './wasm';
 import type { Problem } from './prepare';
 
 export const THRESHOLDS = [0.15, 0.2, 0.27] as const;
@@ -27,8 +35,10 @@ export interface Frame {
 }
 
 export interface RunOptions {
-  /** worker threads; 0 = step in this thread */
+  /** threads stepping the grid (this one and workers - 1 worker threads); 0 or 1 = this thread only */
   workers?: number;
+  /** 'wasm-simd' (default where WebAssembly SIMD runs and the grid has >= 5 columns) or 'js' (kernel.ts); env FLOOD_KERNEL overrides the default */
+  kernel?: KernelName;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onFrame?: (f: Frame) => void;
@@ -76,6 +86,8 @@ export interface RunResult {
   steps: number;
   wallSeconds: number;
   cellUpdatesPerSecond: number;
+  /** the kernel that stepped the grid */
+  kernel: KernelName;
   /** per cell; NaN outside the domain */
   maxDepth: Float32Array;
   maxStage: Float32Array;
@@ -97,33 +109,67 @@ export class AbortError extends Error {
   }
 }
 
-function allocate(p: Problem): { buffer: SharedArrayBuffer; views: Shared } {
-  const bytes = GRID_AT + gridBytes(p.cols, p.rows);
+interface Memory {
+  /** the WASM kernel's memory (its buffer is shared), or none for the JS kernel */
+  memory?: WebAssembly.Memory;
+  buffer: SharedArrayBuffer;
+  views: Shared;
+}
+
+function allocate(p: Problem, threads: number, wasm: boolean): Memory {
+  const bytes = layoutBytes(p.cols, p.rows, threads);
+  if (wasm) {
+    const pages = Math.ceil(bytes / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const buffer = memory.buffer as unknown as SharedArrayBuffer;
+    return { memory, buffer, views: sharedViews(buffer, p.cols, p.rows, p.cellSize) };
+  }
   const buffer = new SharedArrayBuffer(bytes);
   return { buffer, views: sharedViews(buffer, p.cols, p.rows, p.cellSize) };
 }
 
-/** Worker threads start from a .mjs bootstrap that registers tsx, so they run in vitest, the CLI and the server alike. */
-function startWorkers(buffer: SharedArrayBuffer, p: Problem, n: number): Promise<Worker[]> {
+/** Which kernel a run uses, and its compiled module for the WASM one. */
+async function chooseKernel(p: Problem, asked: KernelName | undefined): Promise<{ kernel: KernelName; module: WebAssembly.Module | null }> {
+  const env = process.env.FLOOD_KERNEL;
+  const want = asked ?? (env === 'js' || env === 'wasm-simd' ? env : 'wasm-simd');
+  if (want === 'js' || p.cols < WASM_MIN_COLS) return { kernel: 'js', module: null };
+  const module = await tryWasmModule();
+  if (!module && asked === 'wasm-simd') throw new Error('the WebAssembly SIMD flood kernel is not available here');
+  return module ? { kernel: 'wasm-simd', module } : { kernel: 'js', module: null };
+}
+
+/**
+ * Worker threads for bands 1 .. n-1 (this thread steps band 0). They start from a .mjs
+ * bootstrap that registers tsx, so they run in vitest, the CLI and the server alike.
+ */
+function startWorkers(mem: Memory, module: WebAssembly.Module | null, kernel: KernelName, p: Problem, n: number): Promise<Worker[]> {
   const url = new URL('./worker.mjs', import.meta.url);
   return Promise.all(
-    bands(p.rows, n).map(
-      ([r0, r1], index) =>
-        new Promise<Worker>((res, rej) => {
-          const w = new Worker(url, {
-            workerData: { buffer, cols: p.cols, rows: p.rows, dx: p.cellSize, r0, r1, index, workers: n },
-          });
-          w.once('message', () => res(w));
-          w.once('error', rej);
-        }),
-    ),
+    bands(p.rows, n)
+      .slice(1)
+      .map(
+        ([r0, r1], k) =>
+          new Promise<Worker>((res, rej) => {
+            const index = k + 1;
+            const w = new Worker(url, {
+              workerData: {
+                ...(mem.memory ? { memory: mem.memory, module } : { buffer: mem.buffer }),
+                kernel, cols: p.cols, rows: p.rows, dx: p.cellSize, r0, r1, index, threads: n,
+                scratch: scratchAt(p.cols, p.rows, index),
+              },
+            });
+            w.once('message', () => res(w));
+            w.once('error', rej);
+          }),
+      ),
   );
 }
 
 export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunResult> {
-  const nWorkers = Math.max(0, Math.min(opts.workers ?? 2, 64, p.rows));
-  const { buffer, views } = allocate(p);
-  const { grid: g, ctrl, params, wmax } = views;
+  const threads = Math.max(1, Math.min(opts.workers ?? 2, 64, p.rows));
+  const { kernel, module } = await chooseKernel(p, opts.kernel);
+  const mem = allocate(p, threads, kernel === 'wasm-simd');
+  const { grid: g, ctrl, params, wmax } = mem.views;
   const N = p.cols * p.rows;
   const dx = p.cellSize;
   const area = dx * dx;
@@ -171,23 +217,30 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
     opts.onFrame({ t, depthMm: q });
   };
 
-  const workers = nWorkers > 0 ? await startWorkers(buffer, p, nWorkers) : [];
+  const workers = threads > 1 ? await startWorkers(mem, module, kernel, p, threads) : [];
   const errors: string[] = [];
   for (const w of workers) w.on('message', (m) => m && typeof m === 'object' && 'error' in m && errors.push(String(m.error)));
-  const scratch = new Float32Array(p.cols);
-  const stepInline = (sp: StepParams) => {
-    fluxes(g, sp, 0, p.rows, scratch);
-    wmax[0] = depths(g, sp, 0, p.rows);
-  };
-  const stepWorkers = () => {
+  const k: BandKernel = kernel === 'wasm-simd' ? wasmBand(module!, mem.memory!, g, scratchAt(p.cols, p.rows, 0)) : jsBand(g);
+  const [, band0End] = bands(p.rows, threads)[0]!;
+  const SPINS = spinsFor(threads);
+  const step = (sp: StepParams) => {
+    if (threads === 1) {
+      k.fluxes(sp, 0, p.rows);
+      wmax[0] = k.depths(sp, 0, p.rows);
+      return;
+    }
+    writeParams(params, sp);
     Atomics.store(ctrl, CTRL.DONE, 0);
     Atomics.store(ctrl, CTRL.CMD, CMD_STEP);
     Atomics.add(ctrl, CTRL.GEN, 1);
     Atomics.notify(ctrl, CTRL.GEN);
+    k.fluxes(sp, 0, band0End);
+    barrier(ctrl, threads, SPINS);
+    wmax[0] = k.depths(sp, 0, band0End);
     for (;;) {
       const d = Atomics.load(ctrl, CTRL.DONE);
-      if (d >= nWorkers) break;
-      Atomics.wait(ctrl, CTRL.DONE, d, 1000);
+      if (d >= threads - 1) break;
+      waitWhile(ctrl, CTRL.DONE, d, SPINS);
     }
     if (Atomics.load(ctrl, CTRL.ERR)) throw new Error(`flood worker failed: ${errors.join('\n') || 'unknown error'}`);
   };
@@ -225,10 +278,7 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
       const drain = p.drainage(t, t1);
       const infil = p.infiltration(t, t1);
       const sp: StepParams = { dt, t: t1, rain, sink: drain + infil, theta: p.theta, hMin: p.hMin, openSlope: p.openSlope, open: p.open };
-      if (nWorkers > 0) {
-        writeParams(params, sp);
-        stepWorkers();
-      } else stepInline(sp);
+      step(sp);
       // row-ordered sums: the same whatever the bands
       let sunk = 0, out = 0;
       for (let r = 0; r < p.rows; r++) {
@@ -252,7 +302,7 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
         vol.pumped += (h - hn) * area;
       });
       hMaxAll = 0;
-      for (let w = 0; w < Math.max(1, nWorkers); w++) if (wmax[w]! > hMaxAll) hMaxAll = wmax[w]!;
+      for (let w = 0; w < threads; w++) if (wmax[w]! > hMaxAll) hMaxAll = wmax[w]!;
       for (const q of p.inflows) for (const c of q.cells) if (g.h[c]! > hMaxAll) hMaxAll = g.h[c]!;
       t = t1;
       steps++;
@@ -313,6 +363,7 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   return {
     cols: p.cols, rows: p.rows, cellSize: p.cellSize, xll: p.xll, yll: p.yll, t, steps, wallSeconds,
     cellUpdatesPerSecond: ((steps - timedFrom) * N) / wallSeconds,
+    kernel,
     maxDepth, maxStage, timeOfMax: Float32Array.from(g.tmax),
     firstAbove: { '0.15': Float32Array.from(g.t15), '0.2': Float32Array.from(g.t20), '0.27': Float32Array.from(g.t27) },
     depth: Float32Array.from(g.h),

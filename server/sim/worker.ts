@@ -1,44 +1,49 @@
-// A flood worker: steps its band of rows in the shared grid when the runner says so.
+// A flood worker: steps its band of rows in the shared grid when the runner says so. The
+// runner's own thread steps the first band; each worker one of the others.
 // Each step is two phases (fluxes, then depths) with a barrier between, because a band's
-// depths need the fluxes on the faces its neighbour band computes.
+// depths need the fluxes on the faces its neighbour band computes. All waits spin first
+// (steps on a city grid are tens of microseconds), then sleep.
 import { parentPort, workerData } from 'node:worker_threads';
-import { depths, fluxes } from './kernel';
-import { CMD_STOP, CTRL, readParams, sharedViews } from './shared';
+import { gridOnBuffer } from './kernel';
+import { CMD_STOP, CTRL, GRID_AT, MAX_WORKERS, spinsFor, barrier, readParams, waitWhile } from './shared';
+import { jsBand, wasmBand, type BandKernel, type KernelName } from './wasm';
 
-const { buffer, cols, rows, dx, r0, r1, index, workers } = workerData as {
-  buffer: SharedArrayBuffer; cols: number; rows: number; dx: number; r0: number; r1: number; index: number; workers: number;
+const { memory, buffer: sab, module, kernel, cols, rows, dx, r0, r1, index, threads, scratch } = workerData as {
+  memory?: WebAssembly.Memory; buffer?: SharedArrayBuffer; module?: WebAssembly.Module; kernel: KernelName;
+  cols: number; rows: number; dx: number; r0: number; r1: number; index: number; threads: number; scratch: number;
 };
-const { ctrl, params, wmax, grid } = sharedViews(buffer, cols, rows, dx);
+const buffer = memory ? memory.buffer : sab!;
+const ctrl = new Int32Array(buffer, 0, 16);
+const params = new Float64Array(buffer, 256, 16);
+const wmax = new Float64Array(buffer, 512, MAX_WORKERS);
+const grid = gridOnBuffer(buffer, GRID_AT, cols, rows, dx);
+const k: BandKernel = kernel === 'wasm-simd' ? wasmBand(module!, memory!, grid, scratch) : jsBand(grid);
 
-function barrier(): void {
-  const gen = Atomics.load(ctrl, CTRL.BAR_GEN);
-  if (Atomics.add(ctrl, CTRL.BAR_COUNT, 1) === workers - 1) {
-    Atomics.store(ctrl, CTRL.BAR_COUNT, 0);
-    Atomics.add(ctrl, CTRL.BAR_GEN, 1);
-    Atomics.notify(ctrl, CTRL.BAR_GEN);
-  } else {
-    // a short spin first: the other band usually arrives within microseconds
-    for (let k = 0; k < 2000; k++) if (Atomics.load(ctrl, CTRL.BAR_GEN) !== gen) return;
-    while (Atomics.load(ctrl, CTRL.BAR_GEN) === gen) Atomics.wait(ctrl, CTRL.BAR_GEN, gen);
-  }
-}
+const SPINS = spinsFor(threads);
 
-const scratch = new Float32Array(cols);
+const fail = (e: unknown) => {
+  Atomics.store(ctrl, CTRL.ERR, 1);
+  parentPort!.postMessage({ error: String((e as Error)?.stack ?? e) });
+};
+
 let seen = Atomics.load(ctrl, CTRL.GEN);
 parentPort!.postMessage('ready');
 for (;;) {
-  while (Atomics.load(ctrl, CTRL.GEN) === seen) Atomics.wait(ctrl, CTRL.GEN, seen);
+  waitWhile(ctrl, CTRL.GEN, seen, SPINS);
   seen = Atomics.load(ctrl, CTRL.GEN);
   if (Atomics.load(ctrl, CTRL.CMD) === CMD_STOP) break;
   const p = readParams(params);
   try {
-    fluxes(grid, p, r0, r1, scratch);
-    barrier();
-    wmax[index] = depths(grid, p, r0, r1);
+    k.fluxes(p, r0, r1);
   } catch (e) {
-    Atomics.store(ctrl, CTRL.ERR, 1);
-    parentPort!.postMessage({ error: String((e as Error)?.stack ?? e) });
+    fail(e);
   }
-  if (Atomics.add(ctrl, CTRL.DONE, 1) === workers - 1) Atomics.notify(ctrl, CTRL.DONE);
+  barrier(ctrl, threads, SPINS);
+  try {
+    wmax[index] = k.depths(p, r0, r1);
+  } catch (e) {
+    fail(e);
+  }
+  if (Atomics.add(ctrl, CTRL.DONE, 1) === threads - 2) Atomics.notify(ctrl, CTRL.DONE);
 }
 process.exit(0);
