@@ -81,8 +81,9 @@
       (local.set $hj (v128.load align=4 (i32.add (local.get $a) (local.get $dAB))))
       ;; hf = max(h_A + z_A, h_B + z_B) - max(z_A, z_B) written with d = z_B - z_A, so that a
       ;; shallow depth on high ground keeps its float32 precision (h + z would round it to
-      ;; the ulp of z): hf = max(h_A - max(d, 0), h_B - max(-d, 0)); NaN d stays NaN
-      (local.set $hf (f32x4.max
+      ;; the ulp of z): hf = max(h_A - max(d, 0), h_B - max(-d, 0)); a NaN d makes the first
+      ;; operand NaN, which pmax (a < b ? b : a) passes on
+      (local.set $hf (f32x4.pmax
         (f32x4.sub (local.get $hi) (f32x4.pmax (local.get $d) (v128.const f32x4 0 0 0 0)))
         (f32x4.sub (local.get $hj) (f32x4.pmax (f32x4.neg (local.get $d)) (v128.const f32x4 0 0 0 0)))))
       (local.set $a (i32.add (local.get $qo) (local.get $o)))
@@ -97,11 +98,17 @@
                          (v128.load align=4 (i32.add (local.get $a) (local.get $dq))))))
           (f32x4.mul (f32x4.mul (local.get $vgdt) (local.get $hf))
                      (f32x4.mul (f32x4.add (f32x4.sub (local.get $hj) (local.get $hi)) (local.get $d)) (local.get $vinv)))))
-      ;; y = hf^(-1/3): first guess from the float's bits, then Newton y <- y (4/3 - hf/3 y^3)
+      ;; y = hf^(-1/3): first guess from the float's bits, magic - bits/3 (bits/3 rounded
+      ;; via float32: bits/384 + 1.5 2^23 has round(bits/384) in its low bits, shifted back
+      ;; by 7; 0xf4a21d2a = 0x54a21d2a + (0x4b400000 << 7) mod 2^32), then Newton steps
+      ;; y <- y (4/3 - hf/3 y^3)
       (local.set $y
-        (i32x4.sub (v128.const i32x4 0x54a21d2a 0x54a21d2a 0x54a21d2a 0x54a21d2a)
-          (i32x4.trunc_sat_f32x4_s
-            (f32x4.mul (f32x4.convert_i32x4_s (local.get $hf)) (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334)))))
+        (i32x4.sub (v128.const i32x4 0xf4a21d2a 0xf4a21d2a 0xf4a21d2a 0xf4a21d2a)
+          (i32x4.shl
+            (f32x4.add
+              (f32x4.mul (f32x4.convert_i32x4_s (local.get $hf)) (v128.const f32x4 0x1.555556p-9 0x1.555556p-9 0x1.555556p-9 0x1.555556p-9))
+              (v128.const f32x4 12582912 12582912 12582912 12582912))
+            (i32.const 7))))
       (local.set $x3 (f32x4.mul (local.get $hf) (v128.const f32x4 0.33333334 0.33333334 0.33333334 0.33333334)))
       (local.set $y (f32x4.mul (local.get $y) (f32x4.sub (v128.const f32x4 1.3333334 1.3333334 1.3333334 1.3333334)
         (f32x4.mul (f32x4.mul (f32x4.mul (local.get $x3) (local.get $y)) (local.get $y)) (local.get $y)))))
