@@ -6,45 +6,10 @@
 //
 // No native dependencies: a tiny PNG encoder on node:zlib.
 import { writeFileSync } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { encodePng } from '../png';
 import type { CityData } from '../../models/city';
 import { generateCity } from './generate';
 
-// --- PNG (RGB, 8 bit, filter 0 per row)
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-function crc32(buf: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-export function encodePng(width: number, height: number, rgb: Uint8Array): Buffer {
-  const raw = new Uint8Array((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (width * 3 + 1) + 1);
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; ihdr[9] = 2; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0)),
-  ]);
-}
 
 // --- raster canvas in local metres
 class Canvas {
@@ -108,7 +73,7 @@ const CLASS_COLOURS: number[][] = [
   [255, 0, 255], [255, 120, 0], [90, 200, 60], [255, 255, 255], [250, 160, 200], [20, 120, 20],
 ];
 
-export function renderCity(city: CityData, mpp: number, window?: [number, number, number, number]): Buffer {
+export function renderCity(city: CityData, mpp: number, window?: [number, number, number, number]): Uint8Array {
   const [ex0, ey0, ex1, ey1] = window ?? city.meta.extent;
   const w = Math.ceil((ex1 - ex0) / mpp), h = Math.ceil((ey1 - ey0) / mpp);
   const cv = new Canvas(w, h, ex0, ey1, mpp);
