@@ -74,6 +74,9 @@ export interface TwinHooks {
   loseFrames(n: number): void;
   /** ms per frame: the Three layer alone, and Cesium + Three, each forced to finish (readPixels) */
   bench(n: number): { threeMs: number; fullMs: number };
+  /** measurement switches: hide one part of the Three layer ('proxy' | 'detail' | 'terrain' | 'water' | 'buildings') */
+  debugHide(part: string, hidden: boolean): void;
+  nearCount(): number;
 }
 
 declare global {
@@ -295,7 +298,7 @@ export class TwinEngine {
     this.syncCamera();
     const h = st.gl.domElement.clientHeight || 1;
     const mPerPx1 = (2 * Math.tan((cam.fov * Math.PI) / 360)) / h;
-    if (this.components) this.components.updateScale(mPerPx1);
+    if (this.components) this.components.update(cam.position, mPerPx1);
     if (this.prone) this.prone.material.uniforms.uScaleK!.value = (3 * mPerPx1) / this.prone.size;
     this.updateMarker(cam);
     const t0 = performance.now();
@@ -517,19 +520,13 @@ export class TwinEngine {
     const obst = this.obstacle(ray.origin, ray.direction, 1e6);
     let pick = this.layers.components ? this.components.raycast(ray, cam, obst.t) : null;
     if (!pick && this.layers.components) {
-      // tiny or far objects: the nearest visible component within a few pixels of the click
+      // far components are drawn as discs: pick the nearest disc under the click (a few px of
+      // slack for fingers), if nothing opaque is in front of it
       const { w, h } = this.canvasSize();
       const camera = this.three.camera as THREE.PerspectiveCamera;
       const c = this.components;
-      let best = -1, bestD = 7 * 7;
-      for (let i = 0; i < c.c.count; i++) {
-        c.centre(i, cam, tmpV).project(camera);
-        if (tmpV.z > 1 || tmpV.z < -1) continue;
-        const sx = (tmpV.x + 1) * 0.5 * w - x, sy = (1 - tmpV.y) * 0.5 * h - y;
-        const dd = sx * sx + sy * sy;
-        if (dd < bestD && !this.occluded(c.centre(i, cam, tmpV))) { bestD = dd; best = i; }
-      }
-      if (best >= 0) pick = { index: best, t: 0 };
+      const i = c.pickFar(x, y, camera, w, h, c.mPerPx1, 3, (p) => !this.occluded(p));
+      if (i >= 0) pick = { index: i, t: 0 };
     }
     if (pick) {
       this.select({ kind: 'component', index: pick.index });
@@ -594,6 +591,7 @@ export class TwinEngine {
     const threeMs = (performance.now() - t0) / n;
     t0 = performance.now();
     for (let k = 0; k < n; k++) {
+      this.globe.scene.requestRender();
       this.globe.scene.render(); // postRender draws the Three layer too
       cgl?.readPixels(0, 0, 1, 1, cgl.RGBA, cgl.UNSIGNED_BYTE, px);
       tgl.readPixels(0, 0, 1, 1, tgl.RGBA, tgl.UNSIGNED_BYTE, px);
@@ -659,6 +657,16 @@ export class TwinEngine {
       },
       loseFrames: (n) => { if (self.live) self.live.loseNext = n; },
       bench: (n) => self.bench(n),
+      debugHide: (part, hidden) => {
+        const c = self.components;
+        if (part === 'proxy' && c) c.points.visible = !hidden;
+        if (part === 'detail' && c) for (const m of c.meshes) m.mesh.visible = !hidden;
+        if (part === 'terrain' && self.terrain) self.terrain.visible = !hidden;
+        if (part === 'water' && self.water) self.water.visible = !hidden;
+        if (part === 'buildings' && self.buildings) self.buildings.visible = !hidden;
+        self.requestRender();
+      },
+      nearCount: () => self.components?.nearCount() ?? 0,
     };
     window.__twin = hooks;
   }

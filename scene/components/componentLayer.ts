@@ -1,7 +1,7 @@
 import * as THREE from 'three';
 import { COMPONENT_CLASSES, COMPONENT_STATES, type ComponentShape } from '../../models/components';
 import type { ComponentsLayer } from '../../models/layers';
-import { createComponentMaterial } from './componentMaterial';
+import { createComponentMaterial, createPointsMaterial } from './componentMaterial';
 import { shapeGeometry, shapeSize } from './shapes';
 
 /** Minimum on-screen size (px) of a component seen from far away. */
@@ -61,65 +61,125 @@ export function buildShapeMesh(
   };
 }
 
+/** A detailed shape is drawn once it would be at least this many pixels tall/wide; farther, its proxy. */
+const LOD_PX = 10;
+/** ...and never beyond this distance (m): big objects (trees) would otherwise keep thousands of instances detailed. */
+const LOD_MAX_M = 160;
+
 /**
- * The managed components: instanced meshes grouped by COMPONENT_CLASSES[i].shape, the index
- * maps both ways, colour writes by component index and exact picking by instance id.
+ * The managed components: one detailed instanced mesh per shape (COMPONENT_CLASSES[i].shape)
+ * holding the components near enough to show their shape, plus one point per component that
+ * draws the far ones (level of detail: under SwiftShader every instance costs ~15 us, so 17,000
+ * detailed instances cost about a second a frame; one point draw costs a few ms). Colour writes
+ * go by component index to both; picking is exact against whatever is drawn for the instance.
  */
 export class ComponentLayer {
   readonly group = new THREE.Group();
   readonly meshes: ShapeMesh[] = [];
-  /** per component: its mesh (index into meshes) and its slot in that mesh */
+  readonly points: THREE.Points;
+  readonly pointsMaterial: THREE.ShaderMaterial;
+  /** per component: its shape (index into meshes) */
   readonly meshOf: Uint8Array;
-  readonly slotOf: Uint32Array;
+  /** per component: slot in its detailed mesh while near, else -1 */
+  readonly nearSlot: Int32Array;
   readonly states: Uint8Array;
   readonly countByClass: Int32Array;
+  /** per shape: every component of the shape */
+  readonly allOfShape: Uint32Array[] = [];
+  private readonly matrices: Float32Array;
+  private readonly colors: Float32Array;
+  private readonly aNear: THREE.BufferAttribute;
+  private readonly aColor: THREE.BufferAttribute;
+  private readonly lodD2 = new Float64Array(16);
+  private readonly shapeChanged = new Uint8Array(16);
+  private pxK = 0;
+  private proxyDirtyMin = Infinity;
+  private proxyDirtyMax = -1;
+  private nearDirtyMin = Infinity;
+  private nearDirtyMax = -1;
 
   constructor(readonly c: ComponentsLayer, readonly z: Float32Array) {
     const n = c.count;
     this.meshOf = new Uint8Array(n);
-    this.slotOf = new Uint32Array(n);
+    this.nearSlot = new Int32Array(n).fill(-1);
     this.states = new Uint8Array(n);
     this.countByClass = new Int32Array(COMPONENT_CLASSES.length);
+    this.matrices = new Float32Array(16 * n);
+    this.colors = new Float32Array(3 * n);
     const shapes = [...new Set(COMPONENT_CLASSES.map((k) => k.shape))];
-    const shapeIdx = new Map(shapes.map((s, i) => [s, i]));
+    const shapeIdx = new Map(shapes.map((sh, i) => [sh, i]));
     const counts = new Int32Array(shapes.length);
     for (let i = 0; i < n; i++) {
       const k = c.classIndex[i]!;
       this.countByClass[k]!++;
-      counts[shapeIdx.get(COMPONENT_CLASSES[k]?.shape ?? 'cover')!]!++;
+      const sidx = shapeIdx.get(COMPONENT_CLASSES[k]?.shape ?? 'cover')!;
+      this.meshOf[i] = sidx;
+      counts[sidx]!++;
     }
-    const slotsByShape = shapes.map((_, s) => new Uint32Array(counts[s]!));
     const fill = new Int32Array(shapes.length);
-    for (let i = 0; i < n; i++) {
-      const s = shapeIdx.get(COMPONENT_CLASSES[c.classIndex[i]!]?.shape ?? 'cover')!;
-      this.meshOf[i] = s;
-      this.slotOf[i] = fill[s]!;
-      slotsByShape[s]![fill[s]!++] = i;
-    }
-    shapes.forEach((shape, s) => {
-      const sm = buildShapeMesh(shape, slotsByShape[s]!, c.x, c.y, z, c.heading);
+    shapes.forEach((_, sidx) => this.allOfShape.push(new Uint32Array(counts[sidx]!)));
+    for (let i = 0; i < n; i++) { const sidx = this.meshOf[i]!; this.allOfShape[sidx]![fill[sidx]!++] = i; }
+    shapes.forEach((shape, sidx) => {
+      const sm = buildShapeMesh(shape, this.allOfShape[sidx]!, c.x, c.y, z, c.heading);
       sm.mesh.name = `components:${shape}`;
-      sm.mesh.visible = slotsByShape[s]!.length > 0;
+      sm.mesh.count = 0;
+      sm.indexOfSlot = new Uint32Array(this.allOfShape[sidx]!.length);
       this.meshes.push(sm);
       this.group.add(sm.mesh);
     });
+    // the per-component transform (heading + position), kept to refill the near sets
+    for (let i = 0; i < n; i++) {
+      const h = c.heading[i]!, co = Math.cos(h), si = Math.sin(h), o = 16 * i;
+      this.matrices.set([co, si, 0, 0, -si, co, 0, 0, 0, 0, 1, 0, c.x[i]!, c.y[i]!, z[i]!, 1], o);
+    }
+    // the far level: one point per component at the centre of its shape
+    const pos = new Float32Array(3 * Math.max(1, n));
+    const size = new Float32Array(Math.max(1, n));
+    for (let i = 0; i < n; i++) {
+      const sm = this.meshes[this.meshOf[i]!]!;
+      pos[3 * i] = c.x[i]!; pos[3 * i + 1] = c.y[i]!; pos[3 * i + 2] = z[i]! + sm.centreZ;
+      size[i] = sm.size;
+    }
+    const g = new THREE.BufferGeometry();
+    g.setAttribute('position', new THREE.BufferAttribute(pos, 3));
+    g.setAttribute('aSize', new THREE.BufferAttribute(size, 1));
+    this.aColor = new THREE.BufferAttribute(new Float32Array(3 * Math.max(1, n)), 3);
+    this.aColor.setUsage(THREE.DynamicDrawUsage);
+    g.setAttribute('aColor', this.aColor);
+    this.aNear = new THREE.BufferAttribute(new Float32Array(Math.max(1, n)), 1);
+    this.aNear.setUsage(THREE.DynamicDrawUsage);
+    g.setAttribute('aNear', this.aNear);
+    g.setDrawRange(0, n);
+    this.pointsMaterial = createPointsMaterial();
+    this.points = new THREE.Points(g, this.pointsMaterial);
+    this.points.name = 'components:far';
+    this.points.frustumCulled = false;
+    this.group.add(this.points);
     for (let i = 0; i < n; i++) this.writeColor(i, 0);
     this.flushColors();
   }
 
-  /** Writes a component's state colour into its instance slot (ranges are flushed once per frame batch). */
+  /** Writes a component's state colour (proxy slot, and its detailed slot while near); flushed once per batch. */
   writeColor(i: number, state: number) {
     this.states[i] = state;
-    const sm = this.meshes[this.meshOf[i]!]!;
-    const j = this.slotOf[i]!;
-    const a = sm.mesh.instanceColor!.array as Float32Array;
     const s = Math.min(state, COMPONENT_STATES.length - 1);
-    a[3 * j] = STATE_LINEAR[3 * s]!; a[3 * j + 1] = STATE_LINEAR[3 * s + 1]!; a[3 * j + 2] = STATE_LINEAR[3 * s + 2]!;
-    if (j < sm.dirtyMin) sm.dirtyMin = j;
-    if (j > sm.dirtyMax) sm.dirtyMax = j;
+    const r = STATE_LINEAR[3 * s]!, g = STATE_LINEAR[3 * s + 1]!, b = STATE_LINEAR[3 * s + 2]!;
+    this.colors[3 * i] = r; this.colors[3 * i + 1] = g; this.colors[3 * i + 2] = b;
+    const pa = this.aColor.array as Float32Array;
+    pa[3 * i] = r; pa[3 * i + 1] = g; pa[3 * i + 2] = b;
+    if (i < this.proxyDirtyMin) this.proxyDirtyMin = i;
+    if (i > this.proxyDirtyMax) this.proxyDirtyMax = i;
+    const j = this.nearSlot[i]!;
+    if (j >= 0) {
+      const sm = this.meshes[this.meshOf[i]!]!;
+      const a = sm.mesh.instanceColor!.array as Float32Array;
+      a[3 * j] = r; a[3 * j + 1] = g; a[3 * j + 2] = b;
+      if (j < sm.dirtyMin) sm.dirtyMin = j;
+      if (j > sm.dirtyMax) sm.dirtyMax = j;
+    }
   }
 
-  /** Uploads only the changed range of each instanceColor attribute. */
+  /** Uploads only the changed ranges of the instanceColor attributes. */
   flushColors() {
     for (const sm of this.meshes) {
       if (sm.dirtyMax < 0) continue;
@@ -130,75 +190,179 @@ export class ComponentLayer {
       sm.dirtyMin = Infinity;
       sm.dirtyMax = -1;
     }
+    if (this.proxyDirtyMax >= 0) {
+      const attr = this.aColor;
+      attr.clearUpdateRanges();
+      attr.addUpdateRange(this.proxyDirtyMin * 3, (this.proxyDirtyMax - this.proxyDirtyMin + 1) * 3);
+      attr.needsUpdate = true;
+      this.proxyDirtyMin = Infinity;
+      this.proxyDirtyMax = -1;
+    }
   }
 
   /** The colour currently in the attribute for component i, as sRGB hex. */
   colorOf(i: number, tmp = new THREE.Color()): string {
-    const sm = this.meshes[this.meshOf[i]!]!;
-    const j = this.slotOf[i]!;
-    const a = sm.mesh.instanceColor!.array as Float32Array;
-    return '#' + tmp.setRGB(a[3 * j]!, a[3 * j + 1]!, a[3 * j + 2]!, THREE.LinearSRGBColorSpace).getHexString();
+    const j = this.nearSlot[i]!;
+    const a = j >= 0 ? (this.meshes[this.meshOf[i]!]!.mesh.instanceColor!.array as Float32Array) : (this.aColor.array as Float32Array);
+    const k = j >= 0 ? j : i;
+    return '#' + tmp.setRGB(a[3 * k]!, a[3 * k + 1]!, a[3 * k + 2]!, THREE.LinearSRGBColorSpace).getHexString();
   }
 
-  /** Per-frame: scale factor so tiny objects keep MIN_PX on screen; mPerPx1 = metres per pixel at 1 m. */
-  updateScale(mPerPx1: number) {
-    for (const sm of this.meshes) sm.material.uniforms.uScaleK!.value = (MIN_PX * mPerPx1) / sm.size;
+  /**
+   * Per frame, before drawing: the size rule (mPerPx1 = metres per pixel at 1 m) and the level
+   * of detail of every component; near sets are rewritten only for shapes whose set changed.
+   */
+  update(cam: THREE.Vector3, mPerPx1: number) {
+    this.pxK = MIN_PX * mPerPx1;
+    this.pointsMaterial.uniforms.uPxPerM!.value = 1 / mPerPx1;
+    this.pointsMaterial.uniforms.uMinPx!.value = MIN_PX;
+    this.pointsMaterial.uniforms.uMaxPx!.value = LOD_PX + 2;
+    for (let s = 0; s < this.meshes.length; s++) {
+      const sm = this.meshes[s]!;
+      sm.material.uniforms.uScaleK!.value = this.pxK / sm.size;
+      const d = Math.min(LOD_MAX_M, sm.size / (LOD_PX * mPerPx1));
+      this.lodD2[s] = d * d;
+      this.shapeChanged[s] = 0;
+    }
+    const n = this.c.count, X = this.c.x, Y = this.c.y, Z = this.z, near = this.aNear.array as Float32Array;
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      const dx = X[i]! - cam.x, dy = Y[i]! - cam.y, dz = Z[i]! - cam.z;
+      const s = this.meshOf[i]!;
+      const isNear = dx * dx + dy * dy + dz * dz < this.lodD2[s]! ? 1 : 0;
+      if (isNear !== near[i]) {
+        near[i] = isNear;
+        this.shapeChanged[s] = 1;
+        if (i < this.nearDirtyMin) this.nearDirtyMin = i;
+        if (i > this.nearDirtyMax) this.nearDirtyMax = i;
+        any = true;
+      }
+    }
+    if (!any) return;
+    this.aNear.clearUpdateRanges();
+    this.aNear.addUpdateRange(this.nearDirtyMin, this.nearDirtyMax - this.nearDirtyMin + 1);
+    this.aNear.needsUpdate = true;
+    this.nearDirtyMin = Infinity;
+    this.nearDirtyMax = -1;
+    for (let s = 0; s < this.meshes.length; s++) {
+      if (!this.shapeChanged[s]) continue;
+      const sm = this.meshes[s]!, all = this.allOfShape[s]!;
+      const m = sm.mesh.instanceMatrix.array as Float32Array, col = sm.mesh.instanceColor!.array as Float32Array;
+      let k = 0;
+      for (let q = 0; q < all.length; q++) {
+        const i = all[q]!;
+        if (near[i]) {
+          for (let e = 0; e < 16; e++) m[16 * k + e] = this.matrices[16 * i + e]!;
+          col[3 * k] = this.colors[3 * i]!; col[3 * k + 1] = this.colors[3 * i + 1]!; col[3 * k + 2] = this.colors[3 * i + 2]!;
+          sm.indexOfSlot[k] = i;
+          this.nearSlot[i] = k++;
+        } else {
+          this.nearSlot[i] = -1;
+        }
+      }
+      sm.mesh.count = k;
+      if (k > 0) {
+        sm.mesh.instanceMatrix.clearUpdateRanges();
+        sm.mesh.instanceMatrix.addUpdateRange(0, 16 * k);
+        sm.mesh.instanceMatrix.needsUpdate = true;
+        sm.mesh.instanceColor!.clearUpdateRanges();
+        sm.mesh.instanceColor!.addUpdateRange(0, 3 * k);
+        sm.mesh.instanceColor!.needsUpdate = true;
+      }
+      sm.dirtyMin = Infinity;
+      sm.dirtyMax = -1;
+    }
+  }
+
+  /** how many components are drawn with their detailed shape */
+  nearCount(): number {
+    let k = 0;
+    for (const sm of this.meshes) k += sm.mesh.count;
+    return k;
   }
 
   scaleAt(sm: ShapeMesh, i: number, cam: THREE.Vector3): number {
     const d = Math.hypot(this.c.x[i]! - cam.x, this.c.y[i]! - cam.y, this.z[i]! - cam.z);
-    const k = sm.material.uniforms.uScaleK!.value as number, max = sm.material.uniforms.uScaleMax!.value as number;
-    return Math.min(max, Math.max(1, k * d));
+    const max = sm.material.uniforms.uScaleMax!.value as number;
+    return Math.min(max, Math.max(1, (this.pxK / sm.size) * d));
   }
 
   /** The point of component i to aim at (centre of its drawn shape). */
   centre(i: number, cam: THREE.Vector3, out: THREE.Vector3): THREE.Vector3 {
     const sm = this.meshes[this.meshOf[i]!]!;
-    const s = this.scaleAt(sm, i, cam);
+    const s = this.nearSlot[i]! >= 0 ? this.scaleAt(sm, i, cam) : 1;
     return out.set(this.c.x[i]!, this.c.y[i]!, this.z[i]! + sm.centreZ * s);
   }
 
   /**
-   * Exact pick by instance id: ray against each instance's drawn (scaled, rotated) triangles,
-   * bounding-sphere rejected first. Returns the component index and distance, or null.
+   * Exact pick by instance id among the detailed (near) instances: the ray against each
+   * instance's drawn triangles (scaled, rotated), bounding sphere first.
    */
   raycast(ray: THREE.Ray, cam: THREE.Vector3, maxT: number): { index: number; t: number } | null {
     let best = -1, bestT = maxT;
     const o = ray.origin, d = ray.direction;
-    const lo = new THREE.Vector3(), ld = new THREE.Vector3(), a = new THREE.Vector3(), b = new THREE.Vector3(), c = new THREE.Vector3(), hit = new THREE.Vector3();
+    const a = new THREE.Vector3(), b = new THREE.Vector3(), c = new THREE.Vector3(), hit = new THREE.Vector3();
     const local = new THREE.Ray();
     for (const sm of this.meshes) {
       if (!sm.mesh.visible) continue;
-      const pos = sm.mesh.geometry.getAttribute('position') as THREE.BufferAttribute;
-      const arr = pos.array as Float32Array;
-      const nTri = pos.count / 3;
-      for (let j = 0; j < sm.indexOfSlot.length; j++) {
+      const arr = sm.mesh.geometry.getAttribute('position').array as Float32Array;
+      const nTri = arr.length / 9;
+      for (let j = 0; j < sm.mesh.count; j++) {
         const i = sm.indexOfSlot[j]!;
         const s = this.scaleAt(sm, i, cam);
-        const cx = this.c.x[i]!, cy = this.c.y[i]!, cz = this.z[i]! + sm.centreZ * s;
-        // sphere test
+        const cx = this.c.x[i]!, cy = this.c.y[i]!, gz = this.z[i]!, cz = gz + sm.centreZ * s;
         const ox = o.x - cx, oy = o.y - cy, oz = o.z - cz;
         const r = sm.radius * s;
         const bq = ox * d.x + oy * d.y + oz * d.z;
         const cq = ox * ox + oy * oy + oz * oz - r * r;
         if (bq > 0 && cq > 0) continue;
         if (bq * bq - cq < 0) continue;
-        // ray into instance space: translate, rotate by -heading, scale by 1/s
+        // ray into shape space: translate, rotate by -heading, scale by 1/s
         const h = this.c.heading[i]!, ch = Math.cos(h), sh = Math.sin(h);
-        const px = o.x - cx, py = o.y - cy, pz = o.z - (this.z[i]!);
-        lo.set((ch * px + sh * py) / s, (-sh * px + ch * py) / s, pz / s);
-        ld.set((ch * d.x + sh * d.y) / s, (-sh * d.x + ch * d.y) / s, d.z / s);
-        local.origin.copy(lo);
-        local.direction.copy(ld);
+        const px = o.x - cx, py = o.y - cy, pz = o.z - gz;
+        local.origin.set((ch * px + sh * py) / s, (-sh * px + ch * py) / s, pz / s);
+        local.direction.set((ch * d.x + sh * d.y) / s, (-sh * d.x + ch * d.y) / s, d.z / s);
         for (let t = 0; t < nTri; t++) {
           a.fromArray(arr, 9 * t); b.fromArray(arr, 9 * t + 3); c.fromArray(arr, 9 * t + 6);
-          if (local.intersectTriangle(a, b, c, false, hit)) {
-            const tw = lo.distanceTo(hit) * s; // local distance x scale = world distance
-            if (tw > 0 && tw < bestT) { bestT = tw; best = i; }
-          }
+          if (!local.intersectTriangle(a, b, c, false, hit)) continue;
+          const tw = local.origin.distanceTo(hit) * s; // shape-space distance x scale = world distance
+          if (tw > 0 && tw < bestT) { bestT = tw; best = i; }
         }
       }
     }
     return best >= 0 ? { index: best, t: bestT } : null;
+  }
+
+  /**
+   * Pick among the far components as drawn: the discs whose drawn radius (plus `slackPx`) covers
+   * the click, nearest the camera first; `visible` rejects occluded ones. Screen px, CSS.
+   */
+  pickFar(x: number, y: number, camera: THREE.PerspectiveCamera, w: number, h: number, mPerPx1: number, slackPx: number,
+    visible: (p: THREE.Vector3) => boolean): number {
+    const near = this.aNear.array as Float32Array;
+    const pos = (this.points.geometry.getAttribute('position') as THREE.BufferAttribute).array as Float32Array;
+    const v = new THREE.Vector3();
+    const cands: { i: number; d: number }[] = [];
+    for (let i = 0; i < this.c.count; i++) {
+      if (near[i]! > 0.5) continue;
+      v.set(pos[3 * i]!, pos[3 * i + 1]!, pos[3 * i + 2]!);
+      const dist = v.distanceTo(camera.position);
+      v.project(camera);
+      if (v.z < -1 || v.z > 1) continue;
+      const sx = (v.x + 1) * 0.5 * w - x, sy = (1 - v.y) * 0.5 * h - y;
+      const sm = this.meshes[this.meshOf[i]!]!;
+      const rPx = 0.5 * Math.min(LOD_PX + 2, Math.max(MIN_PX, sm.size / (mPerPx1 * dist))) + slackPx;
+      if (sx * sx + sy * sy <= rPx * rPx) cands.push({ i, d: dist });
+    }
+    cands.sort((p, q) => p.d - q.d);
+    for (const cnd of cands) {
+      v.set(pos[3 * cnd.i]!, pos[3 * cnd.i + 1]!, pos[3 * cnd.i + 2]!);
+      if (visible(v)) return cnd.i;
+    }
+    return -1;
+  }
+
+  get mPerPx1() {
+    return this.pxK / MIN_PX;
   }
 }

@@ -45,3 +45,39 @@ export function createComponentMaterial() {
       }`,
   });
 }
+
+/**
+ * The far level of detail: every component is also one point (a single non-instanced draw for
+ * all of them: SwiftShader pays per instance, not per vertex), drawn as a state-coloured disc
+ * while the component is too far to show its shape (aNear = 0); its size follows the object's
+ * size on screen, never under uMinPx. Depth-tested like the rest: buildings hide it.
+ */
+export function createPointsMaterial() {
+  return new THREE.ShaderMaterial({
+    uniforms: { uPxPerM: { value: 500 }, uMinPx: { value: 3.5 }, uMaxPx: { value: 16 } },
+    vertexShader: /* glsl */ `
+      attribute vec3 aColor;
+      attribute float aSize;
+      attribute float aNear;
+      uniform float uPxPerM;
+      uniform float uMinPx;
+      uniform float uMaxPx;
+      varying vec3 vC;
+      void main() {
+        vC = aColor;
+        if (aNear > 0.5) { gl_Position = vec4(0.0, 0.0, 2.0, 1.0); gl_PointSize = 0.0; return; }
+        vec4 mv = modelViewMatrix * vec4(position, 1.0);
+        gl_PointSize = clamp(aSize * uPxPerM / max(-mv.z, 0.1), uMinPx, uMaxPx);
+        gl_Position = projectionMatrix * mv;
+      }`,
+    fragmentShader: /* glsl */ `
+      varying vec3 vC;
+      void main() {
+        vec2 q = gl_PointCoord * 2.0 - 1.0;
+        float r2 = dot(q, q);
+        if (r2 > 1.0) discard;
+        vec3 col = r2 > 0.6 ? vC * 0.45 : vC;
+        gl_FragColor = linearToOutputTexel(vec4(col, 1.0));
+      }`,
+  });
+}
