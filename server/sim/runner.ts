@@ -6,15 +6,16 @@
 // so the same problem gives bit-identical results whatever the number of workers (for a given
 // kernel: the WASM SIMD kernel rounds differently from the JavaScript one).
 //
-// Threads: `workers: n` steps the grid in n bands of rows; this thread steps the first band and
-// n - 1 worker threads the others, so n threads do the work and none only waits. Per step the
-// runner starts the workers (ctrl GEN), every thread does phase 1, a barrier, phase 2, and the
-// runner waits for the workers' DONE count; all of it by spinning on shared memory (then
-// sleeping), never by messages: a storm has thousands of steps of tens of microseconds.
+// Threads: `workers: n` means n threads step the grid: this one and n - 1 worker threads, so
+// none only waits. Per step the runner starts the workers (ctrl GEN), and every thread takes
+// chunks of rows from shared tickets, phase 1 (faces, outflow factors) until all chunks are
+// done, then phase 2 (depths) likewise (shared.ts stepChunks): a thread the machine deschedules
+// holds up at most its chunk. All hand-offs spin on shared memory and then sleep, never
+// messages: a storm has thousands of steps of about a millisecond.
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { G, cflDt, type StepParams } from './kernel';
-import { CMD_STEP, CMD_STOP, CTRL, spinsFor, barrier, bands, layoutBytes, scratchAt, sharedViews, waitWhile, writeParams, type Shared } from './shared';
+import { CMD_STEP, CMD_STOP, CTRL, LOCKED, chunkMaxAt, chunkRows, layoutBytes, scratchAt, sharedViews, spinsFor, stepChunks, waitWhile, writeParams, type Shared } from './shared';
 import { WASM_MIN_COLS, jsBand, tryWasmModule, wasmBand, type BandKernel, type KernelName } from './wasm';
 import type { Problem } from './prepare';
 
@@ -132,36 +133,41 @@ function allocate(p: Problem, threads: number, wasm: boolean): Memory {
 async function chooseKernel(p: Problem, asked: KernelName | undefined): Promise<{ kernel: KernelName; module: WebAssembly.Module | null }> {
   const env = process.env.FLOOD_KERNEL;
   const want = asked ?? (env === 'js' || env === 'wasm-simd' ? env : 'wasm-simd');
-  if (want === 'js' || p.cols < WASM_MIN_COLS) return { kernel: 'js', module: null };
+  // wasm32 memory holds at most 65536 pages of 64 KiB (about 12000 x 12000 cells)
+  const fits = layoutBytes(p.cols, p.rows, 64) <= 65535 * 65536;
+  if (want === 'js' || p.cols < WASM_MIN_COLS || !fits) {
+    if (asked === 'wasm-simd') throw new Error(`the WebAssembly SIMD flood kernel needs at least ${WASM_MIN_COLS} columns and a grid under 4 GiB`);
+    return { kernel: 'js', module: null };
+  }
   const module = await tryWasmModule();
   if (!module && asked === 'wasm-simd') throw new Error('the WebAssembly SIMD flood kernel is not available here');
   return module ? { kernel: 'wasm-simd', module } : { kernel: 'js', module: null };
 }
 
 /**
- * Worker threads for bands 1 .. n-1 (this thread steps band 0). They start from a .mjs
+ * Worker threads 1 .. n-1 (this thread is thread 0). They start from a .mjs
  * bootstrap that registers tsx, so they run in vitest, the CLI and the server alike.
  */
 function startWorkers(mem: Memory, module: WebAssembly.Module | null, kernel: KernelName, p: Problem, n: number): Promise<Worker[]> {
   const url = new URL('./worker.mjs', import.meta.url);
   return Promise.all(
-    bands(p.rows, n)
-      .slice(1)
-      .map(
-        ([r0, r1], k) =>
-          new Promise<Worker>((res, rej) => {
-            const index = k + 1;
-            const w = new Worker(url, {
-              workerData: {
-                ...(mem.memory ? { memory: mem.memory, module } : { buffer: mem.buffer }),
-                kernel, cols: p.cols, rows: p.rows, dx: p.cellSize, r0, r1, index, threads: n,
-                scratch: scratchAt(p.cols, p.rows, index),
-              },
-            });
-            w.once('message', () => res(w));
-            w.once('error', rej);
-          }),
-      ),
+    Array.from(
+      { length: n - 1 },
+      (_, k) =>
+        new Promise<Worker>((res, rej) => {
+          const index = k + 1;
+          const w = new Worker(url, {
+            workerData: {
+              ...(mem.memory ? { memory: mem.memory, module } : { buffer: mem.buffer }),
+              kernel, cols: p.cols, rows: p.rows, dx: p.cellSize, index, threads: n,
+              scratch: scratchAt(p.cols, p.rows, index),
+              chunkMax: chunkMaxAt(p.cols, p.rows, n),
+            },
+          });
+          w.once('message', () => res(w));
+          w.once('error', rej);
+        }),
+    ),
   );
 }
 
@@ -169,7 +175,7 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   const threads = Math.max(1, Math.min(opts.workers ?? 2, 64, p.rows));
   const { kernel, module } = await chooseKernel(p, opts.kernel);
   const mem = allocate(p, threads, kernel === 'wasm-simd');
-  const { grid: g, ctrl, params, wmax } = mem.views;
+  const { grid: g, ctrl, params } = mem.views;
   const N = p.cols * p.rows;
   const dx = p.cellSize;
   const area = dx * dx;
@@ -221,28 +227,36 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   const errors: string[] = [];
   for (const w of workers) w.on('message', (m) => m && typeof m === 'object' && 'error' in m && errors.push(String(m.error)));
   const k: BandKernel = kernel === 'wasm-simd' ? wasmBand(module!, mem.memory!, g, scratchAt(p.cols, p.rows, 0)) : jsBand(g);
-  const [, band0End] = bands(p.rows, threads)[0]!;
   const SPINS = spinsFor(threads);
+  const K = chunkRows(p.rows, threads);
+  const nChunks = Math.ceil(p.rows / K);
+  const chunkMax = new Float64Array(mem.buffer, chunkMaxAt(p.cols, p.rows, threads), p.rows);
+  let failure: unknown = null;
+  const fail = (e: unknown) => {
+    failure ??= e;
+    Atomics.store(ctrl, CTRL.ERR, 1);
+  };
   const step = (sp: StepParams) => {
     if (threads === 1) {
       k.fluxes(sp, 0, p.rows);
-      wmax[0] = k.depths(sp, 0, p.rows);
+      chunkMax[0] = k.depths(sp, 0, p.rows);
       return;
     }
+    // wait until no worker is still inside the last step, and keep late ones out while the
+    // counters are reset for this one
+    while (Atomics.compareExchange(ctrl, CTRL.ACTIVE, 0, LOCKED) !== 0) {
+      const a = Atomics.load(ctrl, CTRL.ACTIVE);
+      if (a > 0) waitWhile(ctrl, CTRL.ACTIVE, a, SPINS);
+    }
+    for (const i of [CTRL.TICKET1, CTRL.TICKET2, CTRL.DONE1, CTRL.DONE2]) Atomics.store(ctrl, i, 0);
     writeParams(params, sp);
-    Atomics.store(ctrl, CTRL.DONE, 0);
     Atomics.store(ctrl, CTRL.CMD, CMD_STEP);
     Atomics.add(ctrl, CTRL.GEN, 1);
+    // unlock by subtracting (a worker may be between its add and its sub right now)
+    Atomics.sub(ctrl, CTRL.ACTIVE, LOCKED);
     Atomics.notify(ctrl, CTRL.GEN);
-    k.fluxes(sp, 0, band0End);
-    barrier(ctrl, threads, SPINS);
-    wmax[0] = k.depths(sp, 0, band0End);
-    for (;;) {
-      const d = Atomics.load(ctrl, CTRL.DONE);
-      if (d >= threads - 1) break;
-      waitWhile(ctrl, CTRL.DONE, d, SPINS);
-    }
-    if (Atomics.load(ctrl, CTRL.ERR)) throw new Error(`flood worker failed: ${errors.join('\n') || 'unknown error'}`);
+    stepChunks(ctrl, p.rows, K, SPINS, chunkMax, k, sp, fail);
+    if (Atomics.load(ctrl, CTRL.ERR)) throw new Error(`flood step failed: ${errors.join('\n') || String((failure as Error)?.stack ?? failure)}`);
   };
 
   let wall0 = performance.now();
@@ -302,7 +316,7 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
         vol.pumped += (h - hn) * area;
       });
       hMaxAll = 0;
-      for (let w = 0; w < threads; w++) if (wmax[w]! > hMaxAll) hMaxAll = wmax[w]!;
+      for (let c = 0; c < nChunks; c++) if (chunkMax[c]! > hMaxAll) hMaxAll = chunkMax[c]!;
       for (const q of p.inflows) for (const c of q.cells) if (g.h[c]! > hMaxAll) hMaxAll = g.h[c]!;
       t = t1;
       steps++;

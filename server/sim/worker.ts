@@ -1,25 +1,24 @@
-// A flood worker: steps its band of rows in the shared grid when the runner says so. The
-// runner's own thread steps the first band; each worker one of the others.
-// Each step is two phases (fluxes, then depths) with a barrier between, because a band's
-// depths need the fluxes on the faces its neighbour band computes. All waits spin first
-// (steps on a city grid are tens of microseconds), then sleep.
+// A flood worker: helps step the shared grid when the runner starts a step. The runner's own
+// thread is thread 0; each worker takes chunks of rows from shared tickets (stepChunks), so a
+// worker the machine has descheduled holds nobody up beyond the chunk it is in. All waits spin
+// first (steps on a city grid take about a millisecond), then sleep.
 import { parentPort, workerData } from 'node:worker_threads';
 import { gridOnBuffer } from './kernel';
-import { CMD_STOP, CTRL, GRID_AT, MAX_WORKERS, spinsFor, barrier, readParams, waitWhile } from './shared';
+import { CMD_STOP, CTRL, GRID_AT, chunkRows, readParams, spinsFor, stepChunks, waitWhile } from './shared';
 import { jsBand, wasmBand, type BandKernel, type KernelName } from './wasm';
 
-const { memory, buffer: sab, module, kernel, cols, rows, dx, r0, r1, index, threads, scratch } = workerData as {
+const { memory, buffer: sab, module, kernel, cols, rows, dx, threads, scratch, chunkMax: chunkMaxAt } = workerData as {
   memory?: WebAssembly.Memory; buffer?: SharedArrayBuffer; module?: WebAssembly.Module; kernel: KernelName;
-  cols: number; rows: number; dx: number; r0: number; r1: number; index: number; threads: number; scratch: number;
+  cols: number; rows: number; dx: number; threads: number; scratch: number; chunkMax: number;
 };
 const buffer = memory ? memory.buffer : sab!;
 const ctrl = new Int32Array(buffer, 0, 16);
 const params = new Float64Array(buffer, 256, 16);
-const wmax = new Float64Array(buffer, 512, MAX_WORKERS);
+const chunkMax = new Float64Array(buffer, chunkMaxAt, rows);
 const grid = gridOnBuffer(buffer, GRID_AT, cols, rows, dx);
 const k: BandKernel = kernel === 'wasm-simd' ? wasmBand(module!, memory!, grid, scratch) : jsBand(grid);
-
 const SPINS = spinsFor(threads);
+const K = chunkRows(rows, threads);
 
 const fail = (e: unknown) => {
   Atomics.store(ctrl, CTRL.ERR, 1);
@@ -30,20 +29,18 @@ let seen = Atomics.load(ctrl, CTRL.GEN);
 parentPort!.postMessage('ready');
 for (;;) {
   waitWhile(ctrl, CTRL.GEN, seen, SPINS);
+  // join the current step, unless the runner is setting up the next one (then wait for it)
+  if (Atomics.add(ctrl, CTRL.ACTIVE, 1) < 0) {
+    Atomics.sub(ctrl, CTRL.ACTIVE, 1);
+    while (Atomics.load(ctrl, CTRL.ACTIVE) < 0);
+    continue;
+  }
   seen = Atomics.load(ctrl, CTRL.GEN);
-  if (Atomics.load(ctrl, CTRL.CMD) === CMD_STOP) break;
-  const p = readParams(params);
-  try {
-    k.fluxes(p, r0, r1);
-  } catch (e) {
-    fail(e);
+  if (Atomics.load(ctrl, CTRL.CMD) === CMD_STOP) {
+    Atomics.sub(ctrl, CTRL.ACTIVE, 1);
+    break;
   }
-  barrier(ctrl, threads, SPINS);
-  try {
-    wmax[index] = k.depths(p, r0, r1);
-  } catch (e) {
-    fail(e);
-  }
-  if (Atomics.add(ctrl, CTRL.DONE, 1) === threads - 2) Atomics.notify(ctrl, CTRL.DONE);
+  stepChunks(ctrl, rows, K, SPINS, chunkMax, k, readParams(params), fail);
+  if (Atomics.sub(ctrl, CTRL.ACTIVE, 1) === 1) Atomics.notify(ctrl, CTRL.ACTIVE);
 }
 process.exit(0);
