@@ -135,6 +135,7 @@ export class TwinEngine {
       new THREE.MeshBasicMaterial({ color: '#66e0ff', depthTest: false, transparent: true, opacity: 0.95 }),
     );
     this.marker.renderOrder = 10;
+    this.marker.matrixAutoUpdate = false;
     this.marker.visible = false;
     this.marker.frustumCulled = false;
     this.root.add(this.marker);
@@ -206,7 +207,6 @@ export class TwinEngine {
     mask.magFilter = THREE.LinearFilter;
     mask.minFilter = THREE.LinearMipmapLinearFilter;
     mask.generateMipmaps = true;
-    mask.anisotropy = 4;
     mask.needsUpdate = true;
     const gridId = new THREE.DataTexture(city.gridRaster, box.width, box.height, THREE.RGBAFormat);
     gridId.magFilter = THREE.NearestFilter;
@@ -318,13 +318,29 @@ export class TwinEngine {
 
   private updateMarker(cam: THREE.PerspectiveCamera) {
     const sel = this.selection;
-    if (!sel || sel.kind !== 'component' || !this.components) { this.marker.visible = false; return; }
+    if (!sel || !this.components || !this.city) { this.marker.visible = false; return; }
+    if (sel.kind === 'grid') {
+      // a ring over the grid, drawn through the buildings, so a far selection is found at once
+      const g = this.city.layers.grids;
+      const cx = g.centroid[2 * sel.index]!, cy = g.centroid[2 * sel.index + 1]!;
+      let r = 0;
+      for (let v = g.start[sel.index]!; v < g.start[sel.index + 1]!; v++) r = Math.max(r, Math.hypot(g.xy[2 * v]! - cx, g.xy[2 * v + 1]! - cy));
+      this.marker.visible = true;
+      this.marker.position.set(cx, cy, this.groundZ(cx, cy) + 1);
+      const k = r * 0.75;
+      this.marker.scale.set(k, k, Math.max(1, k * 0.05));
+      this.marker.updateMatrix();
+      return;
+    }
     const c = this.components, i = sel.index;
     const sm = c.meshes[c.meshOf[i]!]!;
-    const s = c.scaleAt(sm, i, cam.position);
+    const s = c.nearSlot[i]! >= 0 ? c.scaleAt(sm, i, cam.position) : Math.max(1, (sm.size * 0.5) / Math.max(0.1, sm.radius * 0.6));
     this.marker.visible = true;
     this.marker.position.set(c.c.x[i]!, c.c.y[i]!, c.z[i]! + 0.15);
-    const r = Math.max(0.8, sm.radius * 0.6) * s;
+    const dist = cam.position.distanceTo(this.marker.position);
+    // at least ~10 px across on screen
+    const minR = (10 * dist * (2 * Math.tan((cam.fov * Math.PI) / 360))) / Math.max(1, this.three!.gl.domElement.clientHeight);
+    const r = Math.max(0.8, sm.radius * 0.6 * s, minR);
     this.marker.scale.set(r, r, r);
     this.marker.updateMatrix();
   }

@@ -59,7 +59,7 @@ export function createTerrainMaterial(opts: {
         vec3 col = ground;
         col = mix(col, vec3(0.075, 0.080, 0.088), m.a * uShowRoads * 0.9);
         col = mix(col, vec3(0.150, 0.155, 0.165), road);
-        col = mix(col, vec3(0.60, 0.56, 0.40), m.g * uShowRoads * 0.85);
+        col = mix(col, vec3(0.42, 0.40, 0.32), m.g * uShowRoads * 0.35);
         col = mix(col, vec3(0.010, 0.030, 0.060), m.b * uShowWater);
         float diff = max(dot(normalize(vN), uLight), 0.0);
         col *= 0.62 + 0.55 * diff;
@@ -80,10 +80,9 @@ export function createTerrainMaterial(opts: {
           col = mix(col, sel ? mix(fill, vec3(0.3, 0.85, 1.0), 0.35) : fill * 0.8, a);
           float dd = sel ? 2.5 * d : d;
           float e = 0.0;
+          // two neighbours (right, up) are enough for a line of the same width; half the fetches
           e += float(gid(idAt(p + vec2(dd, 0.0))) != id);
-          e += float(gid(idAt(p - vec2(dd, 0.0))) != id);
           e += float(gid(idAt(p + vec2(0.0, dd))) != id);
-          e += float(gid(idAt(p - vec2(0.0, dd))) != id);
           if (e > 0.0) col = mix(col, sel ? vec3(0.35, 0.9, 1.0) : vec3(0.55, 0.62, 0.70), sel ? 1.0 : 0.30 * close);
         }
         if (uShowResp > 0.5 && t.b > 0.0) {
@@ -91,8 +90,6 @@ export function createTerrainMaterial(opts: {
           float D = max(1.0, 2.2 * texPerPx);
           float e = 0.0;
           e += float(rid(idAt(p + vec2(D, 0.0))) != r);
-          e += float(rid(idAt(p - vec2(D, 0.0))) != r);
-          e += float(rid(idAt(p + vec2(0.0, D))) != r);
           e += float(rid(idAt(p - vec2(0.0, D))) != r);
           if (e > 0.0) col = mix(col, vec3(0.95, 0.72, 0.22), 0.75 * close);
         }
