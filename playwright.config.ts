@@ -16,6 +16,7 @@ process.env.TWIN_E2E_DATA ??= mkdtempSync(join(tmpdir(), 'twin-e2e-'));
 export default defineConfig({
   testDir: './e2e',
   testMatch: '*.spec.ts',
+  globalTeardown: './e2e/global-teardown.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,
