@@ -36,13 +36,11 @@ export function LayerPanel({ engine }: { engine: TwinEngine | null }) {
         </ul>
       </section>
       <section>
-        <h3>{t('legend.classes')}</h3>
-        <ul className="legend classes">
-          {COMPONENT_CLASSES.map((c) => (
-            <li key={c.code} title={c.code}>
-              <span className="icon" aria-hidden>{SHAPE_ICON[c.shape] ?? '■'}</span>
-              <span className="name">{pick(c)}</span>
-              <span className="count">{byClass ? num(byClass[c.index] ?? 0) : '–'}</span>
+        <h3>{t('legend.risk')}</h3>
+        <ul className="five">
+          {FIVE_COLOURS.map((c) => (
+            <li key={c.key} style={{ background: c.color }} title={pick(c)}>
+              <span>{pick(c)}</span>
             </li>
           ))}
         </ul>
@@ -60,11 +58,13 @@ export function LayerPanel({ engine }: { engine: TwinEngine | null }) {
         </ul>
       </section>
       <section>
-        <h3>{t('legend.risk')}</h3>
-        <ul className="five">
-          {FIVE_COLOURS.map((c) => (
-            <li key={c.key} style={{ background: c.color }} title={pick(c)}>
-              <span>{pick(c)}</span>
+        <h3>{t('legend.classes')}</h3>
+        <ul className="legend classes">
+          {COMPONENT_CLASSES.map((c) => (
+            <li key={c.code} title={c.code}>
+              <span className="icon" aria-hidden>{SHAPE_ICON[c.shape] ?? '■'}</span>
+              <span className="name">{pick(c)}</span>
+              <span className="count">{byClass ? num(byClass[c.index] ?? 0) : '–'}</span>
             </li>
           ))}
         </ul>
