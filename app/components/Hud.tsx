@@ -37,13 +37,15 @@ export function LayerPanel({ engine }: { engine: TwinEngine | null }) {
       </section>
       <section>
         <h3>{t('legend.risk')}</h3>
-        <ul className="five">
+        <ul className="five" data-testid="five-colour">
           {FIVE_COLOURS.map((c) => (
-            <li key={c.key} style={{ background: c.color }} title={pick(c)}>
-              <span>{pick(c)}</span>
-            </li>
+            <li key={c.key} style={{ background: c.color }} title={pick(c)} aria-label={pick(c)} />
           ))}
         </ul>
+        <div className="five-ends muted">
+          <span>{pick(FIVE_COLOURS[0])}</span>
+          <span>{pick(FIVE_COLOURS[FIVE_COLOURS.length - 1])}</span>
+        </div>
       </section>
       <section>
         <h3>{t('legend.states')}</h3>
