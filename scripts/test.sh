@@ -15,8 +15,10 @@ apt_install() {
 }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "npm ci"
-  npm ci --no-audit --no-fund
+  # npm install, not npm ci: the lock records this platform's optional binaries only, and
+  # npm ci refuses it for lacking the others'.
+  step "npm install"
+  npm install --no-audit --no-fund
 fi
 [ -d public/cesium/Workers ] || node scripts/copy-cesium.mjs
 
