@@ -17,7 +17,7 @@ const BIN = COMPONENT_CLASSES.find((c) => c.shape === 'bin')!.index;
 
 test.beforeAll(async ({ browser, request, baseURL }) => {
   city = await firstCity(request);
-  context = await browser.newContext({ baseURL, viewport: { width: 960, height: 600 }, locale: 'zh-CN' });
+  context = await browser.newContext({ baseURL, viewport: { width: 960, height: 600 }, locale: 'zh-CN', hasTouch: true });
   context.on('request', (r) => requested.push(r.url()));
   page = await context.newPage();
   page.on('websocket', (ws) => requested.push(ws.url()));
@@ -265,6 +265,44 @@ test('the language switch changes the whole UI between Chinese and English', asy
   await page.getByTestId('lang-switch').click();
   await expect(page.getByTestId('layers-panel')).toContainText('建筑');
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+});
+
+test('mouse pan and zoom move the camera, the home button frames the city again', async () => {
+  await page.evaluate(() => window.__twin!.select(null));
+  await page.getByTestId('home').click();
+  await page.waitForTimeout(1800); // the home flight lasts 1.2 s
+  await nextFrames(page);
+  const probe = await page.evaluate(() => { const t = window.__twin!; const c = t.gridCentroid(0); return { x: c.x, y: c.y, z: t.groundZ(c.x, c.y) }; });
+  const at = () => page.evaluate((p) => window.__twin!.projectPoint(p.x, p.y, p.z), probe);
+  const home = await at();
+  const stage = (await page.locator('.stage-wrap').boundingBox())!;
+  const cx = stage.x + stage.width / 2, cy = stage.y + stage.height / 2;
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.mouse.move(cx + 120, cy + 60, { steps: 6 });
+  await page.mouse.up();
+  await nextFrames(page);
+  const panned = await at();
+  expect(Math.hypot(panned.x - home.x, panned.y - home.y)).toBeGreaterThan(30);
+  await page.mouse.move(cx, cy);
+  await page.mouse.wheel(0, -600);
+  await page.waitForTimeout(800);
+  await nextFrames(page);
+  const zoomed = await at();
+  expect(Math.hypot(zoomed.x - panned.x, zoomed.y - panned.y)).toBeGreaterThan(10);
+  await page.getByTestId('home').click();
+  await page.waitForTimeout(1800);
+  await nextFrames(page);
+  const back = await at();
+  expect(Math.hypot(back.x - home.x, back.y - home.y)).toBeLessThan(3);
+});
+
+test('a finger tap on a component opens its inspector (touch screens)', async () => {
+  const target = await flyToVisible(await candidates(BIN), 30);
+  const code = (await trpcQuery<{ code: string }>(page.request, 'component.get', { city, index: target.index })).code;
+  await page.touchscreen.tap(target.x, target.y);
+  await expect(page.getByTestId('component-code')).toHaveText(code);
+  await page.evaluate(() => window.__twin!.select(null));
 });
 
 test('the page makes no request outside its own origin', async ({ baseURL }) => {
