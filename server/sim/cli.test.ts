@@ -70,6 +70,18 @@ describe('twin simulate', () => {
     expect(img.getOrigin().slice(0, 2)).toEqual([1000, 2040]);
     const maxAsc = parseAscii(await readFile(join(out, 'max_depth.asc'), 'utf8'));
     expect(maxAsc.cols).toBe(30);
+    // When each cell peaked and first went over the thresholds: times within the run or never (NaN/no-data).
+    const tmax = parseAscii(await readFile(join(out, 'time_of_max_s.asc'), 'utf8'));
+    const wet = [...maxAsc.data.keys()].filter((i) => maxAsc.data[i]! > 0.001);
+    expect(wet.length).toBeGreaterThan(0);
+    for (const i of wet) expect(tmax.data[i]).toBeGreaterThanOrEqual(0);
+    for (const name of ['first_above_15cm_s', 'first_above_20cm_s', 'first_above_27cm_s']) {
+      const t = parseAscii(await readFile(join(out, `${name}.asc`), 'utf8'));
+      for (let i = 0; i < t.data.length; i++) {
+        const threshold = Number(name.match(/(\d+)cm/)![1]) / 100;
+        if (maxAsc.data[i]! < threshold) expect(Number.isFinite(t.data[i]!) && t.data[i]! >= 0).toBe(false);
+      }
+    }
   });
 
   it('rejects a bad scenario naming field, file and line, and writes nothing', async () => {

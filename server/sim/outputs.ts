@@ -32,14 +32,24 @@ export async function writeOutputs(outDir: string, files: Record<string, string 
   }
 }
 
+/**
+ * The end-of-run rasters: maximum depth and stage, the time of the maximum, and when each cell
+ * first went over 15, 20 and 27 cm (GB 51222 lane criterion, Beijing's yellow and red marks;
+ * NaN = never), so a planner can map when each street went under, not only how deep.
+ */
 export function rasterFiles(r: RunResult, epsg: number | undefined, asc: boolean): Record<string, string | ArrayBuffer> {
-  const out: Record<string, string | ArrayBuffer> = {
-    'max_depth.tif': encodeGeoTiff(asRaster(r, r.maxDepth, epsg)),
-    'max_stage.tif': encodeGeoTiff(asRaster(r, r.maxStage, epsg)),
+  const layers: Record<string, Float32Array> = {
+    max_depth: r.maxDepth,
+    max_stage: r.maxStage,
+    time_of_max_s: r.timeOfMax,
+    first_above_15cm_s: r.firstAbove['0.15'],
+    first_above_20cm_s: r.firstAbove['0.2'],
+    first_above_27cm_s: r.firstAbove['0.27'],
   };
-  if (asc) {
-    out['max_depth.asc'] = formatAscii(asRaster(r, r.maxDepth));
-    out['max_stage.asc'] = formatAscii(asRaster(r, r.maxStage));
+  const out: Record<string, string | ArrayBuffer> = {};
+  for (const [name, data] of Object.entries(layers)) {
+    out[`${name}.tif`] = encodeGeoTiff(asRaster(r, data, epsg));
+    if (asc) out[`${name}.asc`] = formatAscii(asRaster(r, data));
   }
   return out;
 }
