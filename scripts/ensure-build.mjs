@@ -25,5 +25,6 @@ const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
 if (builtAt && builtAt >= Math.max(...sources)) process.exit(0);
 
 console.log(builtAt ? 'sources changed since the last build: building' : 'no production build yet: building (a few minutes on 2 cores)');
-const r = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], { stdio: 'inherit' });
+// Air-gapped: Next's build telemetry would call out to the internet.
+const r = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
 process.exit(r.status ?? 1);

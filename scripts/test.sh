@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+export NEXT_TELEMETRY_DISABLED=1
+
 step() { printf '\n== %s\n' "$*"; }
 
 apt_updated=0

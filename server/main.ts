@@ -5,6 +5,8 @@ import { log } from './log';
 
 // The one process: Next pages, tRPC, binary layers, socket.io, simulator, on one port.
 async function main() {
+  // Air-gapped: Next's telemetry would call out to the internet.
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1';
   const env = loadEnv();
   const dev = env.NODE_ENV === 'development';
   const t0 = performance.now();
