@@ -17,7 +17,32 @@ export interface CityRuntime {
   data: CityData;
   live: LiveState;
   codeIndex: Map<string, number>;
+  /** static per-unit-grid membership, built once at load: a grid detail reads its own components only */
+  byGrid: GridIndex;
   layers: Map<LayerName, { gz: Buffer; raw: Uint8Array; etag: string }>;
+}
+
+/**
+ * Components of unit grid g are `components[start[g]..start[g + 1]]` (compressed rows: one
+ * Uint32 per component, not an array per grid); `buildings[g]` counts its buildings.
+ */
+export interface GridIndex {
+  start: Uint32Array;
+  components: Uint32Array;
+  buildings: Uint32Array;
+}
+
+export function gridIndex(data: CityData): GridIndex {
+  const g = data.unitGrids.length, c = data.components;
+  const start = new Uint32Array(g + 1);
+  for (let i = 0; i < c.count; i++) start[c.unitGrid[i]! + 1]!++;
+  for (let k = 0; k < g; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, g);
+  const components = new Uint32Array(c.count);
+  for (let i = 0; i < c.count; i++) components[fill[c.unitGrid[i]!]!++] = i;
+  const buildings = new Uint32Array(g);
+  for (const b of data.buildings) buildings[b.unitGrid]!++;
+  return { start, components, buildings };
 }
 
 /** A problem with what a caller sent, with the path to it; boundaries turn it into a 400. */
@@ -75,7 +100,7 @@ export class Twin {
     live.lastReportMs.set(lastMs);
     const codeIndex = new Map<string, number>();
     data.components.codes.forEach((c, i) => codeIndex.set(c, i));
-    const rt: CityRuntime = { id, slug, data, live, codeIndex, layers: new Map() };
+    const rt: CityRuntime = { id, slug, data, live, codeIndex, byGrid: gridIndex(data), layers: new Map() };
     this.cities.set(slug, rt);
     for (const l of this.listeners) l(rt);
     return rt;
@@ -152,9 +177,9 @@ export class Twin {
     if (!grid || !Number.isInteger(index)) throw new NotFoundError(`city "${slug}" has no unit grid #${index}`);
     const counts = new Array<number>(STATE_COUNT).fill(0);
     const byClass: Record<string, number> = {};
-    const c = city.data.components;
-    for (let i = 0; i < c.count; i++) {
-      if (c.unitGrid[i] !== index) continue;
+    const c = city.data.components, { start, components } = city.byGrid;
+    for (let k = start[index]!; k < start[index + 1]!; k++) {
+      const i = components[k]!;
       counts[city.live.states[i]!]!++;
       const code = COMPONENT_CLASSES[c.classIndex[i]!]!.code;
       byClass[code] = (byClass[code] ?? 0) + 1;
@@ -168,7 +193,7 @@ export class Twin {
       countsByState: Object.fromEntries(COMPONENT_STATES.map((s) => [s.key, counts[s.code]!])) as Record<ComponentStateKey, number>,
       countsByClass: byClass,
       riskLevel: riskLevel(gridRiskIndex(counts)),
-      buildings: city.data.buildings.reduce((n, b) => n + (b.unitGrid === index ? 1 : 0), 0),
+      buildings: city.byGrid.buildings[index]!,
     };
   }
 
