@@ -42,6 +42,9 @@ const TerrainCity = z
     source: z.literal('city'),
     preset: z.enum(['default', 'huaibei']).default('default'),
     seed: z.number().int().optional(),
+    /** start with the city's rivers and ponds at their normal level (a channel that starts dry
+     *  would swallow the first hour of a storm) */
+    fillWater: z.boolean().default(true),
   })
   .strict();
 /** Generated terrain for tests and benchmarks. */

@@ -26,7 +26,13 @@ export function depthPicture(cols: number, rows: number, z: Float32Array, depth:
           const u = Math.min(1, h / depthScale);
           const step = h >= 0.27 ? 0.15 : h >= 0.2 ? 0.1 : h >= 0.15 ? 0.05 : 0;
           const k = Math.min(1, u * 0.85 + step);
-          px = [Math.round(170 * (1 - k)), Math.round(220 - 170 * k), Math.round(255 - 90 * k)];
+          // Sheet flow of a few centimetres shows faintly over the ground; from 15 cm it is opaque.
+          const a = Math.min(1, 0.25 + (0.75 * h) / 0.15);
+          px = [
+            Math.round(a * 170 * (1 - k) + (1 - a) * g),
+            Math.round(a * (220 - 170 * k) + (1 - a) * g),
+            Math.round(a * (255 - 90 * k) + (1 - a) * g),
+          ];
         } else px = [g, g, g];
       }
       for (let dy = 0; dy < scale; dy++)

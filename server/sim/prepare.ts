@@ -191,16 +191,24 @@ export async function prepare(s: Scenario, scenarioPath: string): Promise<Proble
   const n = new Float32Array(N).fill(s.roughness.defaultN);
   for (const zone of s.roughness.zones) for (const p of await loadPolygons(zone.polygon, baseDir)) rasterisePolygon(frame, p, (cell) => (n[cell] = zone.n));
 
-  // initial water
+  // initial water: cells below a level start wet up to it
   const h0 = new Float32Array(N);
+  const fillTo = (level: number) => (cell: number) => {
+    const d = level - z[cell]!;
+    if (d > h0[cell]!) h0[cell] = d;
+  };
   for (const w of s.initialWater) {
-    const level = quantise(w.level);
-    const fill = (cell: number) => {
-      const d = level - z[cell]!;
-      if (d > h0[cell]!) h0[cell] = d;
-    };
+    const fill = fillTo(quantise(w.level));
     if (w.polygon) for (const p of await loadPolygons(w.polygon, baseDir)) rasterisePolygon(frame, p, fill);
     else for (let i = 0; i < N; i++) fill(i);
+  }
+  if (s.terrain.source === 'city' && s.terrain.fillWater) {
+    const { city } = await loadCity(s.terrain.preset, s.terrain.seed);
+    const fill = fillTo(quantise(city.water.levelM));
+    for (const ring of city.water.polygons) {
+      const points = Array.from({ length: ring.length / 2 }, (_, k) => [ring[2 * k]!, ring[2 * k + 1]!] as [number, number]);
+      rasterisePolygon(frame, { rings: [points] } as Poly, fill);
+    }
   }
   let activeCells = 0;
   for (let i = 0; i < N; i++) if (z[i] === z[i]) activeCells++;
