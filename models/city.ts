@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { componentCode17Schema, componentCodeInputSchema, responsibilityGridCodeSchema, unitGridCodeSchema } from './codes';
 import { componentClassCodeSchema, componentStateSchema } from './components';
+import { BUILDING_USES, ROAD_KINDS } from './layers';
 
 // Local frame convention, used everywhere below: metres East (x), North (y), Up (z) in the
 // tangent frame at the city's origin (models/geo.ts). Heights are metres above the WGS84
@@ -55,9 +56,9 @@ export interface Dem {
   heights: Float32Array;
 }
 
-export const roadKindSchema = z.enum(['main', 'secondary', 'lane']);
-export type RoadKind = z.infer<typeof roadKindSchema>;
-export const ROAD_KINDS: readonly RoadKind[] = ['main', 'secondary', 'lane'];
+export const roadKindSchema = z.enum(ROAD_KINDS);
+export type RoadKind = (typeof ROAD_KINDS)[number];
+export type BuildingUse = (typeof BUILDING_USES)[number];
 
 export interface Road {
   id: number;
@@ -76,7 +77,7 @@ export interface Building {
   /** ground height under the footprint (lowest DEM value), metres */
   baseM: number;
   floors: number;
-  use: 'residential' | 'commercial' | 'office' | 'public' | 'industrial';
+  use: BuildingUse;
   unitGrid: number;
 }
 

@@ -19,8 +19,10 @@ export interface GridsLayer {
 export interface ComponentsLayer { count: number; classIndex: Uint8Array; x: Float32Array; y: Float32Array; z: Float32Array; heading: Float32Array; unitGrid: Uint32Array }
 export interface ProneLayer { count: number; ids: string[]; names: { zh: string; en: string }[]; x: Float32Array; y: Float32Array; z: Float32Array }
 
+// Ids in the binary layers are indices into these lists (zod-free here, so the layer worker
+// stays small; models/city.ts builds its types and schemas from them): append only.
 export const BUILDING_USES = ['residential', 'commercial', 'office', 'public', 'industrial'] as const;
-const ROAD_KIND_LIST = ['main', 'secondary', 'lane'] as const;
+export const ROAD_KINDS = ['main', 'secondary', 'lane'] as const;
 
 function flatten(rings: number[][]): { start: Uint32Array; xy: Float32Array } {
   const start = new Uint32Array(rings.length + 1);
@@ -56,7 +58,7 @@ export function encodeLayer(city: CityData, name: LayerName): Uint8Array {
       const r = city.roads;
       const { start, xy } = flatten(r.map((x) => x.points));
       return encodePack({ count: r.length, names: r.map((x) => x.name) }, {
-        start, xy, width: Float32Array.from(r, (x) => x.widthM), kind: Uint8Array.from(r, (x) => ROAD_KIND_LIST.indexOf(x.kind)),
+        start, xy, width: Float32Array.from(r, (x) => x.widthM), kind: Uint8Array.from(r, (x) => ROAD_KINDS.indexOf(x.kind)),
       });
     }
     case 'water': {
@@ -91,12 +93,13 @@ export function encodeLayer(city: CityData, name: LayerName): Uint8Array {
   }
 }
 
-type LayerOf = {
+/** Every decoded layer of a city, by name. */
+export interface CityLayers {
   terrain: TerrainLayer; buildings: BuildingsLayer; roads: RoadsLayer; water: WaterLayer;
   grids: GridsLayer; components: ComponentsLayer; prone: ProneLayer;
-};
+}
 
-export function decodeLayer<N extends LayerName>(name: N, buf: ArrayBuffer | Uint8Array): LayerOf[N] {
+export function decodeLayer<N extends LayerName>(name: N, buf: ArrayBuffer | Uint8Array): CityLayers[N] {
   const { meta, arrays } = decodePack<Record<string, unknown>>(buf);
   const need = (k: string): TypedArray => {
     const a = arrays[k];
@@ -114,12 +117,5 @@ export function decodeLayer<N extends LayerName>(name: N, buf: ArrayBuffer | Uin
   };
   const out: Record<string, unknown> = { ...meta };
   for (const k of keysByLayer[name]) out[k] = need(k);
-  return out as unknown as LayerOf[N];
-}
-
-/** Every layer's arrays, for transferring a decoded layer from a worker without copying. */
-export function layerTransferables(layer: object): ArrayBuffer[] {
-  const seen = new Set<ArrayBuffer>();
-  for (const v of Object.values(layer)) if (ArrayBuffer.isView(v)) seen.add(v.buffer as ArrayBuffer);
-  return [...seen];
+  return out as unknown as CityLayers[N];
 }

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
-import { decodeLayer, LAYER_NAMES, type LayerName } from '../../models/layers';
-import { prepareCity, transferablesOf, type CityLayers } from './prepare';
+import { decodeLayer, LAYER_NAMES, type CityLayers, type LayerName } from '../../models/layers';
+import { prepareCity, transferablesOf } from './prepare';
 
 // Fetches the city's binary layers, decodes them and builds the render buffers (terrain mesh,
 // merged buildings, road/water mask, grid id raster) off the main thread; the result's typed

@@ -1,22 +1,10 @@
-import type {
-  BuildingsLayer, ComponentsLayer, GridsLayer, LayerName, ProneLayer, RoadsLayer, TerrainLayer, WaterLayer,
-} from '../../models/layers';
+import type { CityLayers, LayerName } from '../../models/layers';
 import { buildingMeshBuffers } from '../buildings/buildingMesh';
 import { rasterGrids } from '../grids/rasterGrids';
 import { paintGroundMask } from '../roads/paintRoads';
 import { heightAt, heightGridFromDem, terrainMeshBuffers, type HeightGrid } from '../terrain/heightField';
 import { waterMeshBuffers } from '../water/waterMesh';
 import { groundBox, type GroundBox } from './box';
-
-export interface CityLayers {
-  terrain: TerrainLayer;
-  buildings: BuildingsLayer;
-  roads: RoadsLayer;
-  water: WaterLayer;
-  grids: GridsLayer;
-  components: ComponentsLayer;
-  prone: ProneLayer;
-}
 
 /** Everything the scene uploads, computed off the main thread from the decoded layers. */
 export interface PreparedCity {
