@@ -10,8 +10,9 @@ import { InputError } from './raster';
 import { simulate, type Progress, type RunResult } from './runner';
 import { depthPicture } from './png';
 import { probesCsv, rasterFiles, round, writeOutputs } from './outputs';
+import { encodeDepthFrames, type DepthFrame } from '../../models/depthFrames';
 
-const USAGE = 'usage: npm run twin -- simulate <scenario.json> --out <dir> [--asc] [--png] [--workers N] [--quiet]';
+const USAGE = 'usage: npm run twin -- simulate <scenario.json> --out <dir> [--asc] [--png] [--frames] [--workers N] [--quiet]';
 
 /** Parse and validate a scenario file; errors carry file:line and the field path. */
 export async function loadScenario(path: string): Promise<Scenario> {
@@ -71,13 +72,14 @@ export function summaryOf(s: Scenario, p: Problem, r: RunResult, impact?: unknow
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let scenarioPath: string | undefined, out: string | undefined, asc = false, png = false, quiet = false, workers = 2;
+  let scenarioPath: string | undefined, out: string | undefined, asc = false, png = false, frames = false, quiet = false, workers = 2;
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!;
     if (a === '--out') out = argv[++k];
     else if (a === '--asc') asc = true;
     else if (a === '--quiet') quiet = true;
     else if (a === '--png') png = true;
+    else if (a === '--frames') frames = true;
     else if (a === '--workers') {
       workers = Number(argv[++k]);
       if (!Number.isInteger(workers) || workers < 0) {
@@ -109,12 +111,16 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   if (!quiet) console.error(`simulate: ${s.name}: ${p.cols} x ${p.rows} cells of ${p.cellSize} m, ${s.duration} s, ${workers} worker${workers === 1 ? '' : 's'}`);
+  const depthFrames: DepthFrame[] = [];
   const ac = new AbortController();
   const onSig = () => ac.abort();
   process.once('SIGINT', onSig);
   let r: RunResult;
   try {
-    r = await simulate(p, { workers, signal: ac.signal, onProgress: progressBar(quiet) });
+    r = await simulate(p, {
+      workers, signal: ac.signal, onProgress: progressBar(quiet),
+      onFrame: frames ? (f) => depthFrames.push({ seq: depthFrames.length, t: f.t, cols: p.cols, rows: p.rows, depthMm: f.depthMm }) : undefined,
+    });
   } catch (e) {
     if ((e as Error).name === 'AbortError') {
       console.error('\nsimulate: cancelled, nothing written');
@@ -134,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
     ...rasterFiles(r, p.epsg, asc),
     'probes.csv': probesCsv(r),
     'summary.json': JSON.stringify(summary, null, 2) + '\n',
+    ...(frames ? { 'depth_frames.bin': encodeDepthFrames(depthFrames) } : {}),
     ...(png ? { 'max_depth.png': depthPicture(p.cols, p.rows, p.z, r.maxDepth, 1, p.cols * p.rows < 250_000 ? 2 : 1) } : {}),
   });
   if (!quiet) {

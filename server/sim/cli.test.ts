@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fromArrayBuffer } from 'geotiff';
+import { decodeDepthFrames } from '../../models/depthFrames';
 import { parseAscii, formatAscii, encodeGeoTiff, readGeoTiff, InputError } from './raster';
 import { lineOfPath } from './jsonpath';
 
@@ -54,7 +55,7 @@ describe('twin simulate', () => {
   it('runs a scenario with workers and writes rasters, probes and summary', async () => {
     await writeFile(join(dir, 'ok.json'), scenario());
     const out = join(dir, 'out');
-    const r = await twin('simulate', join(dir, 'ok.json'), '--out', out, '--asc', '--workers', '2', '--quiet');
+    const r = await twin('simulate', join(dir, 'ok.json'), '--out', out, '--asc', '--frames', '--workers', '2', '--quiet');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'));
@@ -70,6 +71,10 @@ describe('twin simulate', () => {
     expect(img.getOrigin().slice(0, 2)).toEqual([1000, 2040]);
     const maxAsc = parseAscii(await readFile(join(out, 'max_depth.asc'), 'utf8'));
     expect(maxAsc.cols).toBe(30);
+    // Depth frames at each output interval (600 s every 120 s, and the start), in mm, matching the max depth.
+    const frames = decodeDepthFrames(new Uint8Array(await readFile(join(out, 'depth_frames.bin'))));
+    expect(frames.map((f) => f.t)).toEqual([0, 120, 240, 360, 480, 600]);
+    for (let i = 0; i < 600; i++) expect(frames[5]!.depthMm[i]! / 1000).toBeLessThanOrEqual((maxAsc.data[i] ?? 0) + 0.0011);
     // When each cell peaked and first went over the thresholds: times within the run or never (NaN/no-data).
     const tmax = parseAscii(await readFile(join(out, 'time_of_max_s.asc'), 'utf8'));
     const wet = [...maxAsc.data.keys()].filter((i) => maxAsc.data[i]! > 0.001);
