@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Env } from './env';
-import { openDb, type Db } from './db';
+import { dbOptionsFromEnv, openDb, type Db } from './db';
 import { Twin, type CityRuntime } from './twin';
 import { createRequestHandler, type Handler } from './http';
 import { attachLive } from './live/hub';
@@ -34,7 +34,7 @@ export interface StartOptions {
  */
 export async function createTwinServer(opts: StartOptions): Promise<TwinServer> {
   const { env } = opts;
-  const db = opts.db ?? (await openDb({ url: env.DATABASE_URL, dataDir: env.DATABASE_URL ? undefined : `${env.DATA_DIR}/pglite` }));
+  const db = opts.db ?? (await openDb(dbOptionsFromEnv(env)));
   if ((await listCities(db)).length === 0) {
     const t0 = performance.now();
     const city = generateCity({ preset: env.DEFAULT_CITY_PRESET });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cityPresetSchema } from '../models/city';
 
 // process.env is read once, here, and validated: a wrong value stops the process at start with
 // the variable's name, instead of failing later somewhere else.
@@ -20,7 +21,7 @@ const envSchema = z.object({
   /** the telemetry simulator: on by default, "off" to take only real telemetry */
   SIMULATOR: z.enum(['on', 'off']).default('on'),
   /** the city generated on first start when the database has none */
-  DEFAULT_CITY_PRESET: z.enum(['default', 'huaibei']).default('default'),
+  DEFAULT_CITY_PRESET: cityPresetSchema.default('default'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -1,8 +1,7 @@
 // `npm run twin -- generate --preset default|huaibei [--seed N] [--slug NAME] [--replace] [--dry-run]`
 // Generates a sample city and stores it in the database (PGlite under ./data, or PostgreSQL when
 // DATABASE_URL is set). Prints counts and timings.
-import { citySlugSchema } from '../../models/city';
-import { cityPresetSchema } from '../../models/city';
+import { citySlugSchema, cityPresetSchema, type CityPreset } from '../../models/city';
 import { componentCountsByClass, DEFAULT_SEED, generateCity } from './generate';
 import { COMPONENT_CLASSES } from '../../models/components';
 
@@ -14,7 +13,7 @@ const USAGE = `usage: npm run twin -- generate [--preset default|huaibei] [--see
   --replace  overwrite a stored city with the same slug
   --dry-run  generate and print the counts, store nothing`;
 
-interface Args { preset: 'default' | 'huaibei'; seed?: number; slug?: string; replace: boolean; dryRun: boolean }
+interface Args { preset: CityPreset; seed?: number; slug?: string; replace: boolean; dryRun: boolean }
 
 export function parseArgs(argv: string[]): Args {
   const out: Args = { preset: 'default', replace: false, dryRun: false };
@@ -88,18 +87,10 @@ export async function run(argv: string[]): Promise<number> {
   console.log(lines.join('\n'));
   if (args.dryRun) return 0;
 
-  // The database layer: server/db (openDb) and server/city/store (saveCity).
-  let openDb: typeof import('../db/index').openDb;
-  let saveCity: typeof import('./store').saveCity;
-  try {
-    ({ openDb } = await import('../db/index'));
-    ({ saveCity } = await import('./store'));
-  } catch (err) {
-    console.error(`twin generate: the database layer is not available (server/db/index.ts, server/city/store.ts): ${(err as Error).message}`);
-    return 1;
-  }
+  // Loaded only when storing: a dry run needs no database driver.
+  const [{ loadEnv }, { dbOptionsFromEnv, openDb }, { saveCity }] = await Promise.all([import('../env'), import('../db/index'), import('./store')]);
   const t1 = performance.now();
-  const db = await openDb();
+  const db = await openDb(dbOptionsFromEnv(loadEnv()));
   const tOpen = performance.now() - t1;
   try {
     const t2 = performance.now();

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Env } from '../env';
 
 // One small interface over PGlite (embedded default) and PostgreSQL (DATABASE_URL), so the
 // same migrations and queries run on both.
@@ -22,14 +23,15 @@ export interface OpenDbOptions {
   migrate?: boolean;
 }
 
-export async function openDb(opts: OpenDbOptions = defaultDbOptions()): Promise<Db> {
+export async function openDb(opts: OpenDbOptions): Promise<Db> {
   const db = opts.url ? await openPostgres(opts.url) : await openPglite(opts.dataDir);
   if (opts.migrate !== false) await migrate(db);
   return db;
 }
 
-export function defaultDbOptions(): OpenDbOptions {
-  return { url: process.env.DATABASE_URL || undefined, dataDir: join(process.env.DATA_DIR || './data', 'pglite') };
+/** The configured database: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR. */
+export function dbOptionsFromEnv(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>): OpenDbOptions {
+  return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, 'pglite') };
 }
 
 async function openPglite(dataDir?: string): Promise<Db> {
