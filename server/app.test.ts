@@ -209,6 +209,16 @@ describe('live stream', () => {
     socket.emit('snapshot', { city: slug });
     expect(await problem).toMatch(/subscribe/);
   });
+
+  it('names the field of a malformed unsubscribe or snapshot request', async () => {
+    const socket = ioClient(base, { transports: ['websocket'], forceNew: true });
+    clients.push(socket);
+    for (const event of ['unsubscribe', 'snapshot'] as const) {
+      const problem = new Promise<string>((resolve) => socket.once('problem', resolve));
+      socket.emit(event, { town: slug } as never);
+      expect(await problem).toMatch(new RegExp(`^${event}: city: `));
+    }
+  });
 });
 
 describe('binary layers', () => {

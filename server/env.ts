@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cityPresetSchema } from '../models/city';
+import { formatIssues } from '../models/scenario';
 
 // process.env is read once, here, and validated: a wrong value stops the process at start with
 // the variable's name, instead of failing later somewhere else.
@@ -29,8 +30,7 @@ export type Env = z.infer<typeof envSchema>;
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const r = envSchema.safeParse(source);
   if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid environment:\n${lines.join('\n')}`);
+    throw new Error(`invalid environment:\n${formatIssues(r.error).map((l) => `  ${l}`).join('\n')}`);
   }
   return r.data;
 }

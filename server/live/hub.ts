@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { snapshotRequestSchema, subscribeSchema, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from '../../models/live';
+import { formatIssues } from '../../models/scenario';
 import type { CityRuntime, Twin } from '../twin';
 import { framesSent, ingestRejected, liveClients, snapshotsForced, tickSeconds } from '../metrics';
 import { log } from '../log';
@@ -32,15 +33,17 @@ export function attachLive(server: HttpServer, twin: Twin, opts: { tickMs?: numb
     socket.data.cities = [];
     socket.on('disconnect', () => liveClients.dec());
 
+    /** A rejected request: the reason goes to the ack when the client gave one, else as a problem event. */
+    const reject = (event: string, error: string, ack?: (res: { ok: false; error: string }) => void) => {
+      ingestRejected.inc({ boundary: 'socket', reason: 'invalid' });
+      const message = `${event}: ${error}`;
+      if (typeof ack === 'function') ack({ ok: false, error: message });
+      else socket.emit('problem', message);
+    };
+
     socket.on('subscribe', async (payload, ack) => {
       const r = subscribeSchema.safeParse(payload);
-      if (!r.success) {
-        ingestRejected.inc({ boundary: 'socket', reason: 'invalid' });
-        const error = `subscribe: ${r.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')}`;
-        if (typeof ack === 'function') ack({ ok: false, error });
-        else socket.emit('problem', error);
-        return;
-      }
+      if (!r.success) return reject('subscribe', formatIssues(r.error).join('; '), ack);
       try {
         const city = await twin.city(r.data.city);
         await socket.join(room(city.slug));
@@ -48,26 +51,22 @@ export function attachLive(server: HttpServer, twin: Twin, opts: { tickMs?: numb
         sendSnapshot(socket, city);
         if (typeof ack === 'function') ack({ ok: true, seq: city.live.seq });
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        if (typeof ack === 'function') ack({ ok: false, error });
-        else socket.emit('problem', error);
+        reject('subscribe', err instanceof Error ? err.message : String(err), ack);
       }
     });
 
     socket.on('unsubscribe', (payload) => {
       const r = subscribeSchema.safeParse(payload);
-      if (!r.success) return void socket.emit('problem', 'unsubscribe: city expected');
+      if (!r.success) return reject('unsubscribe', formatIssues(r.error).join('; '));
       void socket.leave(room(r.data.city));
       socket.data.cities = socket.data.cities.filter((c) => c !== r.data.city);
     });
 
     socket.on('snapshot', (payload) => {
       const r = snapshotRequestSchema.safeParse(payload);
-      const city = r.success ? twin.cities.get(r.data.city) : undefined;
-      if (!city || !socket.data.cities.includes(city.slug)) {
-        ingestRejected.inc({ boundary: 'socket', reason: 'invalid' });
-        return void socket.emit('problem', 'snapshot: subscribe to the city first');
-      }
+      if (!r.success) return reject('snapshot', formatIssues(r.error).join('; '));
+      const city = twin.cities.get(r.data.city);
+      if (!city || !socket.data.cities.includes(city.slug)) return reject('snapshot', `subscribe to city "${r.data.city}" first`);
       snapshotsForced.inc();
       sendSnapshot(socket, city);
     });
