@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { componentCode17Schema, componentCodeInputSchema, responsibilityGridCodeSchema, unitGridCodeSchema } from './codes';
 import { componentClassCodeSchema, componentStateSchema } from './components';
-import { BUILDING_USES, ROAD_KINDS } from './layers';
+import { BUILDING_USES, LAYER_NAMES, ROAD_KINDS } from './layers';
 
 // Local frame convention, used everywhere below: metres East (x), North (y), Up (z) in the
 // tangent frame at the city's origin (models/geo.ts). Heights are metres above the WGS84
@@ -185,6 +185,9 @@ export const unitGridDetailSchema = z.object({
   buildings: z.number().int().nonnegative(),
 });
 export type UnitGridDetail = z.infer<typeof unitGridDetailSchema>;
+
+/** GET /api/layers/<city>/<layer>: a city's static binary layer (models/layers.ts). */
+export const layerNameSchema = z.enum(LAYER_NAMES);
 
 // --- ingest (the API gauges and gateways use) ---
 

@@ -239,6 +239,13 @@ describe('binary layers', () => {
     expect((await fetch(`${base}/api/layers/${slug}/nonsense`)).status).toBe(404);
     expect((await fetch(`${base}/api/layers/nowhere/terrain`)).status).toBe(404);
   });
+  it('says what is wrong with a layer URL', async () => {
+    const bad = await fetch(`${base}/api/layers/Not_A_Slug/terrain`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatch(/^city "Not_A_Slug": city slug: /);
+    expect((await (await fetch(`${base}/api/layers/${slug}/nonsense`)).json()).error).toMatch(/unknown layer "nonsense" \(layers: terrain, /);
+    expect((await fetch(`${base}/api/layers/${slug}/terrain/extra`)).status).toBe(404);
+  });
   it('serves /healthz and /metrics', async () => {
     expect((await (await fetch(`${base}/healthz`)).json()).ok).toBe(true);
     expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/twin_live_frames_total/);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { LAYER_NAMES, type LayerName } from '../models/layers';
-import { citySlugSchema } from '../models/city';
+import { LAYER_NAMES } from '../models/layers';
+import { citySlugSchema, layerNameSchema } from '../models/city';
 import { appRouter } from './trpc/router';
 import type { Twin } from './twin';
 import { NotFoundError } from './twin';
@@ -60,12 +60,15 @@ function routeKind(path: string) {
 }
 
 async function serveLayer(twin: Twin, path: string, req: IncomingMessage, res: ServerResponse) {
-  const [, , , slug, name] = path.split('/');
-  if (!citySlugSchema.safeParse(slug).success) return sendError(res, 400, `bad city slug "${slug}"`);
-  if (!LAYER_NAMES.includes(name as LayerName)) return sendError(res, 404, `unknown layer "${name}" (layers: ${LAYER_NAMES.join(', ')})`);
+  const [slug = '', name = '', ...rest] = path.slice('/api/layers/'.length).split('/');
+  if (rest.length) return sendError(res, 404, `no route for ${path} (layers are at /api/layers/<city>/<layer>)`);
+  const citySlug = citySlugSchema.safeParse(slug);
+  if (!citySlug.success) return sendError(res, 400, `city "${slug}": ${citySlug.error.issues[0]!.message}`);
+  const layerName = layerNameSchema.safeParse(name);
+  if (!layerName.success) return sendError(res, 404, `unknown layer "${name}" (layers: ${LAYER_NAMES.join(', ')})`);
   try {
-    const city = await twin.city(slug!);
-    const layer = twin.layer(city, name as LayerName);
+    const city = await twin.city(citySlug.data);
+    const layer = twin.layer(city, layerName.data);
     const headers: Record<string, string> = {
       etag: layer.etag,
       'cache-control': 'no-cache',
