@@ -1,6 +1,7 @@
 import SunCalc from 'suncalc';
 import type { CityData } from '../../models/city';
 import { COMPONENT_CLASSES, STATE_CODE } from '../../models/components';
+import { DEPTH_THRESHOLDS } from '../../models/scenario';
 
 export type ApplyChange = (index: number, state: number, value: number, atMs: number) => void;
 
@@ -17,9 +18,9 @@ export interface SimulatorOptions {
 const S = STATE_CODE;
 const SUN_BELOW = (-0.833 * Math.PI) / 180; // sunrise/sunset altitude (refraction + solar radius)
 const OFFSETS_MIN = 13; // light controllers switch in groups spread over +-6 minutes
-// Beijing/Shenyang practice, STANDARDS.md: 15 cm design criterion for a lane, 27 cm road closure.
-const GAUGE_WARNING_M = 0.15;
-const GAUGE_ALARM_M = 0.27;
+// The flood thresholds the scenario impacts use: warning at the 15 cm one-lane design criterion,
+// alarm at the 27 cm road closure.
+const [GAUGE_WARNING_M, , GAUGE_ALARM_M] = DEPTH_THRESHOLDS;
 
 /**
  * The built-in telemetry simulator: changes component states the way a city does. Street lights
@@ -30,6 +31,7 @@ export class Simulator {
   private rand: () => number;
   private lights: Uint32Array;
   private lightGroup: Uint8Array;
+  private readonly onByGroup = new Uint8Array(OFFSETS_MIN);
   private bins: Uint32Array;
   private binRate: Float32Array; // fill per second
   private binFill: Float32Array; // exact fill; the published value is quantised
@@ -96,7 +98,7 @@ export class Simulator {
 
   private switchLights(nowMs: number) {
     const { originLatDeg: lat, originLonDeg: lon } = this.city.meta;
-    const onByGroup = new Uint8Array(OFFSETS_MIN);
+    const onByGroup = this.onByGroup;
     for (let g = 0; g < OFFSETS_MIN; g++) {
       const t = new Date(nowMs - (g - (OFFSETS_MIN >> 1)) * 60_000);
       onByGroup[g] = SunCalc.getPosition(t, lat, lon).altitude < SUN_BELOW ? 1 : 0;
