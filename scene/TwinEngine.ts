@@ -110,6 +110,8 @@ export class TwinEngine {
   private gridTex: THREE.DataTexture | null = null;
   private readonly five = fiveColourBytes();
   private marker: THREE.Mesh;
+  /** the unit grid the marker ring is placed over (-1: it follows a component) */
+  private markerGrid = -1;
   private live: LiveClient | null = null;
   values: Float32Array | null = null;
   readonly layers: Record<LayerKey, boolean> = { buildings: true, roads: true, water: true, grids: true, responsibility: true, prone: true, components: true };
@@ -271,8 +273,8 @@ export class TwinEngine {
 
   // ---------------------------------------------------------------- rendering
 
-  /** Near/far for the city box seen from (x, y, z). */
-  private nearFar = (x: number, y: number, z: number): [number, number] => {
+  /** Near/far for the city box seen from (x, y, z), written into `out`. */
+  private nearFar = (x: number, y: number, z: number, out: [number, number]) => {
     const [x0, y0, x1, y1] = this.info.extent;
     const zmin = (this.city?.height.minZ ?? 0) - 10, zmax = this.zMax + 20;
     const dx = Math.max(x0 - x, 0, x - x1), dy = Math.max(y0 - y, 0, y - y1), dz = Math.max(zmin - z, 0, z - zmax);
@@ -281,8 +283,8 @@ export class TwinEngine {
     const far = Math.hypot(fx, fy, fz) * 1.05 + 10;
     const groundBelow = this.city ? this.groundZ(x, y) : 0;
     const hag = Math.max(0, z - Math.max(groundBelow, this.zMax));
-    const near = Math.min(Math.max(0.5, dBox * 0.9, hag * 0.5), far * 0.5);
-    return [near, far];
+    out[0] = Math.min(Math.max(0.5, dBox * 0.9, hag * 0.5), far * 0.5);
+    out[1] = far;
   };
 
   private syncCamera() {
@@ -300,7 +302,7 @@ export class TwinEngine {
     const mPerPx1 = (2 * Math.tan((cam.fov * Math.PI) / 360)) / h;
     if (this.components) this.components.update(cam.position, mPerPx1);
     if (this.prone) this.prone.material.uniforms.uScaleK!.value = (3 * mPerPx1) / this.prone.size;
-    this.updateMarker(cam);
+    this.updateMarker(cam, mPerPx1);
     const t0 = performance.now();
     st.advance(t0, true);
     this.status.frameMs = performance.now() - t0;
@@ -316,33 +318,40 @@ export class TwinEngine {
     this.globe.scene.requestRender();
   }
 
-  private updateMarker(cam: THREE.PerspectiveCamera) {
+  /** mPerPx1: metres per pixel at 1 m from the camera */
+  private updateMarker(cam: THREE.PerspectiveCamera, mPerPx1: number) {
     const sel = this.selection;
     if (!sel || !this.components || !this.city) { this.marker.visible = false; return; }
     if (sel.kind === 'grid') {
-      // a ring over the grid, drawn through the buildings, so a far selection is found at once
-      const g = this.city.layers.grids;
-      const cx = g.centroid[2 * sel.index]!, cy = g.centroid[2 * sel.index + 1]!;
-      let r = 0;
-      for (let v = g.start[sel.index]!; v < g.start[sel.index + 1]!; v++) r = Math.max(r, Math.hypot(g.xy[2 * v]! - cx, g.xy[2 * v + 1]! - cy));
+      // a ring over the grid, drawn through the buildings, so a far selection is found at once;
+      // it does not depend on the camera: placed once per selected grid
+      if (this.markerGrid !== sel.index) this.placeGridMarker(sel.index);
       this.marker.visible = true;
-      this.marker.position.set(cx, cy, this.groundZ(cx, cy) + 1);
-      const k = r * 0.75;
-      this.marker.scale.set(k, k, Math.max(1, k * 0.05));
-      this.marker.updateMatrix();
       return;
     }
+    this.markerGrid = -1;
     const c = this.components, i = sel.index;
     const sm = c.meshes[c.meshOf[i]!]!;
     const s = c.nearSlot[i]! >= 0 ? c.scaleAt(sm, i, cam.position) : Math.max(1, (sm.size * 0.5) / Math.max(0.1, sm.radius * 0.6));
     this.marker.visible = true;
     this.marker.position.set(c.c.x[i]!, c.c.y[i]!, c.z[i]! + 0.15);
-    const dist = cam.position.distanceTo(this.marker.position);
     // at least ~10 px across on screen
-    const minR = (10 * dist * (2 * Math.tan((cam.fov * Math.PI) / 360))) / Math.max(1, this.three!.gl.domElement.clientHeight);
+    const minR = 10 * cam.position.distanceTo(this.marker.position) * mPerPx1;
     const r = Math.max(0.8, sm.radius * 0.6 * s, minR);
     this.marker.scale.set(r, r, r);
     this.marker.updateMatrix();
+  }
+
+  private placeGridMarker(index: number) {
+    const g = this.city!.layers.grids;
+    const cx = g.centroid[2 * index]!, cy = g.centroid[2 * index + 1]!;
+    let r = 0;
+    for (let v = g.start[index]!; v < g.start[index + 1]!; v++) r = Math.max(r, Math.hypot(g.xy[2 * v]! - cx, g.xy[2 * v + 1]! - cy));
+    this.marker.position.set(cx, cy, this.groundZ(cx, cy) + 1);
+    const k = r * 0.75;
+    this.marker.scale.set(k, k, Math.max(1, k * 0.05));
+    this.marker.updateMatrix();
+    this.markerGrid = index;
   }
 
   // ---------------------------------------------------------------- layers

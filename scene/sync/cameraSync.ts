@@ -12,7 +12,10 @@ export function createCameraSync(scene: Scene, lonDeg: number, latDeg: number, h
   const view = new Matrix4();
   const world = new Matrix4();
   const arr = new Array<number>(16);
-  return function sync(cam: THREE.PerspectiveCamera, widthPx: number, heightPx: number, near: (x: number, y: number, z: number) => [number, number]) {
+  const nearFar: [number, number] = [1, 10000];
+  /** `near` writes [near, far] for a camera at (x, y, z) into `out` (no tuple allocated per frame). */
+  return function sync(cam: THREE.PerspectiveCamera, widthPx: number, heightPx: number,
+    near: (x: number, y: number, z: number, out: [number, number]) => void) {
     const c = scene.camera;
     Matrix4.multiply(c.viewMatrix, enuToFixed, view);
     Matrix4.inverseTransformation(view, world);
@@ -23,9 +26,9 @@ export function createCameraSync(scene: Scene, lonDeg: number, latDeg: number, h
     const f = c.frustum as PerspectiveFrustum;
     cam.fov = ((f.fovy ?? Math.PI / 3) * 180) / Math.PI;
     cam.aspect = widthPx / Math.max(1, heightPx);
-    const [n, fa] = near(cam.position.x, cam.position.y, cam.position.z);
-    cam.near = n;
-    cam.far = fa;
+    near(cam.position.x, cam.position.y, cam.position.z, nearFar);
+    cam.near = nearFar[0];
+    cam.far = nearFar[1];
     cam.updateProjectionMatrix();
   };
 }
