@@ -1,5 +1,6 @@
 import type * as THREE from 'three';
 import type { BuildingsLayer } from '../../models/layers';
+import { pointInRing } from '../grids/rasterGrids';
 
 /**
  * Ray queries against the merged building mesh without testing every triangle: a box per
@@ -71,13 +72,7 @@ export class BuildingPicker {
     for (let k = 0; k < this.b.count; k++) {
       const bx = this.box;
       if (x < bx[6 * k]! || x > bx[6 * k + 3]! || y < bx[6 * k + 1]! || y > bx[6 * k + 4]! || z < bx[6 * k + 2]! || z > bx[6 * k + 5]!) continue;
-      let inside = false;
-      const a = this.b.start[k]!, e = this.b.start[k + 1]!;
-      for (let v = a, w = e - 1; v < e; w = v++) {
-        const xi = this.b.xy[2 * v]!, yi = this.b.xy[2 * v + 1]!, xj = this.b.xy[2 * w]!, yj = this.b.xy[2 * w + 1]!;
-        if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-      if (inside) return true;
+      if (pointInRing(this.b.xy, this.b.start[k]!, this.b.start[k + 1]!, x, y)) return true;
     }
     return false;
   }
