@@ -1,15 +1,23 @@
 import type { Metadata, Viewport } from 'next';
 import { headers } from 'next/headers';
 import type { ReactNode } from 'react';
-import { langFromAcceptLanguage } from './i18n/lang';
+import { langFromAcceptLanguage, translate } from './i18n/lang';
 import { Providers } from './providers';
 import './globals.css';
 
-export const metadata: Metadata = { title: 'City Twin · 城市数字孪生' };
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#070b12' };
 
+async function requestLang() {
+  return langFromAcceptLanguage((await headers()).get('accept-language'));
+}
+
+// The same title the client sets (I18nProvider), so it does not change on hydration.
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: translate(await requestLang(), 'app.title') };
+}
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const lang = langFromAcceptLanguage((await headers()).get('accept-language'));
+  const lang = await requestLang();
   return (
     <html lang={lang === 'zh' ? 'zh-CN' : 'en'}>
       <body>

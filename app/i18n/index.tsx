@@ -1,21 +1,13 @@
 'use client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { en } from './en';
-import { langFromTag, type Lang } from './lang';
-import { zh, type MessageKey } from './zh';
+import { isLang, langFromTag, translate, type Lang } from './lang';
+import type { MessageKey } from './zh';
 
 // One i18n mechanism for the whole UI: two dictionaries with the same keys, a context, t(key,
 // params). Domain names (component classes, states, five colours) come from models/ with their
 // zh/en fields through pick(). The default follows the browser; a choice is remembered.
 
-const DICTS: Record<Lang, Record<MessageKey, string>> = { zh, en };
 const STORAGE_KEY = 'city-twin.lang';
-
-export function translate(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
-  let s = DICTS[lang][key] ?? key;
-  if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v));
-  return s;
-}
 
 interface I18n {
   lang: Lang;
@@ -34,7 +26,7 @@ export function I18nProvider({ initial, children }: { initial: Lang; children: R
   const [lang, setLangState] = useState<Lang>(initial);
   useEffect(() => {
     const saved = localStorage.getItem(STORAGE_KEY);
-    const want = saved === 'zh' || saved === 'en' ? saved : langFromTag(navigator.language);
+    const want = isLang(saved) ? saved : langFromTag(navigator.language);
     if (want !== lang) setLangState(want);
     // only on mount
     // eslint-disable-next-line react-hooks/exhaustive-deps
