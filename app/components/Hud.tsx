@@ -1,11 +1,11 @@
 'use client';
-import { COMPONENT_CLASSES, COMPONENT_STATES } from '../../models/components';
+import { COMPONENT_CLASSES, COMPONENT_STATES, type ComponentShape } from '../../models/components';
 import { FIVE_COLOURS } from '../../models/fiveColour';
 import { LAYER_KEYS, type TwinEngine } from '../../scene/TwinEngine';
 import { useI18n } from '../i18n';
 import { useEngineVersion } from './useEngine';
 
-const SHAPE_ICON: Record<string, string> = {
+const SHAPE_ICON: Record<ComponentShape, string> = {
   cover: '●', grate: '▤', hydrant: '♜', light: '⟟', gauge: '┇', charger: '⚡', busStop: '⌂', bin: '▮', billboard: '▭', signboard: '⚑', tree: '♣',
 };
 
@@ -64,7 +64,7 @@ export function LayerPanel({ engine }: { engine: TwinEngine | null }) {
         <ul className="legend classes">
           {COMPONENT_CLASSES.map((c) => (
             <li key={c.code} title={c.code}>
-              <span className="icon" aria-hidden>{SHAPE_ICON[c.shape] ?? '■'}</span>
+              <span className="icon" aria-hidden>{SHAPE_ICON[c.shape]}</span>
               <span className="name">{pick(c)}</span>
               <span className="count">{byClass ? num(byClass[c.index] ?? 0) : '–'}</span>
             </li>

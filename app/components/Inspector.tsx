@@ -60,7 +60,7 @@ function ComponentInspector({ engine, city, index }: { engine: TwinEngine; city:
             <dt>{t('inspector.position')}</dt>
             <dd className="mono">{d.lonDeg.toFixed(6)}°E<br />{d.latDeg.toFixed(6)}°N</dd>
             <dt>{t('inspector.local')}</dt>
-            <dd className="mono">x {d.x.toFixed(1)} y {d.y.toFixed(1)} z {d.z.toFixed(1)} m</dd>
+            <dd className="mono">x {d.x.toFixed(1)} y {d.y.toFixed(1)} z {t('unit.m', { value: d.z.toFixed(1) })}</dd>
           </dl>
           <h3>{t('inspector.history')}</h3>
           {d.history.length === 0 ? (
