@@ -73,6 +73,3 @@ export const STATE_CODE: Record<ComponentStateKey, number> = Object.fromEntries(
   COMPONENT_STATES.map((s) => [s.key, s.code]),
 ) as Record<ComponentStateKey, number>;
 export const stateKeyOf = (code: number): ComponentStateKey => COMPONENT_STATES[code]?.key ?? 'intact';
-
-/** States that count as a fault for grid roll-ups and the five-colour map. */
-export const FAULT_STATES: ReadonlySet<number> = new Set([1, 2, 7, 8]);

@@ -1,6 +1,5 @@
 import * as THREE from 'three';
 import type { RootState } from '@react-three/fiber';
-import { COMPONENT_STATES } from '../models/components';
 import { STATE_COUNT } from '../models/fiveColour';
 import { enuToGeodetic } from '../models/geo';
 import { FRAME_SNAPSHOT, type LiveFrame } from '../models/live';
@@ -696,5 +695,3 @@ export class TwinEngine {
     window.__twin = hooks;
   }
 }
-
-export { COMPONENT_STATES };

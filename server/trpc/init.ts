@@ -34,7 +34,6 @@ const errorMapping = t.middleware(async ({ next }) => {
 
 export const router = t.router;
 export const publicProcedure = t.procedure.use(errorMapping);
-export const createCallerFactory = t.createCallerFactory;
 
 /** Procedures that change state from outside (gauges, gateways) need the ingest token. */
 export const ingestProcedure = publicProcedure.use(({ ctx, next }) => {
