@@ -31,9 +31,3 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Uint8
   }
   return out;
 }
-
-/**
- * Max depth over a hillshaded grey terrain: dry cells grey by elevation, wet cells (>= 1 cm)
- * from light blue to dark blue at `depthScale` metres, the 15/20/27 cm thresholds visible as
- * steps; cells outside the domain black. `scale` repeats pixels for small grids.
- */
