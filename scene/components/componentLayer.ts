@@ -29,6 +29,15 @@ export const STATE_LINEAR: Float32Array = (() => {
   return out;
 })();
 
+/** Writes the instance transform (rotation by heading about z, then position) at m[o..o+16]. */
+function writeInstanceMatrix(m: Float32Array, o: number, x: number, y: number, z: number, heading: number) {
+  const c = Math.cos(heading), s = Math.sin(heading);
+  m[o] = c; m[o + 1] = s; m[o + 2] = 0; m[o + 3] = 0;
+  m[o + 4] = -s; m[o + 5] = c; m[o + 6] = 0; m[o + 7] = 0;
+  m[o + 8] = 0; m[o + 9] = 0; m[o + 10] = 1; m[o + 11] = 0;
+  m[o + 12] = x; m[o + 13] = y; m[o + 14] = z; m[o + 15] = 1;
+}
+
 /** Builds one instanced mesh per shape (one draw call per shape) from position columns. */
 export function buildShapeMesh(
   shape: ComponentShape | 'prone', slots: Uint32Array, x: Float32Array, y: Float32Array, z: Float32Array, heading: Float32Array | null,
@@ -41,13 +50,7 @@ export function buildShapeMesh(
   const m = mesh.instanceMatrix.array as Float32Array;
   for (let j = 0; j < n; j++) {
     const i = slots[j]!;
-    const h = heading ? heading[i]! : 0;
-    const c = Math.cos(h), s = Math.sin(h);
-    const o = 16 * j;
-    m[o] = c; m[o + 1] = s; m[o + 2] = 0; m[o + 3] = 0;
-    m[o + 4] = -s; m[o + 5] = c; m[o + 6] = 0; m[o + 7] = 0;
-    m[o + 8] = 0; m[o + 9] = 0; m[o + 10] = 1; m[o + 11] = 0;
-    m[o + 12] = x[i]!; m[o + 13] = y[i]!; m[o + 14] = z[i]!; m[o + 15] = 1;
+    writeInstanceMatrix(m, 16 * j, x[i]!, y[i]!, z[i]!, heading ? heading[i]! : 0);
   }
   mesh.instanceMatrix.needsUpdate = true;
   mesh.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(Math.max(1, n) * 3), 3);
@@ -128,10 +131,7 @@ export class ComponentLayer {
       this.group.add(sm.mesh);
     });
     // the per-component transform (heading + position), kept to refill the near sets
-    for (let i = 0; i < n; i++) {
-      const h = c.heading[i]!, co = Math.cos(h), si = Math.sin(h), o = 16 * i;
-      this.matrices.set([co, si, 0, 0, -si, co, 0, 0, 0, 0, 1, 0, c.x[i]!, c.y[i]!, z[i]!, 1], o);
-    }
+    for (let i = 0; i < n; i++) writeInstanceMatrix(this.matrices, 16 * i, c.x[i]!, c.y[i]!, z[i]!, c.heading[i]!);
     // the far level: one point per component at the centre of its shape
     const pos = new Float32Array(3 * Math.max(1, n));
     const size = new Float32Array(Math.max(1, n));
