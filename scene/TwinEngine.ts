@@ -419,15 +419,6 @@ export class TwinEngine {
     this.emit();
   }
 
-  /** live counts by state over all components (for the legend) */
-  countsByState(): Int32Array {
-    const out = new Int32Array(STATE_COUNT);
-    const c = this.components;
-    if (!c) return out;
-    for (let i = 0; i < c.states.length; i++) out[Math.min(c.states[i]!, STATE_COUNT - 1)]!++;
-    return out;
-  }
-
   gridLevel(g: number): number {
     return this.rollup?.level[g] ?? 0;
   }

@@ -13,7 +13,7 @@ export function LayerPanel({ engine }: { engine: TwinEngine | null }) {
   const { t, pick, num } = useI18n();
   useEngineVersion(engine);
   const byClass = engine?.components?.countByClass;
-  const byState = engine?.countsByState();
+  const byState = engine?.components?.countByState;
   return (
     <aside className="panel layers-panel" data-testid="layers-panel">
       <section>

@@ -87,6 +87,8 @@ export class ComponentLayer {
   readonly nearSlot: Int32Array;
   readonly states: Uint8Array;
   readonly countByClass: Int32Array;
+  /** components per state code, kept as colours are written (the legend reads it without a scan) */
+  readonly countByState = new Int32Array(COMPONENT_STATES.length);
   /** per shape: every component of the shape */
   readonly allOfShape: Uint32Array[] = [];
   private readonly matrices: Float32Array;
@@ -106,6 +108,7 @@ export class ComponentLayer {
     this.meshOf = new Uint8Array(n);
     this.nearSlot = new Int32Array(n).fill(-1);
     this.states = new Uint8Array(n);
+    this.countByState[0] = n;
     this.countByClass = new Int32Array(COMPONENT_CLASSES.length);
     this.matrices = new Float32Array(16 * n);
     this.colors = new Float32Array(3 * n);
@@ -161,8 +164,10 @@ export class ComponentLayer {
 
   /** Writes a component's state colour (proxy slot, and its detailed slot while near); flushed once per batch. */
   writeColor(i: number, state: number) {
-    this.states[i] = state;
     const s = Math.min(state, COMPONENT_STATES.length - 1);
+    this.countByState[Math.min(this.states[i]!, COMPONENT_STATES.length - 1)]!--;
+    this.countByState[s]!++;
+    this.states[i] = state;
     const r = STATE_LINEAR[3 * s]!, g = STATE_LINEAR[3 * s + 1]!, b = STATE_LINEAR[3 * s + 2]!;
     this.colors[3 * i] = r; this.colors[3 * i + 1] = g; this.colors[3 * i + 2] = b;
     const pa = this.aColor.array as Float32Array;

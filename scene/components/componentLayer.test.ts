@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { COMPONENT_STATES, STATE_CODE } from '../../models/components';
+import type { ComponentsLayer } from '../../models/layers';
+import { ComponentLayer } from './componentLayer';
+
+describe('ComponentLayer.countByState', () => {
+  it('matches a count of the written states after any sequence of writes', () => {
+    const n = 50;
+    const layer: ComponentsLayer = {
+      count: n,
+      classIndex: Uint8Array.from({ length: n }, (_, i) => i % 13),
+      x: Float32Array.from({ length: n }, (_, i) => i), y: new Float32Array(n), z: new Float32Array(n),
+      heading: new Float32Array(n), unitGrid: new Uint32Array(n),
+    };
+    const c = new ComponentLayer(layer, new Float32Array(n));
+    expect(c.countByState[STATE_CODE.intact]).toBe(n);
+    for (let k = 0; k < 200; k++) c.writeColor((k * 7) % n, (k * 5) % COMPONENT_STATES.length);
+    const scan = new Int32Array(COMPONENT_STATES.length);
+    for (const s of c.states) scan[s]!++;
+    expect([...c.countByState]).toEqual([...scan]);
+  });
+});
