@@ -1,15 +1,15 @@
 // Manual look-around: screenshots of the pages in headless Debian Chromium.
-//   node e2e/shoot.mjs http://localhost:3200 /tmp/shots zh|en
+//   node --import tsx e2e/shoot.mjs http://localhost:3200 /tmp/shots zh|en
+// (tsx for the flags shared with playwright.config.ts)
 import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { CHROMIUM_ARGS } from './flags.ts';
 
 const base = process.argv[2] ?? 'http://localhost:3000';
 const out = process.argv[3] ?? '/tmp/shots';
 const lang = process.argv[4] ?? 'zh';
 mkdirSync(out, { recursive: true });
-const args = ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, locale: lang === 'zh' ? 'zh-CN' : 'en-US' });
 page.on('console', (m) => { if (m.type() === 'error') console.log('console', m.type(), m.text().slice(0, 300)); });
 page.on('pageerror', (e) => console.log('pageerror', e.message));
