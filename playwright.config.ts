@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS } from './e2e/flags';
+import { INGEST_TOKEN } from './e2e/helpers';
 
 // Playwright against the production build (`next build` runs before this; .next must exist) in
 // Debian's Chromium with SwiftShader WebGL. The config starts the real server on its own port
@@ -43,7 +44,7 @@ export default defineConfig({
       PORT: String(PORT),
       NODE_ENV: 'production',
       DATA_DIR: process.env.TWIN_E2E_DATA,
-      INGEST_TOKEN: process.env.E2E_INGEST_TOKEN ?? 'e2e-token-123',
+      INGEST_TOKEN,
       MQTT_PORT: String(PORT + 1),
       LOG_LEVEL: 'warn',
     },

@@ -8,6 +8,17 @@ export async function trpcQuery<T>(request: APIRequestContext, path: string, inp
   return ((await res.json()) as { result: { data: T } }).result.data;
 }
 
+/** The ingest token of the server under test (playwright.config.ts starts it with this one). */
+export const INGEST_TOKEN = process.env.E2E_INGEST_TOKEN ?? 'e2e-token-123';
+
+/** POST a batch of component state changes to the ingest API. */
+export function ingest(request: APIRequestContext, city: string, changes: { componentCode: string; state: string }[]) {
+  return request.post('/api/trpc/ingest.batch', {
+    headers: { Authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' },
+    data: { city, changes },
+  });
+}
+
 export async function firstCity(request: APIRequestContext): Promise<string> {
   const list = await trpcQuery<{ slug: string }[]>(request, 'city.list');
   expect(list.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { COMPONENT_CLASSES, COMPONENT_STATES } from '../models/components';
-import { around, diffFraction, firstCity, grab, mean, nextFrames, openTwin, trpcQuery } from './helpers';
+import { around, diffFraction, firstCity, grab, ingest, mean, nextFrames, openTwin, trpcQuery } from './helpers';
 
 // One browser page for the whole file (the twin takes a while to load under SwiftShader); the
 // tests run in order on it. Every request the page (and its workers) makes is recorded.
@@ -101,10 +101,7 @@ test('an ingested state change recolours the component in the page', async () =>
   const pxBefore = mean(await grab(page, around(p.x, p.y, 1)));
   const seqBefore = await page.evaluate(() => window.__twin!.seq);
   const t0 = Date.now();
-  const res = await page.request.post('/api/trpc/ingest.batch', {
-    headers: { Authorization: `Bearer ${process.env.E2E_INGEST_TOKEN ?? 'e2e-token-123'}`, 'content-type': 'application/json' },
-    data: { city, changes: [{ componentCode: pickedCode, state: to.key }] },
-  });
+  const res = await ingest(page.request, city, [{ componentCode: pickedCode, state: to.key }]);
   expect(res.ok(), await res.text()).toBeTruthy();
   await page.waitForFunction(([i, hex]) => window.__twin!.colorOf(i) === hex, [picked, to.color] as const, { timeout: 5_000, polling: 20 });
   const ms = Date.now() - t0;
@@ -129,20 +126,17 @@ test('a client that misses a frame asks for a snapshot, then applies deltas agai
   // the simulator keeps frames coming; nudge with an ingest so the test does not depend on it
   const other = (await candidates(BIN, 3))[1]!;
   const code = (await trpcQuery<{ code: string }>(page.request, 'component.get', { city, index: other })).code;
-  const ingest = (state: string) => page.request.post('/api/trpc/ingest.batch', {
-    headers: { Authorization: `Bearer ${process.env.E2E_INGEST_TOKEN ?? 'e2e-token-123'}`, 'content-type': 'application/json' },
-    data: { city, changes: [{ componentCode: code, state }] },
-  });
-  expect((await ingest('removed')).ok()).toBeTruthy(); // this delta (or a simulator one before it) is "lost"
+  const setState = (state: string) => ingest(page.request, city, [{ componentCode: code, state }]);
+  expect((await setState('removed')).ok()).toBeTruthy(); // this delta (or a simulator one before it) is "lost"
   await page.waitForFunction((n) => window.__twin!.liveStats().lost > n, s0.lost, { timeout: 10_000 });
-  expect((await ingest('abandoned')).ok()).toBeTruthy(); // the next frame shows a seq gap -> snapshot request
+  expect((await setState('abandoned')).ok()).toBeTruthy(); // the next frame shows a seq gap -> snapshot request
   await page.waitForFunction((n) => window.__twin!.liveStats().snapshots > n, s0.snapshots, { timeout: 10_000 });
   const s1 = await page.evaluate(() => window.__twin!.liveStats());
   expect(s1.gaps).toBeGreaterThan(s0.gaps);
   // the snapshot carries the latest state even though its delta was lost
   await page.waitForFunction(([i, hex]) => window.__twin!.colorOf(i) === hex, [other, COMPONENT_STATES[3]!.color] as const, { timeout: 5_000 });
   // and deltas apply again after it
-  expect((await ingest('intact')).ok()).toBeTruthy();
+  expect((await setState('intact')).ok()).toBeTruthy();
   await page.waitForFunction(([i, hex]) => window.__twin!.colorOf(i) === hex, [other, COMPONENT_STATES[0]!.color] as const, { timeout: 5_000 });
   const s2 = await page.evaluate(() => window.__twin!.liveStats());
   expect(s2.deltas).toBeGreaterThan(s1.deltas);
