@@ -29,7 +29,7 @@ export const en: Record<MessageKey, string> = {
   'twin.hint': 'Drag to pan · right-drag or wheel to zoom · middle-drag or Ctrl+drag to orbit · click a component or grid',
   'layers.title': 'Layers',
   'layers.buildings': 'Buildings',
-  'layers.roads': 'Streets',
+  'layers.roads': 'Roads',
   'layers.water': 'Water',
   'layers.grids': 'Unit grids',
   'layers.responsibility': 'Responsibility grids',
