@@ -14,7 +14,7 @@ import { fiveColourBytes, GridRollup } from './grids/rollup';
 import { LiveClient, type LiveConnection } from './live/liveClient';
 import { buildProneMesh } from './prone/proneLayer';
 import { createCameraSync } from './sync/cameraSync';
-import { rayHeightField } from './terrain/heightField';
+import { heightAt, rayHeightField } from './terrain/heightField';
 import { createTerrainMaterial } from './terrain/terrainMaterial';
 import { createWaterMaterial } from './water/waterMaterial';
 
@@ -484,10 +484,9 @@ export class TwinEngine {
 
   // ---------------------------------------------------------------- picking
 
+  /** Height of the drawn terrain at (x, y), the surface components and picking use too. */
   groundZ(x: number, y: number): number {
-    const h = this.city!.height;
-    const fx = Math.min(Math.max((x - h.x0) / h.dx, 0), h.nx - 1), fy = Math.min(Math.max((y - h.y0) / h.dy, 0), h.ny - 1);
-    return h.z[Math.round(fy) * h.nx + Math.round(fx)]!;
+    return heightAt(this.city!.height, x, y);
   }
 
   private canvasSize() {
