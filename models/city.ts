@@ -146,6 +146,13 @@ export interface CityData {
   components: ComponentColumns;
 }
 
+// --- API inputs (tRPC) ---
+
+export const cityInputSchema = z.object({ city: citySlugSchema });
+/** a component or unit grid of a city, by its index in the city's layers */
+export const cityIndexInputSchema = z.object({ city: citySlugSchema, index: z.number().int().nonnegative() });
+export const componentByCodeInputSchema = z.object({ city: citySlugSchema, code: componentCodeInputSchema });
+
 // --- API shapes (tRPC outputs) ---
 
 export const departmentSchema = i18nTextSchema;

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { citySlugSchema, citySummarySchema, componentDetailSchema, ingestBatchSchema, ingestResultSchema, unitGridDetailSchema } from '../../models/city';
-import { componentCodeInputSchema } from '../../models/codes';
+import {
+  cityIndexInputSchema, cityInputSchema, citySummarySchema, componentByCodeInputSchema, componentDetailSchema, ingestBatchSchema,
+  ingestResultSchema, unitGridDetailSchema,
+} from '../../models/city';
 import { ingestProcedure, publicProcedure, router } from './init';
 import { NotFoundError } from '../twin';
 
 const cityRouter = router({
   list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
   get: publicProcedure
-    .input(z.object({ city: citySlugSchema }))
+    .input(cityInputSchema)
     .output(citySummarySchema)
     .query(async ({ ctx, input }) => {
       const c = (await ctx.twin.listCities()).find((x) => x.slug === input.city);
@@ -18,18 +20,18 @@ const cityRouter = router({
 
 const componentRouter = router({
   get: publicProcedure
-    .input(z.object({ city: citySlugSchema, index: z.number().int().nonnegative() }))
+    .input(cityIndexInputSchema)
     .output(componentDetailSchema)
     .query(({ ctx, input }) => ctx.twin.component(input.city, input.index)),
   byCode: publicProcedure
-    .input(z.object({ city: citySlugSchema, code: componentCodeInputSchema }))
+    .input(componentByCodeInputSchema)
     .output(componentDetailSchema)
     .query(async ({ ctx, input }) => ctx.twin.component(input.city, await ctx.twin.componentIndex(input.city, input.code))),
 });
 
 const gridRouter = router({
   get: publicProcedure
-    .input(z.object({ city: citySlugSchema, index: z.number().int().nonnegative() }))
+    .input(cityIndexInputSchema)
     .output(unitGridDetailSchema)
     .query(({ ctx, input }) => ctx.twin.unitGrid(input.city, input.index)),
 });
