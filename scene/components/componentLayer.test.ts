@@ -19,4 +19,18 @@ describe('ComponentLayer.countByState', () => {
     for (const s of c.states) scan[s]!++;
     expect([...c.countByState]).toEqual([...scan]);
   });
+
+  it('uploads only the written range of the far colours', () => {
+    const n = 20;
+    const layer: ComponentsLayer = {
+      count: n, classIndex: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
+      heading: new Float32Array(n), unitGrid: new Uint32Array(n),
+    };
+    const c = new ComponentLayer(layer, new Float32Array(n));
+    const attr = c.points.geometry.getAttribute('aColor');
+    c.writeColor(4, STATE_CODE.alarm);
+    c.writeColor(7, STATE_CODE.offline);
+    c.flushColors();
+    expect(attr.updateRanges).toEqual([{ start: 12, count: 12 }]);
+  });
 });

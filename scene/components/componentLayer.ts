@@ -29,6 +29,13 @@ export const STATE_LINEAR: Float32Array = (() => {
   return out;
 })();
 
+/** Marks items first..last (inclusive) of an attribute for upload: only that range goes to the GPU. */
+function uploadItems(attr: THREE.BufferAttribute, first: number, last: number) {
+  attr.clearUpdateRanges();
+  attr.addUpdateRange(first * attr.itemSize, (last - first + 1) * attr.itemSize);
+  attr.needsUpdate = true;
+}
+
 /** Writes the instance transform (rotation by heading about z, then position) at m[o..o+16]. */
 function writeInstanceMatrix(m: Float32Array, o: number, x: number, y: number, z: number, heading: number) {
   const c = Math.cos(heading), s = Math.sin(heading);
@@ -188,18 +195,12 @@ export class ComponentLayer {
   flushColors() {
     for (const sm of this.meshes) {
       if (sm.dirtyMax < 0) continue;
-      const attr = sm.mesh.instanceColor!;
-      attr.clearUpdateRanges();
-      attr.addUpdateRange(sm.dirtyMin * 3, (sm.dirtyMax - sm.dirtyMin + 1) * 3);
-      attr.needsUpdate = true;
+      uploadItems(sm.mesh.instanceColor!, sm.dirtyMin, sm.dirtyMax);
       sm.dirtyMin = Infinity;
       sm.dirtyMax = -1;
     }
     if (this.proxyDirtyMax >= 0) {
-      const attr = this.aColor;
-      attr.clearUpdateRanges();
-      attr.addUpdateRange(this.proxyDirtyMin * 3, (this.proxyDirtyMax - this.proxyDirtyMin + 1) * 3);
-      attr.needsUpdate = true;
+      uploadItems(this.aColor, this.proxyDirtyMin, this.proxyDirtyMax);
       this.proxyDirtyMin = Infinity;
       this.proxyDirtyMax = -1;
     }
@@ -244,9 +245,7 @@ export class ComponentLayer {
       }
     }
     if (!any) return;
-    this.aNear.clearUpdateRanges();
-    this.aNear.addUpdateRange(this.nearDirtyMin, this.nearDirtyMax - this.nearDirtyMin + 1);
-    this.aNear.needsUpdate = true;
+    uploadItems(this.aNear, this.nearDirtyMin, this.nearDirtyMax);
     this.nearDirtyMin = Infinity;
     this.nearDirtyMax = -1;
     for (let s = 0; s < this.meshes.length; s++) {
@@ -267,12 +266,8 @@ export class ComponentLayer {
       }
       sm.mesh.count = k;
       if (k > 0) {
-        sm.mesh.instanceMatrix.clearUpdateRanges();
-        sm.mesh.instanceMatrix.addUpdateRange(0, 16 * k);
-        sm.mesh.instanceMatrix.needsUpdate = true;
-        sm.mesh.instanceColor!.clearUpdateRanges();
-        sm.mesh.instanceColor!.addUpdateRange(0, 3 * k);
-        sm.mesh.instanceColor!.needsUpdate = true;
+        uploadItems(sm.mesh.instanceMatrix, 0, k - 1);
+        uploadItems(sm.mesh.instanceColor!, 0, k - 1);
       }
       sm.dirtyMin = Infinity;
       sm.dirtyMax = -1;
