@@ -1,3 +1,4 @@
+import type { BufferAttribute } from 'three';
 import { describe, expect, it } from 'vitest';
 import { COMPONENT_STATES, STATE_CODE } from '../../models/components';
 import type { ComponentsLayer } from '../../models/layers';
@@ -27,7 +28,7 @@ describe('ComponentLayer.countByState', () => {
       heading: new Float32Array(n), unitGrid: new Uint32Array(n),
     };
     const c = new ComponentLayer(layer, new Float32Array(n));
-    const attr = c.points.geometry.getAttribute('aColor');
+    const attr = c.points.geometry.getAttribute('aColor') as BufferAttribute;
     c.writeColor(4, STATE_CODE.alarm);
     c.writeColor(7, STATE_CODE.offline);
     c.flushColors();
