@@ -1,6 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { CLASS_BY_CODE, COMPONENT_CLASSES, COMPONENT_STATES, STATE_CODE } from '../../models/components';
 import { FIVE_COLOURS } from '../../models/fiveColour';
 import type { TwinEngine } from '../../scene/TwinEngine';
@@ -8,15 +8,27 @@ import { useI18n } from '../i18n';
 import { useTRPC } from '../trpc';
 import { useEngineVersion } from './useEngine';
 
+function Badge({ color, testId, children }: { color: string; testId: string; children: ReactNode }) {
+  return (
+    <span className="badge" style={{ borderColor: color, color }} data-testid={testId}>
+      <span className="swatch" style={{ background: color }} />
+      {children}
+    </span>
+  );
+}
+
 function StateBadge({ code }: { code: number }) {
   const { pick } = useI18n();
   const s = COMPONENT_STATES[code] ?? COMPONENT_STATES[0];
-  return (
-    <span className="badge" style={{ borderColor: s.color, color: s.color }} data-testid="state-badge">
-      <span className="swatch" style={{ background: s.color }} />
-      {pick(s)}
-    </span>
-  );
+  return <Badge color={s.color} testId="state-badge">{pick(s)}</Badge>;
+}
+
+/** The loading and error lines of a detail query. */
+function QueryStatus({ q }: { q: { isPending: boolean; isError: boolean; error: { message: string } | null } }) {
+  const { t } = useI18n();
+  if (q.isPending) return <p className="muted">{t('inspector.loading')}</p>;
+  if (q.isError) return <p className="error">{t('inspector.error', { message: q.error?.message ?? '' })}</p>;
+  return null;
 }
 
 function ComponentInspector({ engine, city, index }: { engine: TwinEngine; city: string; index: number }) {
@@ -38,8 +50,7 @@ function ComponentInspector({ engine, city, index }: { engine: TwinEngine; city:
       <h2>{cls ? pick(cls) : '…'}</h2>
       {cls && <p className="muted small">{lang2(cls)}</p>}
       <StateBadge code={liveState} />
-      {q.isPending && <p className="muted">{t('inspector.loading')}</p>}
-      {q.isError && <p className="error">{t('inspector.error', { message: q.error.message })}</p>}
+      <QueryStatus q={q} />
       {d && (
         <>
           <dl className="kv">
@@ -103,12 +114,8 @@ function GridInspector({ engine, city, index }: { engine: TwinEngine; city: stri
     <div data-testid="inspector-grid">
       <p className="kicker">{t('inspector.grid')} #{index}</p>
       <h2 className="mono" data-testid="grid-code">{d?.code ?? '…'}</h2>
-      <span className="badge" style={{ borderColor: five.color, color: five.color }} data-testid="grid-risk">
-        <span className="swatch" style={{ background: five.color }} />
-        {t('inspector.risk')}: {pick(five)}
-      </span>
-      {q.isPending && <p className="muted">{t('inspector.loading')}</p>}
-      {q.isError && <p className="error">{t('inspector.error', { message: q.error.message })}</p>}
+      <Badge color={five.color} testId="grid-risk">{t('inspector.risk')}: {pick(five)}</Badge>
+      <QueryStatus q={q} />
       {d && (
         <dl className="kv">
           <dt>{t('inspector.responsibilityGrid')}</dt>
