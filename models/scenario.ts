@@ -249,10 +249,7 @@ export type Scenario = z.infer<typeof Scenario>;
 export type Rainfall = z.infer<typeof Rainfall>;
 export type Drainage = z.infer<typeof Drainage>;
 
-/** A readable one-line message per zod issue: "rainfall.returnPeriodYears: Too small ...". */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((i) => `${i.path.length ? i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(root)'}: ${i.message}`);
-}
+export { formatIssues } from './issues';
 
 /** Flood thresholds (m) tracked per cell: 15 cm one-lane design criterion (GB 51222-2017),
  *  20 cm Beijing yellow line, 27 cm Beijing red line (road closed). */

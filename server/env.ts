@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cityPresetSchema } from '../models/city';
-import { formatIssues } from '../models/scenario';
+import { formatIssues } from '../models/issues';
 
 // process.env is read once, here, and validated: a wrong value stops the process at start with
 // the variable's name, instead of failing later somewhere else.

@@ -23,3 +23,6 @@ export const snapshotsForced = new Counter({
 export const tickSeconds = new Histogram({
   name: 'twin_live_tick_seconds', help: 'Time to flush and fan out one live tick', buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1], registers: [registry],
 });
+export const historyDropped = new Counter({
+  name: 'twin_history_dropped_total', help: 'State changes not kept in history because the database was unavailable too long', registers: [registry],
+});

@@ -1,6 +1,5 @@
 'use client';
 import { useEffect, useRef } from 'react';
-import { FIVE_COLOURS } from '../../models/fiveColour';
 import { decodeLayer } from '../../models/layers';
 
 /**
@@ -33,10 +32,10 @@ export function CityThumb({ slug, extent, label }: { slug: string; extent: [numb
         for (let v = a; v < e; v++) { const [px, py] = P(xy[2 * v]!, xy[2 * v + 1]!); if (v === a) ctx.moveTo(px, py); else ctx.lineTo(px, py); }
         ctx.closePath();
       };
-      const palette = FIVE_COLOURS.map((c) => c.color);
       for (let k = 0; k < grids.count; k++) {
         ring(grids.xy, grids.start[k]!, grids.start[k + 1]!);
-        ctx.fillStyle = palette[(grids.responsibilityIndex[k]! * 3 + 1) % palette.length]! + '33';
+        // Responsibility grids in muted hues of their own: the five-colour palette means risk.
+        ctx.fillStyle = `hsla(${(grids.responsibilityIndex[k]! * 47) % 360}, 30%, 50%, 0.22)`;
         ctx.fill();
         ctx.strokeStyle = 'rgba(200,215,230,0.25)';
         ctx.lineWidth = 0.6;

@@ -1,4 +1,8 @@
 import type { Db } from '../db';
+import { historyDropped } from '../metrics';
+
+/** Rows kept while the database cannot take them; past this the oldest go (and are counted). */
+const MAX_PENDING = 200_000;
 
 /**
  * Buffers accepted state changes and writes them in one statement per flush: the inspector's
@@ -36,8 +40,12 @@ export class HistoryWriter {
     try {
       await writeChanges(this.db, ...rows);
     } catch (err) {
-      this.city.unshift(...rows[0]); this.comp.unshift(...rows[1]); this.at.unshift(...rows[2]);
-      this.state.unshift(...rows[3]); this.value.unshift(...rows[4]); this.source.unshift(...rows[5]);
+      // Put the failed rows back in front of what arrived meanwhile, keeping the newest MAX_PENDING.
+      const keep = <T,>(old: T[], now: T[]) => old.concat(now).slice(-MAX_PENDING);
+      const total = n + this.comp.length;
+      this.city = keep(rows[0], this.city); this.comp = keep(rows[1], this.comp); this.at = keep(rows[2], this.at);
+      this.state = keep(rows[3], this.state); this.value = keep(rows[4], this.value); this.source = keep(rows[5], this.source);
+      if (total > MAX_PENDING) historyDropped.inc(total - MAX_PENDING);
       throw err;
     }
     return n;

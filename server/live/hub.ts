@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { snapshotRequestSchema, subscribeSchema, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from '../../models/live';
-import { formatIssues } from '../../models/scenario';
+import { formatIssues } from '../../models/issues';
 import type { CityRuntime, Twin } from '../twin';
 import { framesSent, ingestRejected, liveClients, snapshotsForced, tickSeconds } from '../metrics';
 import { log } from '../log';
