@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Scenario } from '../../models/scenario';
 import { prepare } from './prepare';
 import { simulate, type RunResult } from './runner';
+import { expectSameRun } from './sameRun';
 
 const doc = {
   name: 'determinism',
@@ -20,7 +21,6 @@ const doc = {
   probes: [{ name: 'a', at: [62, 302] }, { name: 'b', at: [300, 101] }],
 };
 
-const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe('determinism', () => {
   it('gives bit-identical results with 0, 1, 2 and 3 workers', async () => {
@@ -33,15 +33,7 @@ describe('determinism', () => {
     expect(a!.volumes.outflow).toBeGreaterThan(0);
     expect(a!.volumes.pumped).toBeGreaterThan(0);
     expect(Math.abs(a!.volumes.relativeError)).toBeLessThan(1e-6);
-    for (const b of runs.slice(1)) {
-      expect(b.steps).toBe(a!.steps);
-      expect(bytes(b.depth).equals(bytes(a!.depth))).toBe(true);
-      expect(bytes(b.maxDepth).equals(bytes(a!.maxDepth))).toBe(true);
-      expect(bytes(b.timeOfMax).equals(bytes(a!.timeOfMax))).toBe(true);
-      expect(bytes(b.firstAbove['0.15']).equals(bytes(a!.firstAbove['0.15']))).toBe(true);
-      expect(b.volumes).toEqual(a!.volumes);
-      expect(b.probes).toEqual(a!.probes);
-    }
+    for (const b of runs.slice(1)) expectSameRun(b, a!);
   });
 
   it('stops when cancelled', async () => {

@@ -7,6 +7,7 @@ import { prepare } from './prepare';
 import { simulate, type RunResult } from './runner';
 import { gridProblem } from './testkit';
 import { tryWasmModule } from './wasm';
+import { expectSameRun } from './sameRun';
 
 const doc = {
   name: 'kernels',
@@ -36,15 +37,7 @@ describe.skipIf(!wasm)('WebAssembly SIMD kernel', () => {
     expect(a!.volumes.outflow).toBeGreaterThan(0);
     expect(a!.volumes.drainage).toBeGreaterThan(0);
     expect(Math.abs(a!.volumes.relativeError)).toBeLessThan(1e-6);
-    for (const b of runs.slice(1)) {
-      expect(b.steps).toBe(a!.steps);
-      expect(bytes(b.depth).equals(bytes(a!.depth))).toBe(true);
-      expect(bytes(b.maxDepth).equals(bytes(a!.maxDepth))).toBe(true);
-      expect(bytes(b.timeOfMax).equals(bytes(a!.timeOfMax))).toBe(true);
-      expect(bytes(b.firstAbove['0.2']).equals(bytes(a!.firstAbove['0.2']))).toBe(true);
-      expect(b.volumes).toEqual(a!.volumes);
-      expect(b.probes).toEqual(a!.probes);
-    }
+    for (const b of runs.slice(1)) expectSameRun(b, a!);
   });
 
   it('agrees with the JavaScript kernel to float32 rounding', async () => {
