@@ -85,6 +85,10 @@ describe('tRPC over HTTP', () => {
     expect(list[0]!.counts.components).toBeGreaterThan(1000);
     expect(list[0]!.counts.unitGrids).toBeGreaterThan(50);
   });
+  it('gives one city by slug, NOT_FOUND for another', async () => {
+    expect((await trpc().city.get.query({ city: slug })).slug).toBe(slug);
+    await expect(trpc().city.get.query({ city: 'nowhere' })).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
+  });
   it('gives a component with its 17-digit code, class, departments and grid', async () => {
     const c = await trpc().component.get.query({ city: slug, index: 0 });
     expect(c.code).toMatch(/^\d{17}$/);

@@ -64,8 +64,8 @@ export class Twin {
     this.history = new HistoryWriter(db);
   }
 
-  async listCities(): Promise<CitySummary[]> {
-    return listCities(this.db);
+  async listCities(slug?: string): Promise<CitySummary[]> {
+    return listCities(this.db, slug);
   }
 
   /** The city in memory, loaded from the database on first use. */

@@ -110,9 +110,11 @@ function decodeBuildings(data: Uint8Array): Building[] {
   return out;
 }
 
-export async function listCities(db: Pick<Db, 'query'>): Promise<CitySummary[]> {
+/** Every city, or only the one with `slug`. */
+export async function listCities(db: Pick<Db, 'query'>, slug?: string): Promise<CitySummary[]> {
   const { rows } = await db.query<{ meta: CityMeta | string; counts: CitySummary['counts'] | string; created_at: Date | string }>(
-    'select meta, counts, created_at from cities order by id',
+    slug === undefined ? 'select meta, counts, created_at from cities order by id' : 'select meta, counts, created_at from cities where slug = $1',
+    slug === undefined ? [] : [slug],
   );
   return rows.map((r) => ({
     ...(typeof r.meta === 'string' ? JSON.parse(r.meta) : r.meta),

@@ -12,7 +12,7 @@ const cityRouter = router({
     .input(cityInputSchema)
     .output(citySummarySchema)
     .query(async ({ ctx, input }) => {
-      const c = (await ctx.twin.listCities()).find((x) => x.slug === input.city);
+      const [c] = await ctx.twin.listCities(input.city);
       if (!c) throw new NotFoundError(`no city "${input.city}"`);
       return c;
     }),
