@@ -165,6 +165,8 @@ export const componentDetailSchema = z.object({
   state: componentStateSchema,
   value: z.number().nullable(),
   lastReportAt: z.string().nullable(),
+  /** silent longer than its class allows (models/components.ts staleAfterMs) */
+  stale: z.boolean(),
   ownerDept: departmentSchema,
   maintainerDept: departmentSchema,
   unitGridCode: unitGridCodeSchema,
@@ -188,6 +190,8 @@ export const unitGridDetailSchema = z.object({
   areaM2: z.number(),
   countsByState: z.record(componentStateSchema, z.number().int().nonnegative()),
   countsByClass: z.record(z.string(), z.number().int().nonnegative()),
+  /** reporting components silent too long */
+  stale: z.number().int().nonnegative(),
   riskLevel: z.number().int().min(0).max(4),
   buildings: z.number().int().nonnegative(),
 });

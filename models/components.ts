@@ -73,3 +73,16 @@ export const STATE_CODE: Record<ComponentStateKey, number> = Object.fromEntries(
   COMPONENT_STATES.map((s) => [s.key, s.code]),
 ) as Record<ComponentStateKey, number>;
 export const stateKeyOf = (code: number): ComponentStateKey => COMPONENT_STATES[code]?.key ?? 'intact';
+
+/**
+ * How often a reporting class reports, seconds (heartbeat even without change). A component
+ * silent for STALE_AFTER_REPORTS of its intervals is stale: shown faded, counted apart.
+ */
+export const REPORT_EVERY_S: Record<ComponentClass['telemetry'], number> = { none: 0, light: 300, power: 300, level: 60, fill: 600 };
+export const STALE_AFTER_REPORTS = 3;
+
+/** ms of silence after which a component of the class is stale; 0 = never (it does not report). */
+export function staleAfterMs(classIndex: number): number {
+  const t = COMPONENT_CLASSES[classIndex]?.telemetry ?? 'none';
+  return REPORT_EVERY_S[t] * STALE_AFTER_REPORTS * 1000;
+}

@@ -57,7 +57,7 @@ export function encodeDepthFrame(f: DepthFrame): Uint8Array {
 /** Decodes one frame at the start of `bytes`; `size` is how many bytes it took. */
 export function decodeDepthFrame(bytes: Uint8Array): DepthFrame & { size: number } {
   if (bytes.byteLength < HEADER) throw new Error(`depth frame: ${bytes.byteLength} bytes is shorter than the ${HEADER}-byte header`);
-  const b = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const b = bytes.byteOffset % 4 === 0 ? bytes : new Uint8Array(bytes);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   if (dv.getUint32(0, true) !== DEPTH_FRAME_MAGIC) throw new Error('depth frame: bad magic');
   if (dv.getUint8(4) !== 1) throw new Error(`depth frame: unsupported version ${dv.getUint8(4)}`);

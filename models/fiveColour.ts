@@ -36,3 +36,12 @@ export function riskLevel(index: number): number {
   while (level < RISK_BANDS.length && index >= RISK_BANDS[level]!) level++;
   return level;
 }
+
+/**
+ * Level of a unit grid's roll-up row: counts by state code, then the stale count (models/live.ts
+ * ROLLUP_COLUMNS). A stale sensor weighs as an offline one: nobody knows what it would say.
+ */
+export function rollupLevel(row: ArrayLike<number>): number {
+  const offline = STATE_RISK_WEIGHT[COMPONENT_STATES.findIndex((s) => s.key === 'offline')] ?? 0;
+  return riskLevel(gridRiskIndex(row) + offline * (row[STATE_COUNT] ?? 0));
+}

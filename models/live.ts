@@ -1,35 +1,41 @@
 import { z } from 'zod';
 import { citySlugSchema } from './city';
+import { STATE_COUNT } from './fiveColour';
 
-// Live component-state frames on socket.io (binary). Every frame carries the city's sequence
-// number; a client that joins, or sees seq != last + 1, asks for a snapshot and then applies
-// deltas from the snapshot's seq on.
+// Live frames on socket.io (binary). Two streams per subscribed client:
+// - components: the state of every component in the unit grids the client shows. Each client
+//   has its own sequence: a frame is seq = previous + 1. A snapshot (join, view change, gap,
+//   slow client caught up) is accepted whatever its seq and restarts the sequence.
+// - roll-ups: per unit grid, components by state (and stale), and the five-colour level; for
+//   the whole city, to every client. Sequence per city; snapshot on join and after a gap.
 //
 // Layout, little-endian, 24-byte header:
-//   0  u16 magic 0x4354 ("CT")   2 u8 version (1)   3 u8 kind (1 snapshot, 2 delta)
-//   4  u32 seq                    8 u32 count        12 u32 total components in the city
+//   0  u16 magic 0x4354 ("CT")   2 u8 version (2)   3 u8 kind
+//   4  u32 seq                    8 u32 count        12 u32 total (components, or unit grids)
 //   16 f64 server time, ms since epoch
-// snapshot: states u8[count] (component i = index i), padded to 4, then values f32[count]
-// delta:    indices u32[count], values f32[count], states u8[count]
+// components (kind 1 snapshot, 2 delta): indices u32[count], values f32[count], states u8[count]
+//   state byte: low 7 bits the state code, bit 7 set = stale (silent too long)
+// roll-ups (kind 3 snapshot, 4 delta): grids u32[count], counts u16[count * ROLLUP_COLUMNS]
+//   (by state code, then stale), levels u8[count]
 // Values are NaN where a class reports no reading.
 
 export const FRAME_MAGIC = 0x4354;
-export const FRAME_VERSION = 1;
+export const FRAME_VERSION = 2;
 export const FRAME_SNAPSHOT = 1;
 export const FRAME_DELTA = 2;
-const HEADER = 24;
+export const FRAME_ROLLUP_SNAPSHOT = 3;
+export const FRAME_ROLLUP_DELTA = 4;
+export const FRAME_HEADER = 24;
 
-export interface SnapshotFrame {
-  kind: typeof FRAME_SNAPSHOT;
-  seq: number;
-  total: number;
-  serverTimeMs: number;
-  states: Uint8Array;
-  values: Float32Array;
-}
+/** Bit 7 of a streamed state byte: the component has been silent longer than its class allows. */
+export const STALE_BIT = 0x80;
+export const STATE_MASK = 0x7f;
+/** Roll-up columns per unit grid: one per state code, then the stale count. */
+export const ROLLUP_COLUMNS = STATE_COUNT + 1;
+export const ROLLUP_STALE = STATE_COUNT;
 
-export interface DeltaFrame {
-  kind: typeof FRAME_DELTA;
+export interface ComponentFrame {
+  kind: typeof FRAME_SNAPSHOT | typeof FRAME_DELTA;
   seq: number;
   total: number;
   serverTimeMs: number;
@@ -38,11 +44,21 @@ export interface DeltaFrame {
   values: Float32Array;
 }
 
-export type LiveFrame = SnapshotFrame | DeltaFrame;
+export interface RollupFrame {
+  kind: typeof FRAME_ROLLUP_SNAPSHOT | typeof FRAME_ROLLUP_DELTA;
+  seq: number;
+  total: number;
+  serverTimeMs: number;
+  grids: Uint32Array;
+  counts: Uint16Array;
+  levels: Uint8Array;
+}
+
+export type LiveFrame = ComponentFrame | RollupFrame;
 
 const pad4 = (n: number) => (n + 3) & ~3;
 
-function header(buf: ArrayBuffer, kind: number, seq: number, count: number, total: number, timeMs: number) {
+export function writeHeader(buf: ArrayBuffer, kind: number, seq: number, count: number, total: number, timeMs: number) {
   const dv = new DataView(buf);
   dv.setUint16(0, FRAME_MAGIC, true);
   dv.setUint8(2, FRAME_VERSION);
@@ -53,34 +69,54 @@ function header(buf: ArrayBuffer, kind: number, seq: number, count: number, tota
   dv.setFloat64(16, timeMs, true);
 }
 
-export function encodeSnapshot(seq: number, states: Uint8Array, values: Float32Array, timeMs = Date.now()): ArrayBuffer {
-  const n = states.length;
-  if (values.length !== n) throw new Error('snapshot: states and values differ in length');
-  const buf = new ArrayBuffer(HEADER + pad4(n) + 4 * n);
-  header(buf, FRAME_SNAPSHOT, seq, n, n, timeMs);
-  new Uint8Array(buf, HEADER, n).set(states);
-  new Float32Array(buf, HEADER + pad4(n), n).set(values);
-  return buf;
+export const componentFrameBytes = (count: number) => FRAME_HEADER + 8 * count + pad4(count);
+
+/**
+ * A components frame with room for `count` entries; the caller fills the returned views (the
+ * server copies grid slices straight into them, without a second pass).
+ */
+export function allocComponentFrame(kind: typeof FRAME_SNAPSHOT | typeof FRAME_DELTA, seq: number, count: number, total: number, timeMs: number) {
+  const buf = new ArrayBuffer(componentFrameBytes(count));
+  writeHeader(buf, kind, seq, count, total, timeMs);
+  return {
+    buf,
+    indices: new Uint32Array(buf, FRAME_HEADER, count),
+    values: new Float32Array(buf, FRAME_HEADER + 4 * count, count),
+    states: new Uint8Array(buf, FRAME_HEADER + 8 * count, count),
+  };
 }
 
-/** Encodes `count` entries of the given columns (the caller's scratch arrays may be longer). */
-export function encodeDelta(
-  seq: number, total: number, count: number,
+/** Encodes the first `count` entries of the columns (scratch arrays may be longer). */
+export function encodeComponents(
+  kind: typeof FRAME_SNAPSHOT | typeof FRAME_DELTA, seq: number, total: number, count: number,
   indices: Uint32Array, states: Uint8Array, values: Float32Array, timeMs = Date.now(),
 ): ArrayBuffer {
-  const buf = new ArrayBuffer(HEADER + 8 * count + pad4(count));
-  header(buf, FRAME_DELTA, seq, count, total, timeMs);
-  new Uint32Array(buf, HEADER, count).set(indices.subarray(0, count));
-  new Float32Array(buf, HEADER + 4 * count, count).set(values.subarray(0, count));
-  new Uint8Array(buf, HEADER + 8 * count, count).set(states.subarray(0, count));
-  return buf;
+  const f = allocComponentFrame(kind, seq, count, total, timeMs);
+  f.indices.set(indices.subarray(0, count));
+  f.values.set(values.subarray(0, count));
+  f.states.set(states.subarray(0, count));
+  return f.buf;
+}
+
+export const rollupFrameBytes = (count: number) => FRAME_HEADER + 4 * count + pad4(2 * ROLLUP_COLUMNS * count) + pad4(count);
+
+export function allocRollupFrame(kind: typeof FRAME_ROLLUP_SNAPSHOT | typeof FRAME_ROLLUP_DELTA, seq: number, count: number, total: number, timeMs: number) {
+  const buf = new ArrayBuffer(rollupFrameBytes(count));
+  writeHeader(buf, kind, seq, count, total, timeMs);
+  const o = FRAME_HEADER + 4 * count;
+  return {
+    buf,
+    grids: new Uint32Array(buf, FRAME_HEADER, count),
+    counts: new Uint16Array(buf, o, ROLLUP_COLUMNS * count),
+    levels: new Uint8Array(buf, o + pad4(2 * ROLLUP_COLUMNS * count), count),
+  };
 }
 
 /** Decodes a frame; throws with the reason if it is not a well-formed frame. Views share `data`'s memory when aligned. */
 export function decodeFrame(data: ArrayBuffer | Uint8Array): LiveFrame {
   let bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
-  if (bytes.byteLength < HEADER) throw new Error(`frame: ${bytes.byteLength} bytes is shorter than the ${HEADER}-byte header`);
+  if (bytes.byteOffset % 4 !== 0) bytes = new Uint8Array(bytes); // a copy (Buffer.slice would be a view)
+  if (bytes.byteLength < FRAME_HEADER) throw new Error(`frame: ${bytes.byteLength} bytes is shorter than the ${FRAME_HEADER}-byte header`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (dv.getUint16(0, true) !== FRAME_MAGIC) throw new Error('frame: bad magic');
   const version = dv.getUint8(2);
@@ -90,15 +126,10 @@ export function decodeFrame(data: ArrayBuffer | Uint8Array): LiveFrame {
   const count = dv.getUint32(8, true);
   const total = dv.getUint32(12, true);
   const serverTimeMs = dv.getFloat64(16, true);
-  const b = bytes.buffer, o = bytes.byteOffset + HEADER;
-  if (kind === FRAME_SNAPSHOT) {
-    const need = HEADER + pad4(count) + 4 * count;
-    if (bytes.byteLength < need) throw new Error(`frame: snapshot of ${count} needs ${need} bytes, got ${bytes.byteLength}`);
-    return { kind, seq, total, serverTimeMs, states: new Uint8Array(b, o, count), values: new Float32Array(b, o + pad4(count), count) };
-  }
-  if (kind === FRAME_DELTA) {
-    const need = HEADER + 8 * count + count;
-    if (bytes.byteLength < need) throw new Error(`frame: delta of ${count} needs ${need} bytes, got ${bytes.byteLength}`);
+  const b = bytes.buffer, o = bytes.byteOffset + FRAME_HEADER;
+  if (kind === FRAME_SNAPSHOT || kind === FRAME_DELTA) {
+    const need = FRAME_HEADER + 8 * count + count;
+    if (bytes.byteLength < need) throw new Error(`frame: components frame of ${count} needs ${need} bytes, got ${bytes.byteLength}`);
     return {
       kind, seq, total, serverTimeMs,
       indices: new Uint32Array(b, o, count),
@@ -106,29 +137,54 @@ export function decodeFrame(data: ArrayBuffer | Uint8Array): LiveFrame {
       states: new Uint8Array(b, o + 8 * count, count),
     };
   }
+  if (kind === FRAME_ROLLUP_SNAPSHOT || kind === FRAME_ROLLUP_DELTA) {
+    const need = FRAME_HEADER + 4 * count + pad4(2 * ROLLUP_COLUMNS * count) + count;
+    if (bytes.byteLength < need) throw new Error(`frame: roll-up frame of ${count} needs ${need} bytes, got ${bytes.byteLength}`);
+    const oc = o + 4 * count;
+    return {
+      kind, seq, total, serverTimeMs,
+      grids: new Uint32Array(b, o, count),
+      counts: new Uint16Array(b, oc, ROLLUP_COLUMNS * count),
+      levels: new Uint8Array(b, oc + pad4(2 * ROLLUP_COLUMNS * count), count),
+    };
+  }
   throw new Error(`frame: unknown kind ${kind}`);
 }
 
 // --- socket.io event maps (all four generics of Server<...>) ---
 
-export const subscribeSchema = z.object({ city: citySlugSchema });
+/** Unit grids a client shows: "all", or their indices (what a viewport covers). */
+export const gridSelectionSchema = z.union([
+  z.literal('all'),
+  z.array(z.number().int().min(0)).max(100_000, 'at most 100,000 unit grids'),
+]);
+export type GridSelection = z.infer<typeof gridSelectionSchema>;
+
+/** Subscribe to a city, or change which of its unit grids the client gets in detail. */
+export const subscribeSchema = z.object({ city: citySlugSchema, grids: gridSelectionSchema.default('all') });
+export const unsubscribeSchema = z.object({ city: citySlugSchema });
 export const snapshotRequestSchema = z.object({ city: citySlugSchema });
 
+export type SubscribeAck = { ok: true; grids: number; components: number } | { ok: false; error: string };
+
 export interface ServerToClientEvents {
-  /** a binary live frame (snapshot or delta) for a city */
+  /** a binary live frame (components or roll-ups) for a city */
   frame: (city: string, data: ArrayBuffer) => void;
   /** an error about something the client sent */
   problem: (message: string) => void;
 }
 
 export interface ClientToServerEvents {
-  subscribe: (payload: z.input<typeof subscribeSchema>, ack?: (res: { ok: true; seq: number } | { ok: false; error: string }) => void) => void;
-  unsubscribe: (payload: z.input<typeof subscribeSchema>) => void;
+  subscribe: (payload: z.input<typeof subscribeSchema>, ack?: (res: SubscribeAck) => void) => void;
+  unsubscribe: (payload: z.input<typeof unsubscribeSchema>) => void;
   snapshot: (payload: z.input<typeof snapshotRequestSchema>) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/** Between server processes (socket.io Redis adapter): changes one process accepted, as a binary batch. */
+export interface InterServerEvents {
+  changes: (city: string, batch: Uint8Array, origin: string) => void;
+}
 
 export interface SocketData {
-  cities: string[];
+  city: string | null;
 }

@@ -6,6 +6,7 @@ import { openDb, type Db } from './db';
 import { createTwinServer, type TwinServer } from './app';
 import type { AppRouter } from './trpc/router';
 import { decodeFrame, FRAME_DELTA, FRAME_SNAPSHOT, type LiveFrame } from '../models/live';
+import { LiveMirror } from '../models/liveMirror';
 import { STATE_CODE } from '../models/components';
 import { decodeLayer } from '../models/layers';
 
@@ -22,35 +23,24 @@ function trpc(token?: string) {
   });
 }
 
-/** A socket.io client that records decoded frames for one city. */
-async function liveClient(city: string, opts: { dropSeq?: number } = {}) {
+/** A socket.io client that keeps a mirror of one city's live state by the frame rules. */
+async function liveClient(city: string, opts: { dropDelta?: number; grids?: 'all' | number[] } = {}) {
   const socket = ioClient(base, { transports: ['websocket'], forceNew: true });
   clients.push(socket);
   const frames: LiveFrame[] = [];
-  let lastSeq = -1;
-  let waitingSnapshot = true;
-  const states = new Uint8Array(app.twin.cities.get(city)!.live.count);
+  const rt = app.twin.cities.get(city)!;
+  const mirror = new LiveMirror(rt.live.count, rt.live.gridCount);
+  let deltasSeen = 0;
   socket.on('frame', (_c: string, data: ArrayBuffer) => {
     const f = decodeFrame(data);
-    if (f.kind === FRAME_DELTA && f.seq === opts.dropSeq) return; // simulate a lost frame
+    if (f.kind === FRAME_DELTA && ++deltasSeen === opts.dropDelta) return; // simulate a lost frame
     frames.push(f);
-    if (f.kind === FRAME_SNAPSHOT) {
-      states.set(f.states);
-      lastSeq = f.seq;
-      waitingSnapshot = false;
-    } else if (!waitingSnapshot) {
-      if (f.seq !== lastSeq + 1) {
-        waitingSnapshot = true;
-        socket.emit('snapshot', { city });
-        return;
-      }
-      for (let k = 0; k < f.indices.length; k++) states[f.indices[k]!] = f.states[k]!;
-      lastSeq = f.seq;
-    }
+    if (mirror.apply(f) === 'gap') socket.emit('snapshot', { city });
   });
-  const ack = await new Promise<{ ok: boolean; seq?: number }>((resolve) => socket.emit('subscribe', { city }, resolve));
+  const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('subscribe', { city, grids: opts.grids ?? 'all' }, resolve));
   expect(ack.ok).toBe(true);
-  return { socket, frames, states, get lastSeq() { return lastSeq; } };
+  const componentFrames = () => frames.filter((f) => f.kind === FRAME_SNAPSHOT || f.kind === FRAME_DELTA);
+  return { socket, frames, componentFrames, mirror, states: mirror.states, get lastSeq() { return mirror.lastSeq; } };
 }
 
 async function until(cond: () => boolean, ms = 5000) {
@@ -176,30 +166,30 @@ describe('live stream', () => {
       await until(() => city.live.pending === 0);
     }
     const client = await liveClient(slug);
-    await until(() => client.frames.length >= 1);
-    expect(client.frames[0]!.kind).toBe(FRAME_SNAPSHOT);
+    await until(() => client.componentFrames().length >= 1);
+    expect(client.componentFrames()[0]!.kind).toBe(FRAME_SNAPSHOT);
     expect(client.states[11]).toBe(STATE_CODE.damaged);
-    const s0 = client.frames[0]!.seq;
+    const s0 = client.componentFrames()[0]!.seq;
     city.live.set(20, STATE_CODE.offline, NaN, Date.now());
     await until(() => client.states[20] === STATE_CODE.offline);
     city.live.set(21, STATE_CODE.offline, NaN, Date.now());
     await until(() => client.states[21] === STATE_CODE.offline);
-    const deltas = client.frames.filter((f) => f.kind === FRAME_DELTA).map((f) => f.seq);
+    const deltas = client.componentFrames().filter((f) => f.kind === FRAME_DELTA).map((f) => f.seq);
     expect(deltas).toEqual([s0 + 1, s0 + 2]);
   });
 
   it('a gap makes the client ask for a snapshot, and it ends in the server state', async () => {
     const city = app.twin.cities.get(slug)!;
-    const dropSeq = city.live.seq + 2;
-    const client = await liveClient(slug, { dropSeq });
-    await until(() => client.frames.length >= 1);
+    const client = await liveClient(slug, { dropDelta: 2 });
+    await until(() => client.componentFrames().length >= 1);
     for (let k = 0; k < 4; k++) {
       city.live.set(30 + k, STATE_CODE.alarm, 0.5, Date.now());
       await until(() => city.live.pending === 0);
       await new Promise((r) => setTimeout(r, 30));
     }
-    await until(() => client.frames.filter((f) => f.kind === FRAME_SNAPSHOT).length >= 2);
-    await until(() => client.lastSeq === city.live.seq);
+    await until(() => client.componentFrames().filter((f) => f.kind === FRAME_SNAPSHOT).length >= 2);
+    expect(client.mirror.gaps).toBeGreaterThanOrEqual(1);
+    await until(() => [...client.states].every((s, i) => s === city.live.states[i]));
     expect([...client.states]).toEqual([...city.live.states]);
   });
 

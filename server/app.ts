@@ -57,7 +57,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     const { live: state } = city;
     const apply = (i: number, st: number, v: number, at: number) => {
       if (state.set(i, st, v, at)) {
-        twin.history.push(city.id, i, at, st, v, 'simulator');
+        twin.history.record(city.id, i, at, st, v, 'simulator');
         stateChanges.inc({ source: 'simulator' });
       }
     };
@@ -84,7 +84,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
       clearInterval(histTimer);
       await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await twin.history.flush().catch(() => undefined);
+      // Infinity: the open bucket is written too, so the last minute survives a restart.
+      await twin.history.flush(Infinity).catch(() => undefined);
       if (!opts.db) await db.close();
     },
   };

@@ -14,13 +14,18 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** mqtt://... switches from the in-process broker to an external one */
   MQTT_URL: z.string().url().optional(),
+  /** the in-process broker's port (without MQTT_URL); 0 = any free port */
   MQTT_PORT: z.coerce.number().int().min(0).max(65535).default(1883),
+  /** MQTT ingest (docs/mqtt.md): "off" starts no broker and no client */
+  MQTT: z.enum(['on', 'off']).default('on'),
   /** redis://... enables the socket.io Redis adapter for several instances */
   REDIS_URL: z.string().url().optional(),
   /** bearer token for the ingest API; the embedded default is for local use only */
   INGEST_TOKEN: z.string().min(8, 'INGEST_TOKEN must be at least 8 characters').default('twin-local-ingest-token'),
   /** the telemetry simulator: on by default, "off" to take only real telemetry */
   SIMULATOR: z.enum(['on', 'off']).default('on'),
+  /** synthetic load on top of the simulated city: random changes per second (benchmarks, demos) */
+  SIMULATOR_RATE: z.coerce.number().int().min(0).max(20_000_000).default(0),
   /** the city generated on first start when the database has none */
   DEFAULT_CITY_PRESET: cityPresetSchema.default('default'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -26,3 +26,9 @@ export const tickSeconds = new Histogram({
 export const historyDropped = new Counter({
   name: 'twin_history_dropped_total', help: 'State changes not kept in history because the database was unavailable too long', registers: [registry],
 });
+export const mqttMessages = new Counter({
+  name: 'twin_mqtt_messages_total', help: 'MQTT ingest messages applied, by kind (rejections: twin_ingest_rejected_total{boundary="mqtt"})', labelNames: ['kind'], registers: [registry],
+});
+export const liveBytesSent = new Counter({
+  name: 'twin_live_bytes_total', help: 'Bytes of live frames emitted to clients', registers: [registry],
+});

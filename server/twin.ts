@@ -9,7 +9,8 @@ import { normaliseComponentCode } from '../models/codes';
 import type { Db } from './db';
 import { cityId as findCityId, listCities, loadCity } from './city/store';
 import { LiveState } from './live/state';
-import { HistoryWriter, writeChanges } from './live/history';
+import { HistoryWriter, readHistory, writeChanges } from './live/history';
+import { historyStepMs, type ComponentHistoryPoint } from '../models/history';
 
 export interface CityRuntime {
   id: number;
@@ -98,6 +99,7 @@ export class Twin {
     }
     const live = new LiveState(data.components.state, values);
     live.lastReportMs.set(lastMs);
+    this.history.register(id, n);
     const codeIndex = new Map<string, number>();
     data.components.codes.forEach((c, i) => codeIndex.set(c, i));
     const rt: CityRuntime = { id, slug, data, live, codeIndex, byGrid: gridIndex(data), layers: new Map() };
@@ -133,10 +135,10 @@ export class Twin {
     const g = enuToGeodetic([c.x[index]!, c.y[index]!, c.z[index]!], {
       lonDeg: city.data.meta.originLonDeg, latDeg: city.data.meta.originLatDeg, heightM: city.data.meta.originHeightM,
     });
-    const hist = await this.db.query<{ at: Date | string; state: number; value: number | null; source: string }>(
-      'select at, state, value, source from state_changes where city_id = $1 and component_idx = $2 order by at desc, id desc limit 20',
-      [city.id, index],
-    );
+    // Most recent first: one entry per down-sampled bucket (its last report), plus durable
+    // ingest rows that no bucket holds yet.
+    const hist = (await readHistory(this.db, city.id, index, { limit: 20, writer: this.history, changes: 'separate' }))
+      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
     const v = city.live.values[index]!;
     const last = city.live.lastReportMs[index]!;
     const dept = (i: number) => city.data.departments[i] ?? { zh: '未知', en: 'Unknown' };
@@ -158,10 +160,17 @@ export class Twin {
       y: c.y[index]!,
       z: c.z[index]!,
       dataSource: 'generated',
-      history: hist.rows.map((r) => ({
-        at: new Date(r.at).toISOString(), state: stateKeyOf(r.state), value: r.value, source: r.source,
-      })),
+      history: hist.map((p) => ({ at: p.lastAt, state: p.state, value: p.last, source: p.source })),
     };
+  }
+
+  /** A component's down-sampled history over the last `hours`, oldest first, in at most HISTORY_MAX_POINTS steps. */
+  async componentHistory(slug: string, index: number, hours = 24): Promise<ComponentHistoryPoint[]> {
+    const city = await this.city(slug);
+    if (!Number.isInteger(index) || index < 0 || index >= city.data.components.count) throw new NotFoundError(`city "${slug}" has no component #${index}`);
+    const stepMs = historyStepMs(hours, this.history.bucketMs);
+    const fromMs = Math.floor((Date.now() - hours * 3_600_000) / stepMs) * stepMs;
+    return readHistory(this.db, city.id, index, { fromMs, stepMs, writer: this.history });
   }
 
   async componentIndex(slug: string, code: string): Promise<number> {

@@ -1,37 +1,90 @@
 import type { Server as HttpServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import { Server, type Socket } from 'socket.io';
-import { snapshotRequestSchema, subscribeSchema, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from '../../models/live';
+import {
+  allocComponentFrame, allocRollupFrame, FRAME_DELTA, FRAME_ROLLUP_DELTA, FRAME_ROLLUP_SNAPSHOT, FRAME_SNAPSHOT, ROLLUP_COLUMNS,
+  snapshotRequestSchema, subscribeSchema, unsubscribeSchema,
+  type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData, type SubscribeAck,
+} from '../../models/live';
+import { decodeBinaryBatch } from '../../models/ingest';
 import { formatIssues } from '../../models/issues';
 import type { CityRuntime, Twin } from '../twin';
-import { framesSent, ingestRejected, liveClients, snapshotsForced, tickSeconds } from '../metrics';
+import { framesSent, ingestRejected, liveBytesSent, liveClients, snapshotsForced, stateChanges, tickSeconds } from '../metrics';
 import { log } from '../log';
 
 type TwinSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type TwinIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** Frames a client may have queued before it is treated as slow and coalesced to a snapshot. */
+/** Packets a client may have queued (or bytes in its websocket) before it is treated as slow. */
 const MAX_QUEUED_PACKETS = 32;
+const MAX_BUFFERED_BYTES = 16 << 20;
 
-const room = (city: string) => `city:${city}`;
+export interface LiveOptions {
+  /** components tick: changes leave at most this often (ms) */
+  tickMs?: number;
+  /** roll-ups leave at most this often (ms) */
+  rollupMs?: number;
+  /** redis://... : share accepted changes with other server processes through the socket.io Redis adapter */
+  redisUrl?: string;
+}
+
+/** One client's subscription: a city and the unit grids it gets in detail. */
+interface Sub {
+  socket: TwinSocket;
+  city: CityRuntime;
+  all: boolean;
+  /** per unit grid: 1 when subscribed (null when all) */
+  mask: Uint8Array | null;
+  grids: Uint32Array;
+  /** last components frame sent */
+  seq: number;
+  /** waiting for a snapshot: after a gap, or after being too slow */
+  behind: boolean;
+}
+
+interface CityStream {
+  rollupSeq: number;
+  lastRollupMs: number;
+  subs: Set<Sub>;
+}
 
 /**
- * Fan-out of live component state: one room per city, one delta frame per tick. A client whose
- * socket is backed up gets no more deltas; once it drains it gets one snapshot, so the server
- * never buffers without bound for a slow client (coalescing to the latest state).
+ * Fan-out of live state. Per tick, a city's changes are grouped by unit grid once; each client
+ * gets one frame with the changes of the grids it shows (its viewport), in its own sequence.
+ * Roll-ups (per unit grid counts and five-colour level) go to every client of the city at a
+ * lower rate. A client whose socket is backed up gets nothing more until it drains, then one
+ * snapshot of what it shows: coalesced to the latest state, never buffered without bound.
  */
-export function attachLive(server: HttpServer, twin: Twin, opts: { tickMs?: number } = {}) {
+export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptions = {}) {
   const io: TwinIo = new Server(server, {
     serveClient: false,
     // Next's dev server owns other upgrade paths (HMR): do not destroy them.
     destroyUpgrade: false,
     maxHttpBufferSize: 1e6,
+    perMessageDeflate: false,
   });
-  const behind = new WeakSet<TwinSocket>();
+  const tickMs = opts.tickMs ?? 50;
+  const rollupMs = opts.rollupMs ?? 500;
+  const streams = new Map<string, CityStream>();
+  const subs = new Map<string, Sub>();
+  const processId = randomUUID();
+  let redis: { close(): Promise<void> } | null = null;
+
+  const stream = (slug: string) => {
+    let s = streams.get(slug);
+    if (!s) streams.set(slug, (s = { rollupSeq: 0, lastRollupMs: 0, subs: new Set() }));
+    return s;
+  };
+
+  if (opts.redisUrl) redis = await useRedis(opts.redisUrl);
 
   io.on('connection', (socket) => {
     liveClients.inc();
-    socket.data.cities = [];
-    socket.on('disconnect', () => liveClients.dec());
+    socket.data.city = null;
+    socket.on('disconnect', () => {
+      liveClients.dec();
+      drop(socket);
+    });
 
     /** A rejected request: the reason goes to the ack when the client gave one, else as a problem event. */
     const reject = (event: string, error: string, ack?: (res: { ok: false; error: string }) => void) => {
@@ -46,66 +99,244 @@ export function attachLive(server: HttpServer, twin: Twin, opts: { tickMs?: numb
       if (!r.success) return reject('subscribe', formatIssues(r.error).join('; '), ack);
       try {
         const city = await twin.city(r.data.city);
-        await socket.join(room(city.slug));
-        if (!socket.data.cities.includes(city.slug)) socket.data.cities.push(city.slug);
-        sendSnapshot(socket, city);
-        if (typeof ack === 'function') ack({ ok: true, seq: city.live.seq });
+        const gridCount = city.data.unitGrids.length;
+        const sel = r.data.grids;
+        if (sel !== 'all') {
+          const bad = sel.find((g) => g >= gridCount);
+          if (bad !== undefined) return reject('subscribe', `grids: unit grid ${bad} does not exist (city "${city.slug}" has ${gridCount})`, ack);
+        }
+        const old = subs.get(socket.id);
+        let sub: Sub;
+        let added: Uint32Array | 'all';
+        if (old && old.city === city) {
+          // a view change: send only what the client did not have
+          sub = old;
+          added = sel === 'all' ? (old.all ? new Uint32Array(0) : 'all') : Uint32Array.from(new Set(sel)).filter((g) => old.all ? false : !old.mask![g]);
+        } else {
+          if (old) drop(socket);
+          sub = { socket, city, all: true, mask: null, grids: new Uint32Array(0), seq: 0, behind: false };
+          subs.set(socket.id, sub);
+          stream(city.slug).subs.add(sub);
+          socket.data.city = city.slug;
+          added = sel === 'all' ? 'all' : Uint32Array.from(new Set(sel));
+          sendRollupSnapshot(sub);
+        }
+        setSelection(sub, sel, gridCount);
+        if (added === 'all' || added.length > 0) sendSnapshot(sub, added);
+        if (typeof ack === 'function') ack({ ok: true, grids: sub.all ? gridCount : sub.grids.length, components: componentsOf(sub) } satisfies SubscribeAck);
       } catch (err) {
         reject('subscribe', err instanceof Error ? err.message : String(err), ack);
       }
     });
 
     socket.on('unsubscribe', (payload) => {
-      const r = subscribeSchema.safeParse(payload);
+      const r = unsubscribeSchema.safeParse(payload);
       if (!r.success) return reject('unsubscribe', formatIssues(r.error).join('; '));
-      void socket.leave(room(r.data.city));
-      socket.data.cities = socket.data.cities.filter((c) => c !== r.data.city);
+      if (socket.data.city === r.data.city) drop(socket);
     });
 
     socket.on('snapshot', (payload) => {
       const r = snapshotRequestSchema.safeParse(payload);
       if (!r.success) return reject('snapshot', formatIssues(r.error).join('; '));
-      const city = twin.cities.get(r.data.city);
-      if (!city || !socket.data.cities.includes(city.slug)) return reject('snapshot', `subscribe to city "${r.data.city}" first`);
+      const sub = subs.get(socket.id);
+      if (!sub || sub.city.slug !== r.data.city) return reject('snapshot', `subscribe to city "${r.data.city}" first`);
       snapshotsForced.inc();
-      sendSnapshot(socket, city);
+      sendSnapshot(sub, sub.all ? 'all' : sub.grids);
+      sendRollupSnapshot(sub);
     });
   });
 
-  function sendSnapshot(socket: TwinSocket, city: CityRuntime) {
-    socket.emit('frame', city.slug, city.live.snapshot());
-    framesSent.inc({ kind: 'snapshot' });
+  function drop(socket: TwinSocket) {
+    const sub = subs.get(socket.id);
+    if (!sub) return;
+    subs.delete(socket.id);
+    streams.get(sub.city.slug)?.subs.delete(sub);
+    socket.data.city = null;
   }
 
-  function queued(socket: TwinSocket): number {
-    const conn = socket.conn as unknown as { writeBuffer?: unknown[] };
-    return conn.writeBuffer?.length ?? 0;
+  function setSelection(sub: Sub, sel: 'all' | number[], gridCount: number) {
+    if (sel === 'all') {
+      sub.all = true;
+      sub.mask = null;
+      sub.grids = new Uint32Array(0);
+      return;
+    }
+    const mask = new Uint8Array(gridCount);
+    for (const g of sel) mask[g] = 1;
+    const grids: number[] = [];
+    for (let g = 0; g < gridCount; g++) if (mask[g]) grids.push(g);
+    sub.all = false;
+    sub.mask = mask;
+    sub.grids = Uint32Array.from(grids);
   }
 
-  function tick() {
-    const end = tickSeconds.startTimer();
-    for (const city of twin.cities.values()) {
-      const frame = city.live.flush();
-      const members = io.sockets.adapter.rooms.get(room(city.slug));
-      if (!members) continue;
-      for (const id of members) {
-        const socket = io.sockets.sockets.get(id);
-        if (!socket) continue;
-        if (queued(socket) > MAX_QUEUED_PACKETS) {
-          behind.add(socket);
-          continue;
-        }
-        if (behind.has(socket)) {
-          behind.delete(socket);
-          snapshotsForced.inc();
-          sendSnapshot(socket, city);
-        } else if (frame) {
-          socket.emit('frame', city.slug, frame);
-          framesSent.inc({ kind: 'delta' });
-        }
+  function componentsOf(sub: Sub): number {
+    if (sub.all) return sub.city.live.count;
+    const { start } = sub.city.byGrid;
+    let n = 0;
+    for (const g of sub.grids) n += start[g + 1]! - start[g]!;
+    return n;
+  }
+
+  function emit(sub: Sub, buf: ArrayBuffer, kind: string) {
+    sub.socket.emit('frame', sub.city.slug, buf);
+    framesSent.inc({ kind });
+    liveBytesSent.inc(buf.byteLength);
+  }
+
+  /** The current state of the given grids (or all), as a snapshot that restarts the client's sequence. */
+  function sendSnapshot(sub: Sub, grids: Uint32Array | 'all') {
+    const live = sub.city.live;
+    const now = Date.now();
+    sub.seq = (sub.seq + 1) >>> 0;
+    if (grids === 'all') {
+      const n = live.count;
+      const f = allocComponentFrame(FRAME_SNAPSHOT, sub.seq, n, n, now);
+      for (let i = 0; i < n; i++) f.indices[i] = i;
+      f.states.set(live.states);
+      f.values.set(live.values);
+      emit(sub, f.buf, 'snapshot');
+      return;
+    }
+    const { start, components } = sub.city.byGrid;
+    let n = 0;
+    for (const g of grids) n += start[g + 1]! - start[g]!;
+    const f = allocComponentFrame(FRAME_SNAPSHOT, sub.seq, n, live.count, now);
+    let p = 0;
+    for (const g of grids) {
+      for (let k = start[g]!; k < start[g + 1]!; k++) {
+        const i = components[k]!;
+        f.indices[p] = i;
+        f.states[p] = live.states[i]!;
+        f.values[p++] = live.values[i]!;
       }
     }
+    emit(sub, f.buf, 'snapshot');
+  }
+
+  function rollupFrame(city: CityRuntime, kind: typeof FRAME_ROLLUP_SNAPSHOT | typeof FRAME_ROLLUP_DELTA, seq: number, grids: ArrayLike<number>) {
+    const live = city.live;
+    const f = allocRollupFrame(kind, seq, grids.length, live.gridCount, Date.now());
+    for (let k = 0; k < grids.length; k++) {
+      const g = grids[k]!;
+      f.grids[k] = g;
+      f.levels[k] = live.level[g]!;
+      for (let c = 0; c < ROLLUP_COLUMNS; c++) {
+        // u16 on the wire: a unit grid of 100 m x 100 m holds hundreds of components, not 65,535
+        const v = live.rollup[g * ROLLUP_COLUMNS + c]!;
+        f.counts[k * ROLLUP_COLUMNS + c] = v > 65535 ? 65535 : v;
+      }
+    }
+    return f.buf;
+  }
+
+  function sendRollupSnapshot(sub: Sub) {
+    const s = stream(sub.city.slug);
+    const all = new Uint32Array(sub.city.live.gridCount);
+    for (let g = 0; g < all.length; g++) all[g] = g;
+    // bring pending roll-up changes into the levels first, so the snapshot is current
+    flushRollups(sub.city, s, Date.now(), true);
+    emit(sub, rollupFrame(sub.city, FRAME_ROLLUP_SNAPSHOT, s.rollupSeq, all), 'rollup-snapshot');
+  }
+
+  /** Roll-up changes since the last frame go to every client of the city (one shared buffer). */
+  function flushRollups(city: CityRuntime, s: CityStream, now: number, force: boolean) {
+    if (!force && now - s.lastRollupMs < rollupMs) return;
+    const changed = city.live.takeRollupChanges();
+    if (changed.length === 0) return;
+    s.lastRollupMs = now;
+    s.rollupSeq = (s.rollupSeq + 1) >>> 0;
+    const buf = rollupFrame(city, FRAME_ROLLUP_DELTA, s.rollupSeq, changed);
+    for (const sub of s.subs) if (!sub.behind) emit(sub, buf, 'rollup');
+  }
+
+  function slow(socket: TwinSocket): boolean {
+    const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport?: { socket?: { bufferedAmount?: number } } };
+    return (conn.writeBuffer?.length ?? 0) > MAX_QUEUED_PACKETS || (conn.transport?.socket?.bufferedAmount ?? 0) > MAX_BUFFERED_BYTES;
+  }
+
+  let lastSweep = 0;
+  function tick() {
+    const end = tickSeconds.startTimer();
+    const now = Date.now();
+    const sweep = now - lastSweep >= 1000;
+    if (sweep) lastSweep = now;
+    for (const city of twin.cities.values()) {
+      if (sweep) city.live.sweepStale(now);
+      const t = city.live.flush();
+      const s = stream(city.slug);
+      for (const sub of s.subs) {
+        if (slow(sub.socket)) {
+          sub.behind = true;
+          continue;
+        }
+        if (sub.behind) {
+          sub.behind = false;
+          snapshotsForced.inc();
+          sendSnapshot(sub, sub.all ? 'all' : sub.grids);
+          sendRollupSnapshot(sub);
+          continue;
+        }
+        if (!t) continue;
+        if (sub.all) {
+          sub.seq = (sub.seq + 1) >>> 0;
+          const f = allocComponentFrame(FRAME_DELTA, sub.seq, t.count, city.live.count, now);
+          f.indices.set(t.indices.subarray(0, t.count));
+          f.states.set(t.states.subarray(0, t.count));
+          f.values.set(t.values.subarray(0, t.count));
+          emit(sub, f.buf, 'delta');
+          continue;
+        }
+        // the client's grids that changed: walk the shorter of its grids and the touched ones
+        const start = t.gridStart;
+        let n = 0;
+        for (const g of sub.grids) n += start[g + 1]! - start[g]!;
+        if (n === 0) continue;
+        sub.seq = (sub.seq + 1) >>> 0;
+        const f = allocComponentFrame(FRAME_DELTA, sub.seq, n, city.live.count, now);
+        let p = 0;
+        for (const g of sub.grids) {
+          const a = start[g]!, b = start[g + 1]!;
+          if (a === b) continue;
+          f.indices.set(t.indices.subarray(a, b), p);
+          f.states.set(t.states.subarray(a, b), p);
+          f.values.set(t.values.subarray(a, b), p);
+          p += b - a;
+        }
+        emit(sub, f.buf, 'delta');
+      }
+      flushRollups(city, s, now, false);
+    }
+    for (const [source, n] of Object.entries(twin.takeCounts())) if (n) stateChanges.inc({ source }, n);
     end();
+  }
+
+  /** Several processes: accepted changes go to the others through Redis, each fans out to its own clients. */
+  async function useRedis(url: string) {
+    const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
+    const pub = createClient({ url });
+    const sub = pub.duplicate();
+    for (const c of [pub, sub]) c.on('error', (err: unknown) => log.error({ err }, 'redis client error'));
+    await Promise.all([pub.connect(), sub.connect()]);
+    io.adapter(createAdapter(pub, sub));
+    twin.replicate = (city, batch) => io.serverSideEmit('changes', city.slug, batch, processId);
+    io.on('changes', (slug: string, bytes: Uint8Array, origin: string) => {
+      if (origin === processId) return;
+      const city = twin.cities.get(slug);
+      if (!city) return;
+      try {
+        twin.applyBinary(city, decodeBinaryBatch(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), city.live.count), 'replica');
+      } catch (err) {
+        log.error({ err, city: slug }, 'a replicated batch from another server was refused');
+      }
+    });
+    log.info({ processId }, 'live state shared through the socket.io Redis adapter');
+    return {
+      async close() {
+        twin.replicate = null;
+        await Promise.allSettled([pub.quit(), sub.quit()]);
+      },
+    };
   }
 
   const timer = setInterval(() => {
@@ -114,15 +345,19 @@ export function attachLive(server: HttpServer, twin: Twin, opts: { tickMs?: numb
     } catch (err) {
       log.error({ err }, 'live tick failed');
     }
-  }, opts.tickMs ?? 100);
+  }, tickMs);
   timer.unref();
 
   return {
     io,
     tick,
+    processId,
+    /** subscriptions (tests, metrics) */
+    subscriptions: () => [...subs.values()].map((s) => ({ id: s.socket.id, city: s.city.slug, all: s.all, grids: s.grids.length, seq: s.seq, behind: s.behind })),
     close: async () => {
       clearInterval(timer);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await redis?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import SunCalc from 'suncalc';
 import type { CityData } from '../../models/city';
-import { COMPONENT_CLASSES, STATE_CODE } from '../../models/components';
+import { COMPONENT_CLASSES, REPORT_EVERY_S, STATE_CODE } from '../../models/components';
+import { STATE_MASK } from '../../models/live';
 import { DEPTH_THRESHOLDS } from '../../models/scenario';
 
 export type ApplyChange = (index: number, state: number, value: number, atMs: number) => void;
@@ -13,6 +14,10 @@ export interface SimulatorOptions {
   meanRepairS?: number;
   /** hours for a bin to fill from empty, min and max */
   binFillHours?: [number, number];
+  /** synthetic load: extra random changes per second on top of the city model (0 = none) */
+  loadPerS?: number;
+  /** reporting components send a heartbeat at their class interval (models/components.ts REPORT_EVERY_S) */
+  heartbeats?: boolean;
 }
 
 const S = STATE_CODE;
@@ -44,6 +49,11 @@ export class Simulator {
   private lastMs = 0;
   private readonly faultRate: number;
   private readonly meanRepairS: number;
+  private readonly reporters: Uint32Array;
+  private readonly nextBeatMs: Float64Array;
+  private readonly beatMs: Float32Array;
+  private readonly loadPerS: number;
+  private loadCarry = 0;
 
   constructor(private readonly city: CityData, private readonly states: Uint8Array, private readonly values: Float32Array,
     private readonly apply: ApplyChange, opts: SimulatorOptions = {}) {
@@ -74,8 +84,15 @@ export class Simulator {
       const v = values[this.gauges[k]!]!;
       this.gaugeLevel[k] = Number.isFinite(v) ? v : 0;
     }
+    // heartbeats: every reporting component, at its class interval, first one at a random phase
+    const reporters: number[] = [];
+    for (let i = 0; i < c.count; i++) if (REPORT_EVERY_S[COMPONENT_CLASSES[c.classIndex[i]!]!.telemetry] > 0) reporters.push(i);
+    this.reporters = opts.heartbeats === false ? new Uint32Array(0) : Uint32Array.from(reporters);
+    this.beatMs = Float32Array.from(this.reporters, (i) => 1000 * REPORT_EVERY_S[COMPONENT_CLASSES[c.classIndex[i]!]!.telemetry]);
+    this.nextBeatMs = new Float64Array(this.reporters.length).fill(-1);
+    this.loadPerS = opts.loadPerS ?? 0;
     for (let i = 0; i < c.count; i++) {
-      const st = states[i]!;
+      const st = states[i]! & STATE_MASK;
       if (st === S.damaged || st === S.missing || st === S.offline) this.faulty.set(i, S.intact);
     }
   }
@@ -94,6 +111,46 @@ export class Simulator {
       this.followGauges(nowMs, dt);
       this.faults(nowMs, dt);
     }
+    this.heartbeats(nowMs);
+  }
+
+  /** A reporting component that works says "still here, same state" at its class interval. */
+  private heartbeats(nowMs: number) {
+    const next = this.nextBeatMs;
+    for (let k = 0; k < this.reporters.length; k++) {
+      if (next[k]! < 0) next[k] = nowMs + this.rand() * this.beatMs[k]!;
+      if (nowMs < next[k]!) continue;
+      next[k] = nowMs + this.beatMs[k]! * (0.9 + 0.2 * this.rand());
+      const i = this.reporters[k]!;
+      const st = this.states[i]! & STATE_MASK;
+      if (st === S.offline || st === S.missing || st === S.removed) continue; // a dead device says nothing
+      this.apply(i, st, this.values[i]!, nowMs);
+    }
+  }
+
+  /**
+   * Synthetic load for benchmarks and big screens: `loadPerS` random changes a second, spread
+   * over the city (reporting classes change state and reading, the others now and then break).
+   * Call as often as you like; it keeps the rate by elapsed time.
+   */
+  load(nowMs: number, dtS: number) {
+    if (this.loadPerS <= 0 || dtS <= 0) return 0;
+    const want = this.loadPerS * Math.min(dtS, 1) + this.loadCarry;
+    const n = Math.floor(want);
+    this.loadCarry = want - n;
+    const count = this.city.components.count, cls = this.city.components.classIndex;
+    for (let k = 0; k < n; k++) {
+      const i = Math.floor(this.rand() * count);
+      const t = COMPONENT_CLASSES[cls[i]!]!.telemetry;
+      const r = this.rand();
+      if (t === 'none') {
+        this.apply(i, r < 0.9 ? S.intact : r < 0.97 ? S.damaged : S.missing, NaN, nowMs);
+      } else {
+        const st = r < 0.8 ? (t === 'light' ? S.active : S.intact) : r < 0.93 ? S.warning : r < 0.98 ? S.alarm : S.offline;
+        this.apply(i, st, Math.fround(this.rand()), nowMs);
+      }
+    }
+    return n;
   }
 
   private switchLights(nowMs: number) {
@@ -105,7 +162,7 @@ export class Simulator {
     }
     for (let k = 0; k < this.lights.length; k++) {
       const i = this.lights[k]!;
-      const st = this.states[i]!;
+      const st = this.states[i]! & STATE_MASK;
       if (st !== S.intact && st !== S.active) continue; // a broken light stays as it is
       const on = onByGroup[this.lightGroup[k]!]!;
       const want = on ? S.active : S.intact;
@@ -116,7 +173,7 @@ export class Simulator {
   private fillBins(nowMs: number, dt: number) {
     for (let k = 0; k < this.bins.length; k++) {
       const i = this.bins[k]!;
-      const st = this.states[i]!;
+      const st = this.states[i]! & STATE_MASK;
       if (st !== S.intact && st !== S.warning && st !== S.alarm) continue;
       const v = this.values[i]!;
       // The sanitation round empties a bin that is nearly full within about 20 minutes.
@@ -144,7 +201,7 @@ export class Simulator {
     const drainMPerS = 0.0004; // about 1.4 m/h of outflow through the low spot's inlets
     for (let k = 0; k < this.gauges.length; k++) {
       const i = this.gauges[k]!;
-      const st = this.states[i]!;
+      const st = this.states[i]! & STATE_MASK;
       if (st === S.offline || st === S.missing || st === S.damaged) continue;
       // Ponding at a low spot gathers its catchment's rain: gain x rain, minus what drains away.
       const inflow = (this.rainMmPerH / 3600 / 1000) * 40 * this.gaugeGain[k]!;
@@ -172,7 +229,7 @@ export class Simulator {
   }
 
   private breakOne(i: number, nowMs: number) {
-    const st = this.states[i]!;
+    const st = this.states[i]! & STATE_MASK;
     if (this.faulty.has(i) || st === S.abandoned || st === S.removed) return;
     const cls = COMPONENT_CLASSES[this.city.components.classIndex[i]!]!;
     const r = this.rand();

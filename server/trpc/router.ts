@@ -3,6 +3,7 @@ import {
   cityIndexInputSchema, cityInputSchema, citySummarySchema, componentByCodeInputSchema, componentDetailSchema, ingestBatchSchema,
   ingestResultSchema, unitGridDetailSchema,
 } from '../../models/city';
+import { componentHistoryInputSchema, componentHistorySchema } from '../../models/history';
 import { ingestProcedure, publicProcedure, router } from './init';
 import { NotFoundError } from '../twin';
 
@@ -27,6 +28,11 @@ const componentRouter = router({
     .input(componentByCodeInputSchema)
     .output(componentDetailSchema)
     .query(async ({ ctx, input }) => ctx.twin.component(input.city, await ctx.twin.componentIndex(input.city, input.code))),
+  /** down-sampled history of the last `hours`, oldest first (models/history.ts) */
+  history: publicProcedure
+    .input(componentHistoryInputSchema)
+    .output(componentHistorySchema)
+    .query(({ ctx, input }) => ctx.twin.componentHistory(input.city, input.index, input.hours)),
 });
 
 const gridRouter = router({
