@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Env } from '../env';
+import type { DbColumns, DbErrorInfo, DbReply, DbRequest, DbWorkerData } from './pgliteWorker';
 
 // One small interface over PGlite (embedded default) and PostgreSQL (DATABASE_URL), so the
 // same migrations and queries run on both.
@@ -34,24 +37,168 @@ export function dbOptionsFromEnv(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>): O
   return env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, 'pglite') };
 }
 
+/**
+ * PGlite on a worker thread (./pgliteWorker.ts) behind the same Db interface: PGlite runs
+ * statements synchronously, and one bulk insert or city load on this thread would stall the live
+ * stream for seconds. Requests are {id, op, sql, params}; replies are {id, result | error}.
+ * The worker runs them one at a time in the order sent. transaction(fn) holds that turn from
+ * 'begin' to 'commit'/'rollback' while fn runs here, so a db.query issued meanwhile runs after the
+ * commit; for the same reason fn must use tx, not db (a db.query awaited inside fn would wait for
+ * its own transaction forever, as it did with PGlite on this thread).
+ */
 async function openPglite(dataDir?: string): Promise<Db> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  if (dataDir) (await import('node:fs')).mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir ? { dataDir } : {});
-  const db: Db = {
-    kind: 'pglite',
-    query: async (sql, params) => ({ rows: (await pg.query(sql, params ?? [])).rows as never[] }),
-    exec: async (sql) => { await pg.exec(sql); },
-    transaction: (fn) =>
-      pg.transaction(async (tx) =>
-        fn({
-          query: async (sql, params) => ({ rows: (await tx.query(sql, params ?? [])).rows as never[] }),
-          exec: async (sql) => { await tx.exec(sql); },
-        }),
-      ),
-    close: () => pg.close(),
+  const workerData: DbWorkerData = { dataDir };
+  let worker: Worker;
+  try {
+    worker = new Worker(workerBootstrap(), { eval: true, workerData });
+  } catch (err) {
+    throw new Error(`PGlite worker did not start: ${(err as Error).message}`, { cause: err });
+  }
+
+  type Pending = { resolve: (r: DbColumns | undefined) => void; reject: (e: Error) => void; site: Error };
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let nextTx = 1;
+  let closed = false;
+  let dead: Error | null = null; // set once the worker is gone; every later call fails with it
+
+  const started = new Promise<void>((resolve, reject) => {
+    const early = (why: string) => (x: unknown) => reject(new Error(`PGlite worker did not start: ${why}${x instanceof Error ? x.message : x}`, { cause: x }));
+    const onError = early('');
+    const onExit = early('it exited with code ');
+    worker.on('error', onError).on('exit', onExit);
+    worker.once('message', (m: DbReply) => {
+      worker.off('error', onError).off('exit', onExit);
+      if (m.error) reject(new Error(`PGlite worker did not start: ${m.error.message}`));
+      else resolve();
+    });
+  });
+  try {
+    await started;
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+
+  const failAll = (err: Error) => {
+    dead ??= err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
   };
-  return db;
+  worker.on('message', (m: DbReply) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (!pending.size) worker.unref();
+    if (m.error) p.reject(rebuildError(m.error, p.site));
+    else p.resolve(m.result);
+  });
+  worker.on('error', (err) => failAll(new Error(`PGlite worker failed: ${err.message}`, { cause: err })));
+  worker.on('exit', (code) => failAll(new Error(closed ? 'the database is closed' : `PGlite worker exited (code ${code})`)));
+  // Like PGlite on this thread, an idle database does not keep the process alive; a request in
+  // flight does (else a script awaiting its last query could exit under it).
+  worker.unref();
+
+  const call = (req: DistributiveOmit<DbRequest, 'id'>): Promise<DbColumns | undefined> => {
+    // New work after close() is refused; a transaction that was open may still finish.
+    if (dead || (closed && !('tx' in req && req.tx !== undefined && req.op !== 'begin'))) return Promise.reject(dead ?? new Error('the database is closed'));
+    const id = nextId++;
+    const site = new Error(); // the caller's stack, for errors that come back from the worker
+    return new Promise((resolve, reject) => {
+      try {
+        worker.postMessage({ ...req, id });
+      } catch (err) {
+        reject(err as Error); // e.g. a parameter structured clone cannot copy (a function)
+        return;
+      }
+      if (!pending.size) worker.ref();
+      pending.set(id, { resolve, reject, site });
+    });
+  };
+  const query = async (sql: string, params: unknown[] | undefined, tx?: number) =>
+    ({ rows: rowsOf((await call({ op: 'query', sql, params, tx }))!) as never[] });
+  const exec = async (sql: string, tx?: number) => { await call({ op: 'exec', sql, tx }); };
+
+  return {
+    kind: 'pglite',
+    query: (sql, params) => query(sql, params),
+    exec: (sql) => exec(sql),
+    transaction: async (fn) => {
+      const tx = nextTx++;
+      await call({ op: 'begin', tx });
+      let result;
+      try {
+        result = await fn({ query: (sql, params) => query(sql, params, tx), exec: (sql) => exec(sql, tx) });
+      } catch (err) {
+        // fn's error is the one that matters; a failed rollback (worker gone) must not hide it
+        await call({ op: 'rollback', tx }).catch(() => {});
+        throw err;
+      }
+      await call({ op: 'commit', tx });
+      return result;
+    },
+    close: async () => {
+      if (closed) return;
+      const done = call({ op: 'close' }); // queued behind requests already sent
+      closed = true;
+      try {
+        await done;
+      } finally {
+        await worker.terminate();
+      }
+    },
+  };
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * The worker's entry: a line of plain JS that registers tsx in the new thread, then imports
+ * pgliteWorker.ts. On Node 20 tsx registers its hooks on the main thread only (`--import tsx`
+ * inherited through execArgv does nothing in a worker: the .ts entry fails with "Unknown file
+ * extension"), and vitest's transform never reaches worker threads; tsx's register() from
+ * tsx/esm/api does work in a worker, under tsx, node --import tsx and vitest alike.
+ */
+function workerBootstrap(): string {
+  const entry = new URL('./pgliteWorker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+}
+
+/**
+ * The ESM build of tsx/esm/api, by tsx's own exports map. require.resolve would pick the CJS build,
+ * whose register() looks for its hooks at a wrong path; import.meta.resolve is missing under vitest.
+ */
+function tsxEsmApi(): string {
+  const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
+  const exp = JSON.parse(readFileSync(pkgFile, 'utf8')).exports?.['./esm/api'];
+  const rel: unknown = exp?.import?.default ?? exp?.import ?? exp?.default;
+  if (typeof rel !== 'string') throw new Error(`PGlite worker did not start: cannot find tsx/esm/api in ${pkgFile}`);
+  return pathToFileURL(join(dirname(pkgFile), rel)).href;
+}
+
+/** An Error with PostgreSQL's message and fields (code, detail, position...) and the caller's stack. */
+function rebuildError(info: DbErrorInfo, site: Error): Error {
+  const err = Object.assign(new Error(info.message), info.fields);
+  err.name = info.name;
+  err.stack = `${info.name}: ${info.message}${site.stack?.slice(site.stack.indexOf('\n')) ?? ''}`;
+  return err;
+}
+
+// Row objects built from columns by a generated object literal, cached per column list: several
+// times faster than assigning keys in a loop, which matters at 20,000 rows per chunk on this thread.
+type RowBuilder = (cols: DbColumns['cols'], n: number) => unknown[];
+const rowBuilders = new Map<string, RowBuilder>();
+function rowsOf(r: DbColumns): unknown[] {
+  const key = r.names.join('\u0000');
+  let build = rowBuilders.get(key);
+  if (!build) {
+    if (rowBuilders.size >= 500) rowBuilders.clear(); // ad-hoc SQL must not grow this forever
+    // computed keys: a column named __proto__ becomes a property, not the prototype
+    const fields = r.names.map((name, j) => `[${JSON.stringify(name)}]: c[${j}][i]`).join(', ');
+    build = new Function('c', 'n', `const out = new Array(n); for (let i = 0; i < n; i++) out[i] = { ${fields} }; return out;`) as RowBuilder;
+    rowBuilders.set(key, build);
+  }
+  return build(r.cols, r.n);
 }
 
 async function openPostgres(url: string): Promise<Db> {
