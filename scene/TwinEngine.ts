@@ -2,7 +2,8 @@ import * as THREE from 'three';
 import type { RootState } from '@react-three/fiber';
 import { STATE_COUNT } from '../models/fiveColour';
 import { enuToGeodetic } from '../models/geo';
-import { FRAME_SNAPSHOT, type LiveFrame } from '../models/live';
+import { ROLLUP_COLUMNS } from '../models/live';
+import type { WorkerOut } from './live/protocol';
 import { createBuildingMaterial } from './buildings/buildingMaterial';
 import { BuildingPicker } from './buildings/buildingPick';
 import { ComponentLayer, type ShapeMesh } from './components/componentLayer';
@@ -10,7 +11,7 @@ import { loadCity } from './data/loadCity';
 import type { PreparedCity } from './data/prepare';
 import { createGlobe, type Globe } from './globe/createGlobe';
 import { gridAtRaster } from './grids/rasterGrids';
-import { fiveColourBytes, GridRollup } from './grids/rollup';
+import { fiveColourBytes } from './grids/rollup';
 import { LiveClient, type LiveConnection } from './live/liveClient';
 import { buildProneMesh } from './prone/proneLayer';
 import { createCameraSync } from './sync/cameraSync';
@@ -69,7 +70,7 @@ export interface TwinHooks {
   gridAt(x: number, y: number): number;
   groundZ(x: number, y: number): number;
   /** live client counters; loseFrames(n) drops the next n deltas as if lost (tests the resync) */
-  liveStats(): { snapshots: number; deltas: number; gaps: number; dropped: number; lost: number; lastSeq: number };
+  liveStats(): { snapshots: number; deltas: number; gaps: number; lost: number; lastSeq: number; entries: number; view: 'all' | number };
   loseFrames(n: number): void;
   /** ms per frame: the Three layer alone, and Cesium + Three, each forced to finish (readPixels) */
   bench(n: number): { threeMs: number; fullMs: number };
@@ -104,7 +105,9 @@ export class TwinEngine {
   private terrain: THREE.Mesh | null = null;
   private terrainMat: THREE.ShaderMaterial | null = null;
   private picker: BuildingPicker | null = null;
-  private rollup: GridRollup | null = null;
+  /** per unit grid, from the server's roll-ups: counts by state then stale, and the five-colour level */
+  private rollupCounts: Uint16Array | null = null;
+  private rollupLevels: Uint8Array | null = null;
   private gridRgba: Uint8Array | null = null;
   private gridTex: THREE.DataTexture | null = null;
   private readonly five = fiveColourBytes();
@@ -169,8 +172,9 @@ export class TwinEngine {
       city.timings['upload.build'] = performance.now() - u0;
       this.city = city;
       this.status = { ...this.status, phase: 'ready' };
-      this.live = new LiveClient(this.info.slug, {
-        onFrame: (f) => this.applyFrame(f),
+      this.live = new LiveClient(this.info.slug, { total: city.layers.components.count, gridCount: city.layers.grids.count }, {
+        onComponents: (m) => this.applyComponents(m),
+        onRollup: (m) => this.applyRollup(m),
         onConnection: (c) => { this.status = { ...this.status, connection: c }; this.emit(); },
       });
       this.live.connect();
@@ -220,9 +224,9 @@ export class TwinEngine {
     this.gridTex.colorSpace = THREE.SRGBColorSpace;
     this.gridTex.magFilter = THREE.NearestFilter;
     this.gridTex.minFilter = THREE.NearestFilter;
-    this.rollup = new GridRollup(G, layers.components.unitGrid);
-    this.rollup.reset(new Uint8Array(layers.components.count));
-    this.rollup.flush(this.gridRgba, this.five);
+    this.rollupCounts = new Uint16Array(G * ROLLUP_COLUMNS);
+    this.rollupLevels = new Uint8Array(G);
+    for (let g = 0; g < G; g++) this.paintGrid(g, 0);
     this.gridTex.needsUpdate = true;
     this.terrainMat = createTerrainMaterial({ mask, gridId, gridColors: this.gridTex, gridColorsWidth: cw });
     const tg = new THREE.BufferGeometry();
@@ -379,38 +383,78 @@ export class TwinEngine {
 
   // ---------------------------------------------------------------- live
 
-  private applyFrame(f: LiveFrame) {
-    const c = this.components, rollup = this.rollup;
-    if (!c || !rollup || !this.values) return;
-    const n = c.c.count;
-    if (f.kind === FRAME_SNAPSHOT) {
-      const m = Math.min(n, f.states.length);
-      for (let i = 0; i < m; i++) c.writeColor(i, f.states[i]!);
-      this.values.set(f.values.subarray(0, m));
-      rollup.reset(c.states);
-    } else {
-      const sel = this.selection?.kind === 'component' ? this.selection.index : -1;
-      for (let k = 0; k < f.indices.length; k++) {
-        const i = f.indices[k]!;
-        if (i >= n) continue;
-        const from = c.states[i]!, to = f.states[k]!;
-        if (from !== to) {
-          c.writeColor(i, to);
-          rollup.change(i, from, to);
-          if (i === sel) this.selectionLiveVersion++;
-        }
-        this.values[i] = f.values[k]!;
+  /** Entries of a components frame (decoded in the live worker) into the attributes. */
+  private applyComponents(m: Extract<WorkerOut, { type: 'components' }>) {
+    const c = this.components, values = this.values;
+    if (!c || !values) return;
+    const n = c.c.count, sel = this.selection?.kind === 'component' ? this.selection.index : -1;
+    const { indices, states, values: vals } = m;
+    for (let k = 0; k < indices.length; k++) {
+      const i = indices[k]!;
+      if (i >= n) continue;
+      const to = states[k]!;
+      if (c.states[i] !== to) {
+        c.writeColor(i, to);
+        if (i === sel) this.selectionLiveVersion++;
       }
-      this.changeCount += f.indices.length;
+      values[i] = vals[k]!;
     }
+    if (!m.snapshot) this.changeCount += indices.length;
     c.flushColors();
-    if (rollup.flush(this.gridRgba!, this.five) > 0 || f.kind === FRAME_SNAPSHOT) this.gridTex!.needsUpdate = true;
-    this.status.seq = f.seq;
+    this.status.seq = m.seq;
     this.version++;
     this.requestRender();
   }
 
+  /** The server's per-unit-grid roll-ups: counts and the five-colour level that paints the grid. */
+  private applyRollup(m: Extract<WorkerOut, { type: 'rollup' }>) {
+    const counts = this.rollupCounts, levels = this.rollupLevels;
+    if (!counts || !levels) return;
+    for (let k = 0; k < m.grids.length; k++) {
+      const g = m.grids[k]!;
+      if (g >= levels.length) continue;
+      counts.set(m.counts.subarray(k * ROLLUP_COLUMNS, (k + 1) * ROLLUP_COLUMNS), g * ROLLUP_COLUMNS);
+      levels[g] = m.levels[k]!;
+      this.paintGrid(g, m.levels[k]!);
+      if (this.selection?.kind === 'grid' && this.selection.index === g) this.selectionLiveVersion++;
+    }
+    this.gridTex!.needsUpdate = true;
+    this.version++;
+    this.requestRender();
+  }
+
+  private paintGrid(g: number, level: number) {
+    const rgba = this.gridRgba!, five = this.five;
+    rgba[4 * g] = five[3 * level]!;
+    rgba[4 * g + 1] = five[3 * level + 1]!;
+    rgba[4 * g + 2] = five[3 * level + 2]!;
+    rgba[4 * g + 3] = 255;
+  }
+
+  /**
+   * The unit grids in view (their bounding spheres against the camera frustum): the server
+   * sends detail for these only. At a city view that is all of them.
+   */
+  private updateView() {
+    const c = this.components, live = this.live;
+    if (!c || !live || !this.three) return;
+    this.syncCamera();
+    const cam = this.three.camera as THREE.PerspectiveCamera;
+    cam.updateMatrixWorld();
+    const frustum = new THREE.Frustum().setFromProjectionMatrix(
+      new THREE.Matrix4().multiplyMatrices(cam.projectionMatrix, cam.matrixWorldInverse));
+    const G = this.rollupLevels?.length ?? 0;
+    const inView: number[] = [];
+    const sphere = new THREE.Sphere();
+    for (let g = 0; g < G; g++) {
+      if (!c.gridSphere(g, sphere)) continue;
+      if (frustum.intersectsSphere(sphere)) inView.push(g);
+    }
+    live.setView(inView.length >= c.gridsWithComponents ? 'all' : inView);
+  }
+
   private tick() {
+    this.updateView();
     const now = performance.now();
     const cps = (this.changeCount * 1000) / Math.max(1, now - this.lastTick);
     this.changeCount = 0;
@@ -420,11 +464,12 @@ export class TwinEngine {
   }
 
   gridLevel(g: number): number {
-    return this.rollup?.level[g] ?? 0;
+    return this.rollupLevels?.[g] ?? 0;
   }
 
-  gridCounts(g: number): Int32Array | null {
-    return this.rollup ? this.rollup.counts.subarray(g * STATE_COUNT, (g + 1) * STATE_COUNT) : null;
+  /** grid g's roll-up: counts by state code, then stale (models/live.ts ROLLUP_COLUMNS) */
+  gridCounts(g: number): Uint16Array | null {
+    return this.rollupCounts ? this.rollupCounts.subarray(g * ROLLUP_COLUMNS, (g + 1) * ROLLUP_COLUMNS) : null;
   }
 
   // ---------------------------------------------------------------- camera
@@ -666,10 +711,11 @@ export class TwinEngine {
       gridAt: (x, y) => (self.city ? gridAtRaster(self.city.box, self.city.gridRaster, x, y) : -1),
       groundZ: (x, y) => (self.city ? self.groundZ(x, y) : 0),
       liveStats: () => {
-        const l = self.live;
-        return { snapshots: l?.snapshots ?? 0, deltas: l?.deltas ?? 0, gaps: l?.gaps ?? 0, dropped: l?.dropped ?? 0, lost: l?.lost ?? 0, lastSeq: l?.lastSeq ?? -1 };
+        const l = self.live?.stats;
+        return { snapshots: l?.snapshots ?? 0, deltas: l?.deltas ?? 0, gaps: l?.gaps ?? 0, lost: l?.lost ?? 0, lastSeq: l?.lastSeq ?? -1, entries: l?.entries ?? 0,
+          view: self.live?.viewGrids === 'all' ? 'all' : self.live?.viewGrids.length ?? 0 };
       },
-      loseFrames: (n) => { if (self.live) self.live.loseNext = n; },
+      loseFrames: (n) => self.live?.loseNext(n),
       bench: (n) => self.bench(n),
       debugHide: (part, hidden) => {
         const c = self.components;

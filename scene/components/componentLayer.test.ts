@@ -15,9 +15,9 @@ describe('ComponentLayer.countByState', () => {
     };
     const c = new ComponentLayer(layer, new Float32Array(n));
     expect(c.countByState[STATE_CODE.intact]).toBe(n);
-    for (let k = 0; k < 200; k++) c.writeColor((k * 7) % n, (k * 5) % COMPONENT_STATES.length);
+    for (let k = 0; k < 200; k++) c.writeColor((k * 7) % n, ((k * 5) % COMPONENT_STATES.length) | (k % 3 === 0 ? 0x80 : 0));
     const scan = new Int32Array(COMPONENT_STATES.length);
-    for (const s of c.states) scan[s]!++;
+    for (const s of c.states) scan[s & 0x7f]!++;
     expect([...c.countByState]).toEqual([...scan]);
   });
 
@@ -28,10 +28,13 @@ describe('ComponentLayer.countByState', () => {
       heading: new Float32Array(n), unitGrid: new Uint32Array(n),
     };
     const c = new ComponentLayer(layer, new Float32Array(n));
-    const attr = c.points.geometry.getAttribute('aColor') as BufferAttribute;
+    const attr = c.points.geometry.getAttribute('aState') as BufferAttribute;
     c.writeColor(4, STATE_CODE.alarm);
-    c.writeColor(7, STATE_CODE.offline);
+    c.writeColor(7, STATE_CODE.offline | 0x80);
     c.flushColors();
-    expect(attr.updateRanges).toEqual([{ start: 12, count: 12 }]);
+    expect(attr.updateRanges).toEqual([{ start: 4, count: 4 }]);
+    expect((attr.array as Uint8Array)[7]).toBe(STATE_CODE.offline | 0x80);
+    expect(c.colorOf(4)).toBe(COMPONENT_STATES[STATE_CODE.alarm]!.color);
+    expect(c.colorOf(7)).not.toBe(COMPONENT_STATES[STATE_CODE.offline]!.color); // stale: washed out
   });
 });

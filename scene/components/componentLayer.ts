@@ -1,7 +1,8 @@
 import * as THREE from 'three';
 import { COMPONENT_CLASSES, COMPONENT_STATES, type ComponentShape } from '../../models/components';
 import type { ComponentsLayer } from '../../models/layers';
-import { createComponentMaterial, createPointsMaterial } from './componentMaterial';
+import { STALE_BIT, STATE_MASK } from '../../models/live';
+import { createComponentMaterial, createPointsMaterial, STALE_GREY, STALE_MIX } from './componentMaterial';
 import { shapeGeometry, shapeSize } from './shapes';
 
 /** Minimum on-screen size (px) of a component seen from far away. */
@@ -28,6 +29,15 @@ export const STATE_LINEAR: Float32Array = (() => {
   COMPONENT_STATES.forEach((s, i) => { c.set(s.color); out[3 * i] = c.r; out[3 * i + 1] = c.g; out[3 * i + 2] = c.b; });
   return out;
 })();
+
+/** The drawn colour of a state byte (bit 7 = stale: washed towards grey), linear RGB into out[o..o+2]. */
+export function stateRgb(state: number, out: Float32Array, o: number) {
+  const s = Math.min(state & STATE_MASK, COMPONENT_STATES.length - 1);
+  const k = state & STALE_BIT ? STALE_MIX : 0;
+  out[o] = STATE_LINEAR[3 * s]! * (1 - k) + STALE_GREY * k;
+  out[o + 1] = STATE_LINEAR[3 * s + 1]! * (1 - k) + STALE_GREY * k;
+  out[o + 2] = STATE_LINEAR[3 * s + 2]! * (1 - k) + STALE_GREY * k;
+}
 
 /** Marks items first..last (inclusive) of an attribute for upload: only that range goes to the GPU. */
 function uploadItems(attr: THREE.BufferAttribute, first: number, last: number) {
@@ -92,16 +102,25 @@ export class ComponentLayer {
   readonly meshOf: Uint8Array;
   /** per component: slot in its detailed mesh while near, else -1 */
   readonly nearSlot: Int32Array;
+  /** per component: the state byte as streamed (state code, bit 7 = stale) */
   readonly states: Uint8Array;
   readonly countByClass: Int32Array;
+  /** components by unit grid (compressed rows), and each grid's centre and radius: LOD skips far grids */
+  private readonly gridStart: Uint32Array;
+  private readonly gridMembers: Uint32Array;
+  private readonly gridCentre: Float32Array;
+  private readonly gridRadius: Float32Array;
+  /** per grid: some of its components were near at the last update */
+  private readonly gridHadNear: Uint8Array;
+  private lodMaxD = 0;
   /** components per state code, kept as colours are written (the legend reads it without a scan) */
   readonly countByState = new Int32Array(COMPONENT_STATES.length);
   /** per shape: every component of the shape */
   readonly allOfShape: Uint32Array[] = [];
   private readonly matrices: Float32Array;
-  private readonly colors: Float32Array;
   private readonly aNear: THREE.BufferAttribute;
-  private readonly aColor: THREE.BufferAttribute;
+  private readonly aState: THREE.BufferAttribute;
+  private readonly rgb = new Float32Array(3);
   private readonly lodD2 = new Float64Array(16);
   private readonly shapeChanged = new Uint8Array(16);
   private pxK = 0;
@@ -118,7 +137,6 @@ export class ComponentLayer {
     this.countByState[0] = n;
     this.countByClass = new Int32Array(COMPONENT_CLASSES.length);
     this.matrices = new Float32Array(16 * n);
-    this.colors = new Float32Array(3 * n);
     const shapes = [...new Set(COMPONENT_CLASSES.map((k) => k.shape))];
     const shapeIdx = new Map(shapes.map((sh, i) => [sh, i]));
     const counts = new Int32Array(shapes.length);
@@ -153,39 +171,60 @@ export class ComponentLayer {
     const g = new THREE.BufferGeometry();
     g.setAttribute('position', new THREE.BufferAttribute(pos, 3));
     g.setAttribute('aSize', new THREE.BufferAttribute(size, 1));
-    this.aColor = new THREE.BufferAttribute(new Float32Array(3 * Math.max(1, n)), 3);
-    this.aColor.setUsage(THREE.DynamicDrawUsage);
-    g.setAttribute('aColor', this.aColor);
-    this.aNear = new THREE.BufferAttribute(new Float32Array(Math.max(1, n)), 1);
+    this.aState = new THREE.BufferAttribute(new Uint8Array(Math.max(1, n)), 1);
+    this.aState.setUsage(THREE.DynamicDrawUsage);
+    g.setAttribute('aState', this.aState);
+    this.aNear = new THREE.BufferAttribute(new Uint8Array(Math.max(1, n)), 1);
     this.aNear.setUsage(THREE.DynamicDrawUsage);
     g.setAttribute('aNear', this.aNear);
     g.setDrawRange(0, n);
-    this.pointsMaterial = createPointsMaterial();
+    this.pointsMaterial = createPointsMaterial(COMPONENT_STATES.map((_, k) => new THREE.Vector3(STATE_LINEAR[3 * k], STATE_LINEAR[3 * k + 1], STATE_LINEAR[3 * k + 2])));
     this.points = new THREE.Points(g, this.pointsMaterial);
     this.points.name = 'components:far';
     this.points.frustumCulled = false;
     this.group.add(this.points);
     for (let i = 0; i < n; i++) this.writeColor(i, 0);
     this.flushColors();
+    // unit-grid index for the level of detail: only grids near the camera are looked at per frame
+    let G = 0;
+    for (let i = 0; i < n; i++) if (c.unitGrid[i]! + 1 > G) G = c.unitGrid[i]! + 1;
+    this.gridStart = new Uint32Array(G + 1);
+    for (let i = 0; i < n; i++) this.gridStart[c.unitGrid[i]! + 1]!++;
+    for (let k = 0; k < G; k++) this.gridStart[k + 1]! += this.gridStart[k]!;
+    const at = this.gridStart.slice(0, G);
+    this.gridMembers = new Uint32Array(n);
+    for (let i = 0; i < n; i++) this.gridMembers[at[c.unitGrid[i]!]!++] = i;
+    this.gridCentre = new Float32Array(3 * G);
+    this.gridRadius = new Float32Array(G);
+    this.gridHadNear = new Uint8Array(G);
+    for (let gi = 0; gi < G; gi++) {
+      const a = this.gridStart[gi]!, b = this.gridStart[gi + 1]!;
+      if (a === b) continue;
+      let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+      for (let k = a; k < b; k++) {
+        const i = this.gridMembers[k]!;
+        x0 = Math.min(x0, c.x[i]!); x1 = Math.max(x1, c.x[i]!);
+        y0 = Math.min(y0, c.y[i]!); y1 = Math.max(y1, c.y[i]!);
+        z0 = Math.min(z0, z[i]!); z1 = Math.max(z1, z[i]!);
+      }
+      this.gridCentre[3 * gi] = 0.5 * (x0 + x1); this.gridCentre[3 * gi + 1] = 0.5 * (y0 + y1); this.gridCentre[3 * gi + 2] = 0.5 * (z0 + z1);
+      this.gridRadius[gi] = 0.5 * Math.hypot(x1 - x0, y1 - y0, z1 - z0);
+    }
   }
 
   /** Writes a component's state colour (proxy slot, and its detailed slot while near); flushed once per batch. */
   writeColor(i: number, state: number) {
-    const s = Math.min(state, COMPONENT_STATES.length - 1);
-    this.countByState[Math.min(this.states[i]!, COMPONENT_STATES.length - 1)]!--;
-    this.countByState[s]!++;
+    const last = COMPONENT_STATES.length - 1;
+    this.countByState[Math.min(this.states[i]! & STATE_MASK, last)]!--;
+    this.countByState[Math.min(state & STATE_MASK, last)]!++;
     this.states[i] = state;
-    const r = STATE_LINEAR[3 * s]!, g = STATE_LINEAR[3 * s + 1]!, b = STATE_LINEAR[3 * s + 2]!;
-    this.colors[3 * i] = r; this.colors[3 * i + 1] = g; this.colors[3 * i + 2] = b;
-    const pa = this.aColor.array as Float32Array;
-    pa[3 * i] = r; pa[3 * i + 1] = g; pa[3 * i + 2] = b;
+    (this.aState.array as Uint8Array)[i] = state;
     if (i < this.proxyDirtyMin) this.proxyDirtyMin = i;
     if (i > this.proxyDirtyMax) this.proxyDirtyMax = i;
     const j = this.nearSlot[i]!;
     if (j >= 0) {
       const sm = this.meshes[this.meshOf[i]!]!;
-      const a = sm.mesh.instanceColor!.array as Float32Array;
-      a[3 * j] = r; a[3 * j + 1] = g; a[3 * j + 2] = b;
+      stateRgb(state, sm.mesh.instanceColor!.array as Float32Array, 3 * j);
       if (j < sm.dirtyMin) sm.dirtyMin = j;
       if (j > sm.dirtyMax) sm.dirtyMax = j;
     }
@@ -200,7 +239,7 @@ export class ComponentLayer {
       sm.dirtyMax = -1;
     }
     if (this.proxyDirtyMax >= 0) {
-      uploadItems(this.aColor, this.proxyDirtyMin, this.proxyDirtyMax);
+      uploadItems(this.aState, this.proxyDirtyMin, this.proxyDirtyMax);
       this.proxyDirtyMin = Infinity;
       this.proxyDirtyMax = -1;
     }
@@ -209,9 +248,13 @@ export class ComponentLayer {
   /** The colour currently in the attribute for component i, as sRGB hex. */
   colorOf(i: number, tmp = new THREE.Color()): string {
     const j = this.nearSlot[i]!;
-    const a = j >= 0 ? (this.meshes[this.meshOf[i]!]!.mesh.instanceColor!.array as Float32Array) : (this.aColor.array as Float32Array);
-    const k = j >= 0 ? j : i;
-    return '#' + tmp.setRGB(a[3 * k]!, a[3 * k + 1]!, a[3 * k + 2]!, THREE.LinearSRGBColorSpace).getHexString();
+    if (j >= 0) {
+      const a = this.meshes[this.meshOf[i]!]!.mesh.instanceColor!.array as Float32Array;
+      return '#' + tmp.setRGB(a[3 * j]!, a[3 * j + 1]!, a[3 * j + 2]!, THREE.LinearSRGBColorSpace).getHexString();
+    }
+    // the far point: what the shader makes of the byte in the attribute
+    stateRgb((this.aState.array as Uint8Array)[i]!, this.rgb, 0);
+    return '#' + tmp.setRGB(this.rgb[0]!, this.rgb[1]!, this.rgb[2]!, THREE.LinearSRGBColorSpace).getHexString();
   }
 
   /**
@@ -228,21 +271,34 @@ export class ComponentLayer {
       sm.material.uniforms.uScaleK!.value = this.pxK / sm.size;
       const d = Math.min(LOD_MAX_M, sm.size / (LOD_PX * mPerPx1));
       this.lodD2[s] = d * d;
+      if (d > this.lodMaxD || s === 0) this.lodMaxD = s === 0 ? d : Math.max(this.lodMaxD, d);
       this.shapeChanged[s] = 0;
     }
-    const n = this.c.count, X = this.c.x, Y = this.c.y, Z = this.z, near = this.aNear.array as Float32Array;
+    const X = this.c.x, Y = this.c.y, Z = this.z, near = this.aNear.array as Uint8Array;
+    const G = this.gridRadius.length, gc = this.gridCentre, members = this.gridMembers, gs = this.gridStart;
     let any = false;
-    for (let i = 0; i < n; i++) {
-      const dx = X[i]! - cam.x, dy = Y[i]! - cam.y, dz = Z[i]! - cam.z;
-      const s = this.meshOf[i]!;
-      const isNear = dx * dx + dy * dy + dz * dz < this.lodD2[s]! ? 1 : 0;
-      if (isNear !== near[i]) {
-        near[i] = isNear;
-        this.shapeChanged[s] = 1;
-        if (i < this.nearDirtyMin) this.nearDirtyMin = i;
-        if (i > this.nearDirtyMax) this.nearDirtyMax = i;
-        any = true;
+    // Whole unit grids beyond the farthest detail distance are skipped (unless they had near
+    // components to put back): at a city view this looks at a few grids, not 462,894 components.
+    for (let g = 0; g < G; g++) {
+      const gx = gc[3 * g]! - cam.x, gy = gc[3 * g + 1]! - cam.y, gz = gc[3 * g + 2]! - cam.z;
+      const reach = this.lodMaxD + this.gridRadius[g]!;
+      if (!this.gridHadNear[g] && gx * gx + gy * gy + gz * gz > reach * reach) continue;
+      let hadNear = 0;
+      for (let k = gs[g]!; k < gs[g + 1]!; k++) {
+        const i = members[k]!;
+        const dx = X[i]! - cam.x, dy = Y[i]! - cam.y, dz = Z[i]! - cam.z;
+        const s = this.meshOf[i]!;
+        const isNear = dx * dx + dy * dy + dz * dz < this.lodD2[s]! ? 1 : 0;
+        hadNear |= isNear;
+        if (isNear !== near[i]) {
+          near[i] = isNear;
+          this.shapeChanged[s] = 1;
+          if (i < this.nearDirtyMin) this.nearDirtyMin = i;
+          if (i > this.nearDirtyMax) this.nearDirtyMax = i;
+          any = true;
+        }
       }
+      this.gridHadNear[g] = hadNear;
     }
     if (!any) return;
     uploadItems(this.aNear, this.nearDirtyMin, this.nearDirtyMax);
@@ -257,7 +313,7 @@ export class ComponentLayer {
         const i = all[q]!;
         if (near[i]) {
           for (let e = 0; e < 16; e++) m[16 * k + e] = this.matrices[16 * i + e]!;
-          col[3 * k] = this.colors[3 * i]!; col[3 * k + 1] = this.colors[3 * i + 1]!; col[3 * k + 2] = this.colors[3 * i + 2]!;
+          stateRgb(this.states[i]!, col, 3 * k);
           sm.indexOfSlot[k] = i;
           this.nearSlot[i] = k++;
         } else {
@@ -339,12 +395,12 @@ export class ComponentLayer {
    */
   pickFar(x: number, y: number, camera: THREE.PerspectiveCamera, w: number, h: number, mPerPx1: number, slackPx: number,
     visible: (p: THREE.Vector3) => boolean): number {
-    const near = this.aNear.array as Float32Array;
+    const near = this.aNear.array as Uint8Array;
     const pos = (this.points.geometry.getAttribute('position') as THREE.BufferAttribute).array as Float32Array;
     const v = new THREE.Vector3();
     const cands: { i: number; d: number }[] = [];
     for (let i = 0; i < this.c.count; i++) {
-      if (near[i]! > 0.5) continue;
+      if (near[i]!) continue;
       v.set(pos[3 * i]!, pos[3 * i + 1]!, pos[3 * i + 2]!);
       const dist = v.distanceTo(camera.position);
       v.project(camera);
@@ -360,6 +416,21 @@ export class ComponentLayer {
       if (visible(v)) return cnd.i;
     }
     return -1;
+  }
+
+  /** unit grids that hold components */
+  get gridsWithComponents(): number {
+    let k = 0;
+    for (let g = 0; g < this.gridRadius.length; g++) if (this.gridStart[g + 1]! > this.gridStart[g]!) k++;
+    return k;
+  }
+
+  /** The bounding sphere of grid g's components; false when it has none. */
+  gridSphere(g: number, out: THREE.Sphere): boolean {
+    if (g >= this.gridRadius.length || this.gridStart[g + 1] === this.gridStart[g]) return false;
+    out.center.set(this.gridCentre[3 * g]!, this.gridCentre[3 * g + 1]!, this.gridCentre[3 * g + 2]! + 3);
+    out.radius = this.gridRadius[g]! + 6;
+    return true;
   }
 
   get mPerPx1() {

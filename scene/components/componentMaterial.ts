@@ -46,36 +46,50 @@ export function createComponentMaterial() {
   });
 }
 
+/** Stale (silent too long): the state colour washed towards grey, so it reads as "last known". */
+export const STALE_MIX = 0.65;
+export const STALE_GREY = 0.3;
+
 /**
  * The far level of detail: every component is also one point (a single non-instanced draw for
  * all of them: SwiftShader pays per instance, not per vertex), drawn as a state-coloured disc
  * while the component is too far to show its shape (aNear = 0); its size follows the object's
- * size on screen, never under uMinPx. Depth-tested like the rest: buildings hide it.
+ * size on screen, never under uMinPx. Depth-tested like the rest: buildings hide it. The colour
+ * comes from one byte per component (aState: state code, bit 7 = stale) through a palette, so
+ * a live update writes one byte, never three floats.
  */
-export function createPointsMaterial() {
+export function createPointsMaterial(palette: THREE.Vector3[]) {
   return new THREE.ShaderMaterial({
-    uniforms: { uPxPerM: { value: 500 }, uMinPx: { value: 3.5 }, uMaxPx: { value: 16 } },
+    uniforms: { uPxPerM: { value: 500 }, uMinPx: { value: 3.5 }, uMaxPx: { value: 16 }, uPalette: { value: palette } },
+    defines: { PALETTE_SIZE: palette.length, STALE_MIX: STALE_MIX.toFixed(3), STALE_GREY: STALE_GREY.toFixed(3) },
     vertexShader: /* glsl */ `
-      attribute vec3 aColor;
+      attribute float aState;
       attribute float aSize;
       attribute float aNear;
       uniform float uPxPerM;
       uniform float uMinPx;
       uniform float uMaxPx;
+      uniform vec3 uPalette[PALETTE_SIZE];
       varying vec3 vC;
+      varying float vStale;
       void main() {
-        vC = aColor;
-        if (aNear > 0.5) { gl_Position = vec4(0.0, 0.0, 2.0, 1.0); gl_PointSize = 0.0; return; }
+        if (aNear > 0.5) { gl_Position = vec4(0.0, 0.0, 2.0, 1.0); gl_PointSize = 0.0; vC = vec3(0.0); vStale = 0.0; return; }
+        vStale = aState >= 128.0 ? 1.0 : 0.0;
+        int s = int(min(aState - 128.0 * vStale, float(PALETTE_SIZE - 1)));
+        vC = mix(uPalette[s], vec3(STALE_GREY), STALE_MIX * vStale);
         vec4 mv = modelViewMatrix * vec4(position, 1.0);
         gl_PointSize = clamp(aSize * uPxPerM / max(-mv.z, 0.1), uMinPx, uMaxPx);
         gl_Position = projectionMatrix * mv;
       }`,
     fragmentShader: /* glsl */ `
       varying vec3 vC;
+      varying float vStale;
       void main() {
         vec2 q = gl_PointCoord * 2.0 - 1.0;
         float r2 = dot(q, q);
         if (r2 > 1.0) discard;
+        // a stale one is a ring: hollow, like a light that is out
+        if (vStale > 0.5 && r2 < 0.25) discard;
         vec3 col = r2 > 0.6 ? vC * 0.45 : vC;
         gl_FragColor = linearToOutputTexel(vec4(col, 1.0));
       }`,

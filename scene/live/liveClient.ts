@@ -1,82 +1,66 @@
-import { io, type Socket } from 'socket.io-client';
-import { decodeFrame, FRAME_SNAPSHOT, type ClientToServerEvents, type LiveFrame, type ServerToClientEvents } from '../../models/live';
+import type { LiveConnection, LiveStats, WorkerIn, WorkerOut } from './protocol';
 
-export type LiveConnection = 'connecting' | 'live' | 'resync' | 'offline';
+export type { LiveConnection } from './protocol';
 
 export interface LiveHandlers {
-  /** a snapshot (replace everything) or the next delta in sequence */
-  onFrame(frame: LiveFrame): void;
+  /** entries of a components frame (a snapshot of some grids, or the next delta) */
+  onComponents(m: Extract<WorkerOut, { type: 'components' }>): void;
+  /** a roll-up frame: per unit grid counts and five-colour level */
+  onRollup(m: Extract<WorkerOut, { type: 'rollup' }>): void;
   onConnection(state: LiveConnection): void;
 }
 
 /**
- * socket.io client for a city's live component states (binary frames, models/live.ts). A delta
- * applies only if its seq is last + 1; on a gap the client asks for a snapshot and drops deltas
- * until it arrives. After a reconnect it subscribes again and gets a snapshot.
+ * The page's side of the live stream: a worker owns the socket and decodes frames
+ * (live.worker.ts); this forwards what the view shows (unit grids) and hands decoded entries on.
  */
 export class LiveClient {
-  private socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  lastSeq = -1;
-  private awaitingSnapshot = true;
-  gaps = 0;
-  dropped = 0;
-  snapshots = 0;
-  deltas = 0;
-  /** test hook: pretend the next n deltas were lost on the way (exercises the gap -> snapshot path) */
-  loseNext = 0;
-  lost = 0;
+  private worker: Worker;
+  stats: LiveStats = { snapshots: 0, deltas: 0, gaps: 0, lost: 0, lastSeq: -1, entries: 0 };
+  problems: string[] = [];
+  private view: 'all' | number[] = 'all';
 
-  constructor(private readonly city: string, private readonly h: LiveHandlers) {
-    this.socket = io({ transports: ['websocket'], autoConnect: false });
-    this.socket.on('connect', () => {
-      this.awaitingSnapshot = true;
-      this.h.onConnection('connecting');
-      this.socket.emit('subscribe', { city: this.city }, (res) => {
-        if (!res.ok) this.h.onConnection('offline');
-      });
-    });
-    this.socket.on('disconnect', () => this.h.onConnection('offline'));
-    this.socket.io.on('reconnect_attempt', () => this.h.onConnection('connecting'));
-    this.socket.on('frame', (city, data) => {
-      if (city !== this.city) return;
-      let f: LiveFrame;
-      try {
-        f = decodeFrame(data);
-      } catch {
-        return;
-      }
-      if (f.kind === FRAME_SNAPSHOT) {
-        this.snapshots++;
-        this.awaitingSnapshot = false;
-        this.lastSeq = f.seq;
-        this.h.onFrame(f);
-        this.h.onConnection('live');
-        return;
-      }
-      if (this.loseNext > 0) { this.loseNext--; this.lost++; return; }
-      if (this.awaitingSnapshot) { this.dropped++; return; }
-      if (f.seq <= this.lastSeq) return; // duplicate or stale
-      if (f.seq !== this.lastSeq + 1) {
-        this.gaps++;
-        this.awaitingSnapshot = true;
-        this.h.onConnection('resync');
-        this.socket.emit('snapshot', { city: this.city });
-        return;
-      }
-      this.lastSeq = f.seq;
-      this.deltas++;
-      this.h.onFrame(f);
-    });
+  constructor(private readonly city: string, private readonly counts: { total: number; gridCount: number }, private readonly h: LiveHandlers) {
+    this.worker = new Worker(new URL('./live.worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e: MessageEvent<WorkerOut>) => {
+      const m = e.data;
+      if (m.type === 'components') { this.stats = m.stats; this.h.onComponents(m); }
+      else if (m.type === 'rollup') { this.stats = m.stats; this.h.onRollup(m); }
+      else if (m.type === 'connection') this.h.onConnection(m.state);
+      else if (m.type === 'problem') this.problems = [...this.problems.slice(-9), m.message];
+    };
+  }
+
+  private send(m: WorkerIn) {
+    this.worker.postMessage(m);
   }
 
   connect() {
     this.h.onConnection('connecting');
-    this.socket.connect();
+    this.send({ type: 'connect', city: this.city, total: this.counts.total, gridCount: this.counts.gridCount });
+  }
+
+  /** The unit grids the view shows ('all' at a city view); sent only when it changed. */
+  setView(grids: 'all' | number[]) {
+    const same = grids === 'all' ? this.view === 'all'
+      : this.view !== 'all' && this.view.length === grids.length && this.view.every((g, k) => g === grids[k]);
+    if (same) return false;
+    this.view = grids;
+    this.send({ type: 'view', grids });
+    return true;
+  }
+
+  get viewGrids() {
+    return this.view;
+  }
+
+  /** test hook: pretend the next n deltas were lost on the way (exercises the gap -> snapshot path) */
+  loseNext(n: number) {
+    this.send({ type: 'lose', n });
   }
 
   close() {
-    this.socket.removeAllListeners();
-    this.socket.io.removeAllListeners();
-    this.socket.disconnect();
+    this.send({ type: 'close' });
+    setTimeout(() => this.worker.terminate(), 100);
   }
 }

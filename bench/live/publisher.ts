@@ -1,0 +1,72 @@
+// Child process of `npm run bench -- live`: a gateway publishing binary batches (models/ingest.ts)
+// over MQTT at a target rate. Each reading's value is the send time (ms mod 1e6, exact in a
+// float32), so a client can tell the latency of every entry it receives.
+import mqtt from 'mqtt';
+import { encodeBinaryBatch, binaryBatchBytes } from '../../models/ingest';
+import { mqttTopic } from '../../models/mqtt';
+
+const BATCH = 10_000;
+
+interface Start { type: 'start'; rate: number; seconds: number }
+
+async function main() {
+  const { port, token, city, count } = JSON.parse(process.env.BENCH_PUB!) as { port: number; token: string; city: string; count: number };
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'twin', password: token, clientId: 'bench-gateway', reconnectPeriod: 0 });
+  const topic = mqttTopic.batchBin(city);
+  const lastState = new Uint8Array(count);
+  const lastValue = new Float32Array(count).fill(NaN);
+  let rng = 0x9e3779b9;
+  const rand = () => {
+    rng ^= rng << 13; rng >>>= 0; rng ^= rng >>> 17; rng ^= rng << 5; rng >>>= 0;
+    return rng / 4294967296;
+  };
+  const idx = new Uint32Array(BATCH), st = new Uint8Array(BATCH), val = new Float32Array(BATCH);
+  const stream = (client as unknown as { stream: NodeJS.WritableStream & { writableLength: number } }).stream;
+  let sent = 0;
+
+  async function publishFor(rate: number, seconds: number) {
+    const t0 = performance.now();
+    const end = t0 + seconds * 1000;
+    let k = 0;
+    while (performance.now() < end) {
+      const due = Math.floor(((performance.now() - t0) / 1000) * rate);
+      if (k >= due) { await new Promise((r) => setTimeout(r, 2)); continue; }
+      // TCP backpressure: a server that cannot keep up slows the gateway down (so accepted < offered)
+      if (stream.writableLength > 8 << 20) { await new Promise((r) => stream.once('drain', r)); continue; }
+      const n = Math.min(BATCH, due - k);
+      const now = Math.floor(performance.timeOrigin + performance.now());
+      const v = Math.fround(now % 1e6);
+      for (let j = 0; j < n; j++) {
+        const i = Math.floor(rand() * count);
+        const s = Math.floor(rand() * 9);
+        idx[j] = i; st[j] = s; val[j] = v;
+        lastState[i] = s; lastValue[i] = v;
+      }
+      const buf = Buffer.from(encodeBinaryBatch(count, n, idx, st, val, 0, new Uint8Array(binaryBatchBytes(n))).buffer);
+      client.publish(topic, buf, { qos: 0 });
+      k += n;
+      sent += n;
+      if ((k / BATCH) % 8 === 0) await new Promise((r) => setImmediate(r));
+    }
+    return { sent: k, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  process.on('message', async (m: Start | { type: 'final' } | { type: 'stop' }) => {
+    if (m.type === 'start') {
+      const r = await publishFor(m.rate, m.seconds);
+      await new Promise((res) => (stream.writableLength === 0 ? res(null) : stream.once('drain', res)));
+      process.send!({ type: 'done', ...r });
+    } else if (m.type === 'final') {
+      process.send!({ type: 'final', states: lastState, values: lastValue, sent });
+    } else if (m.type === 'stop') {
+      await client.endAsync();
+      process.exit(0);
+    }
+  });
+  process.send!({ type: 'ready' });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
