@@ -180,9 +180,9 @@ export interface ClientToServerEvents {
   snapshot: (payload: z.input<typeof snapshotRequestSchema>) => void;
 }
 
-/** Between server processes (socket.io Redis adapter): changes one process accepted, as a binary batch. */
+/** Between server processes (socket.io Redis adapter): changes one process accepted, as a binary batch in base64. */
 export interface InterServerEvents {
-  changes: (city: string, batch: Uint8Array, origin: string) => void;
+  changes: (city: string, batchBase64: string, origin: string) => void;
 }
 
 export interface SocketData {

@@ -319,13 +319,14 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
     for (const c of [pub, sub]) c.on('error', (err: unknown) => log.error({ err }, 'redis client error'));
     await Promise.all([pub.connect(), sub.connect()]);
     io.adapter(createAdapter(pub, sub));
-    twin.replicate = (city, batch) => io.serverSideEmit('changes', city.slug, batch, processId);
-    io.on('changes', (slug: string, bytes: Uint8Array, origin: string) => {
+    // the adapter sends server-side events as JSON: the binary batch travels as base64
+    twin.replicate = (city, batch) => io.serverSideEmit('changes', city.slug, Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength).toString('base64'), processId);
+    io.on('changes', (slug: string, base64: string, origin: string) => {
       if (origin === processId) return;
       const city = twin.cities.get(slug);
       if (!city) return;
       try {
-        twin.applyBinary(city, decodeBinaryBatch(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), city.live.count), 'replica');
+        twin.applyBinary(city, decodeBinaryBatch(new Uint8Array(Buffer.from(String(base64), 'base64')), city.live.count), 'replica');
       } catch (err) {
         log.error({ err, city: slug }, 'a replicated batch from another server was refused');
       }
