@@ -5,6 +5,7 @@ import { Twin, type CityRuntime } from './twin';
 import { createRequestHandler, type Handler } from './http';
 import { attachLive } from './live/hub';
 import { Simulator } from './live/simulator';
+import { startMqtt, type MqttHandle } from './live/mqtt';
 import { stateChanges } from './metrics';
 import { listCities, saveCity } from './city/store';
 import { generateCity } from './city/generate';
@@ -15,17 +16,21 @@ export interface TwinServer {
   twin: Twin;
   db: Db;
   live: ReturnType<typeof attachLive>;
+  /** MQTT ingest (docs/mqtt.md); absent when off */
+  mqtt?: MqttHandle;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
-  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'>;
+  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & Partial<Pick<Env, 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST'>>;
   /** an already open database (tests); otherwise opened from env */
   db?: Db;
   /** Next's request handler and its upgrade handler; absent in API-only tests */
   next?: { handle: Handler; upgrade?: (req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void };
   tickMs?: number;
   simulatorSeed?: number;
+  /** false: no MQTT ingest (API-only tests); without MQTT_PORT the broker takes a free port */
+  mqtt?: false;
 }
 
 /**
@@ -76,12 +81,18 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
 
   // Cities are kept in memory from the start, so the first viewer does not wait for a load.
   for (const c of await twin.listCities()) await twin.city(c.slug);
+  // After the cities are loaded, so the first message finds its city in memory.
+  const mqtt = opts.mqtt === false || env.MQTT === 'off' ? undefined : await startMqtt({
+    twin, log,
+    env: { MQTT_URL: env.MQTT_URL, MQTT_PORT: env.MQTT_PORT ?? 0, INGEST_TOKEN: env.INGEST_TOKEN, HOST: env.HOST ?? '127.0.0.1' },
+  });
 
   return {
-    server, twin, db, live,
+    server, twin, db, live, mqtt,
     async close() {
       clearInterval(simTimer);
       clearInterval(histTimer);
+      await mqtt?.close();
       await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Infinity: the open bucket is written too, so the last minute survives a restart.
