@@ -32,10 +32,6 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   step "installing Debian's postgresql"
   apt_install postgresql
 fi
-if [ ! -x /usr/sbin/mosquitto ]; then
-  step "installing Debian's mosquitto"
-  apt_install mosquitto
-fi
 if [ ! -x /usr/bin/redis-server ]; then
   step "installing Debian's redis-server"
   apt_install redis-server
