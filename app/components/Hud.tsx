@@ -57,6 +57,11 @@ export function LayerPanel({ engine }: { engine: TwinEngine | null }) {
               <span className="count">{byState ? num(byState[s.code] ?? 0) : '–'}</span>
             </li>
           ))}
+          <li key="stale" data-testid="legend-stale">
+            <span className="swatch stale" />
+            <span className="name">{t('inspector.stale')}</span>
+            <span className="count">{engine?.components ? num(engine.components.staleCount) : '–'}</span>
+          </li>
         </ul>
       </section>
       <section>

@@ -2,6 +2,7 @@
 // broker, tRPC), on the huaibei city stored in a cached PGlite directory. Talks to the
 // orchestrator over IPC.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { openDb } from '../../server/db';
 import { createTwinServer } from '../../server/app';
@@ -13,7 +14,8 @@ const token = 'bench-ingest-token';
 
 async function main() {
   const fresh = !existsSync(dataDir);
-  const db = await openDb({ dataDir });
+  // the same layout as the app's DATA_DIR, so the browser half reuses the stored city
+  const db = await openDb({ dataDir: join(dataDir, 'pglite') });
   if ((await listCities(db)).every((c) => c.slug !== 'huaibei')) {
     const t0 = performance.now();
     await saveCity(db, generateCity({ preset: 'huaibei' }));

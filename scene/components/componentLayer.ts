@@ -115,6 +115,8 @@ export class ComponentLayer {
   private lodMaxD = 0;
   /** components per state code, kept as colours are written (the legend reads it without a scan) */
   readonly countByState = new Int32Array(COMPONENT_STATES.length);
+  /** components drawn as stale (silent too long) */
+  staleCount = 0;
   /** per shape: every component of the shape */
   readonly allOfShape: Uint32Array[] = [];
   private readonly matrices: Float32Array;
@@ -217,6 +219,7 @@ export class ComponentLayer {
     const last = COMPONENT_STATES.length - 1;
     this.countByState[Math.min(this.states[i]! & STATE_MASK, last)]!--;
     this.countByState[Math.min(state & STATE_MASK, last)]!++;
+    this.staleCount += ((state & STALE_BIT) >> 7) - ((this.states[i]! & STALE_BIT) >> 7);
     this.states[i] = state;
     (this.aState.array as Uint8Array)[i] = state;
     if (i < this.proxyDirtyMin) this.proxyDirtyMin = i;
