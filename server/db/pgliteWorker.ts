@@ -34,7 +34,6 @@ export type DbReply =
 
 export interface DbWorkerData { dataDir?: string }
 
-type TxRequest = Extract<DbRequest, { tx?: number }>;
 type Runner = Pick<Transaction, 'query' | 'exec'>;
 
 // Not PG fields: `length` is the protocol message length, `params` may be megabytes of bulk data.
@@ -88,7 +87,7 @@ function main() {
   // turn that lasts from 'begin' to 'commit'/'rollback'; its own requests (those carrying its tx
   // id) skip the queue and go to `open.inbox`, everything else waits behind it.
   const queue: DbRequest[] = [];
-  let open: { tx: number; inbox: TxRequest[]; wake: (() => void) | null } | null = null;
+  let open: { tx: number; inbox: DbRequest[]; wake: (() => void) | null } | null = null;
   let pumping = false;
 
   const ready = (async () => {
@@ -97,7 +96,7 @@ function main() {
   })();
 
   async function transaction(pg: PGlite, begin: Extract<DbRequest, { op: 'begin' }>) {
-    const state = { tx: begin.tx, inbox: [] as TxRequest[], wake: null as (() => void) | null };
+    const state = { tx: begin.tx, inbox: [] as DbRequest[], wake: null as (() => void) | null };
     let endId = begin.id; // who hears about a failed BEGIN / COMMIT / ROLLBACK
     const next = async () => {
       while (!state.inbox.length) await new Promise<void>((res) => { state.wake = res; });
