@@ -9,6 +9,7 @@ import { decodeFrame, FRAME_DELTA, FRAME_SNAPSHOT, type LiveFrame } from '../mod
 import { LiveMirror } from '../models/liveMirror';
 import { STATE_CODE } from '../models/components';
 import { decodeLayer } from '../models/layers';
+import { encodeBinaryBatch } from '../models/ingest';
 
 const TOKEN = 'test-token-123456';
 let db: Db;
@@ -212,6 +213,39 @@ describe('live stream', () => {
       socket.emit(event, { town: slug } as never);
       expect(await problem).toMatch(new RegExp(`^${event}: city: `));
     }
+  });
+});
+
+describe('binary ingest over HTTP', () => {
+  const post = (body: Uint8Array, token = TOKEN, city = slug) => fetch(`${base}/api/ingest/${city}`, {
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body,
+  });
+  it('applies a good batch', async () => {
+    const city = app.twin.cities.get(slug)!;
+    const n = city.live.count;
+    const res = await post(encodeBinaryBatch(n, 2, [40, 41], [STATE_CODE.warning, STATE_CODE.alarm], [0.3, 0.9]));
+    expect(res.status).toBe(200);
+    expect((await res.json()).accepted).toBe(2);
+    expect([city.live.states[40], city.live.states[41]]).toEqual([STATE_CODE.warning, STATE_CODE.alarm]);
+  });
+  it('rejects a bad token, another registry, an index outside it and bad bytes, with the reason, changing nothing', async () => {
+    const city = app.twin.cities.get(slug)!;
+    const n = city.live.count;
+    const before = city.live.states.slice();
+    const cases: [Promise<Response>, number, RegExp][] = [
+      [post(encodeBinaryBatch(n, 1, [50], [1], [0]), 'wrong-token-123'), 401, /Bearer/],
+      [post(encodeBinaryBatch(n + 1, 1, [50], [1], [0])), 400, /registry of \d+ components, the city has \d+/],
+      [post(encodeBinaryBatch(n, 2, [50, n], [1, 1], [0, 0])), 400, /component index \d+ is outside the registry/],
+      [post(new Uint8Array(10)), 400, /shorter than the 24-byte header/],
+      [post(encodeBinaryBatch(n, 1, [50], [1], [0]), TOKEN, 'nowhere'), 400, /no city "nowhere"/],
+    ];
+    for (const [p, status, reason] of cases) {
+      const res = await p;
+      expect(res.status).toBe(status);
+      expect((await res.json()).error).toMatch(reason);
+    }
+    expect(city.live.states).toEqual(before);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/twin_ingest_rejected_total\{boundary="http",reason="binary"\} [1-9]/);
   });
 });
 

@@ -4,8 +4,9 @@ import { LAYER_NAMES } from '../models/layers';
 import { citySlugSchema, layerNameSchema } from '../models/city';
 import { appRouter } from './trpc/router';
 import type { Twin } from './twin';
-import { NotFoundError } from './twin';
-import { httpRequests, registry } from './metrics';
+import { InputError, NotFoundError } from './twin';
+import { httpRequests, ingestRejected, registry } from './metrics';
+import { binaryBatchBytes, binaryBatchSchema, MAX_BINARY_BATCH } from '../models/ingest';
 import { log } from './log';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -46,6 +47,7 @@ export function createRequestHandler(twin: Twin, opts: { ingestToken: string; fa
     }
     if (path.startsWith('/api/trpc/')) return void trpc(req, res);
     if (path.startsWith('/api/layers/')) return void serveLayer(twin, path, req, res);
+    if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
     if (opts.fallback) return opts.fallback(req, res);
     sendError(res, 404, `no route for ${path}`);
   };
@@ -54,6 +56,7 @@ export function createRequestHandler(twin: Twin, opts: { ingestToken: string; fa
 function routeKind(path: string) {
   if (path.startsWith('/api/trpc/')) return 'trpc';
   if (path.startsWith('/api/layers/')) return 'layers';
+  if (path.startsWith('/api/ingest/')) return 'ingest';
   if (path === '/healthz' || path === '/metrics') return path.slice(1);
   if (path.startsWith('/_next/') || path.startsWith('/cesium/')) return 'static';
   return 'page';
@@ -87,6 +90,48 @@ async function serveLayer(twin: Twin, path: string, req: IncomingMessage, res: S
     if (err instanceof NotFoundError) return sendError(res, 404, err.message);
     log.error({ err }, 'layer failed');
     sendError(res, 500, 'layer failed');
+  }
+}
+
+/** A binary batch larger than this is refused before it is read (MAX_BINARY_BATCH changes fit). */
+const MAX_BINARY_BODY = binaryBatchBytes(MAX_BINARY_BATCH);
+
+/**
+ * POST /api/ingest/<city>, body a binary batch (models/ingest.ts), bearer INGEST_TOKEN: the
+ * gateway's HTTP path, same checks as MQTT `batch/bin`. 200 {accepted, seq}, or 4xx with the reason.
+ */
+async function ingestBinary(twin: Twin, token: string, path: string, req: IncomingMessage, res: ServerResponse) {
+  const reject = (status: number, reason: string, label: string) => {
+    ingestRejected.inc({ boundary: 'http', reason: label });
+    sendError(res, status, reason);
+    req.resume();
+  };
+  const slug = path.slice('/api/ingest/'.length);
+  if (req.method !== 'POST') return reject(405, 'POST a binary batch (application/octet-stream)', 'method');
+  const auth = req.headers.authorization;
+  if (!auth?.startsWith('Bearer ') || auth.slice(7).trim() !== token) return reject(401, 'a valid "Authorization: Bearer <INGEST_TOKEN>" is required', 'auth');
+  const city = citySlugSchema.safeParse(slug);
+  if (!city.success) return reject(400, `city "${slug}": ${city.error.issues[0]!.message}`, 'city');
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BINARY_BODY) return reject(413, `body of ${declared} bytes: a batch is at most ${MAX_BINARY_BODY} bytes (${MAX_BINARY_BATCH} changes)`, 'size');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BINARY_BODY) return reject(413, `a batch is at most ${MAX_BINARY_BODY} bytes`, 'size');
+    chunks.push(c as Buffer);
+  }
+  const body = new Uint8Array(Buffer.concat(chunks));
+  const parsed = binaryBatchSchema.safeParse(body);
+  if (!parsed.success) return reject(400, parsed.error.issues[0]!.message, 'binary');
+  try {
+    const r = await twin.ingestBinary(city.data, body, 'api');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(r));
+  } catch (err) {
+    if (err instanceof InputError) return reject(400, err.message, 'binary');
+    log.error({ err }, 'binary ingest failed');
+    sendError(res, 500, 'binary ingest failed');
   }
 }
 
