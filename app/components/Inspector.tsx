@@ -6,6 +6,7 @@ import { FIVE_COLOURS } from '../../models/fiveColour';
 import type { TwinEngine } from '../../scene/TwinEngine';
 import { useI18n } from '../i18n';
 import { useTRPC } from '../trpc';
+import { HistoryChart } from './HistoryChart';
 import { useEngineVersion } from './useEngine';
 
 function Badge({ color, testId, children }: { color: string; testId: string; children: ReactNode }) {
@@ -73,11 +74,12 @@ function ComponentInspector({ engine, city, index }: { engine: TwinEngine; city:
             <dt>{t('inspector.local')}</dt>
             <dd className="mono">x {d.x.toFixed(1)} y {d.y.toFixed(1)} z {t('unit.m', { value: d.z.toFixed(1) })}</dd>
           </dl>
+          <HistoryChart city={city} index={index} />
           <h3>{t('inspector.history')}</h3>
           {d.history.length === 0 ? (
             <p className="muted small">{t('inspector.noHistory')}</p>
           ) : (
-            <ol className="history" data-testid="history">
+            <ol className="history compact" data-testid="history">
               {d.history.map((h, k) => (
                 <li key={k}>
                   <StateBadge code={STATE_CODE[h.state]} />

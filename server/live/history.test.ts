@@ -39,10 +39,10 @@ const rows = async (where = 'true') =>
         source, sources_seen
       from component_history where ${where} order by bucket_start, component_idx`)).rows;
 
-/** The same database, whose transaction fails at the statement `failAt` says (counting statements from 0) while `down()` is true. */
+/** The same database; a statement for which `fail(sql, transaction number)` is true throws instead. */
 function flaky(real: Db) {
-  let statements = 0, transactions = 0;
-  let failAt: ((statement: number, tx: number) => boolean) | null = null;
+  let transactions = 0;
+  let failAt: ((sql: string, tx: number) => boolean) | null = null;
   const insertSizes: number[] = [];
   const wrapped: Db = {
     ...real,
@@ -51,8 +51,7 @@ function flaky(real: Db) {
       return real.transaction((tx) => fn({
         exec: tx.exec,
         query: async (sql, params) => {
-          const k = statements++;
-          if (failAt?.(k, t)) throw new Error('database unavailable');
+          if (failAt?.(sql, t)) throw new Error('database unavailable');
           if (/insert into component_history/.test(sql)) insertSizes.push((params![2] as unknown[]).length);
           return tx.query(sql, params);
         },
@@ -61,7 +60,7 @@ function flaky(real: Db) {
   };
   return {
     db: wrapped, insertSizes,
-    fail(f: ((statement: number, tx: number) => boolean) | null) { failAt = f; },
+    fail(f: ((sql: string, tx: number) => boolean) | null) { failAt = f; },
     get transactions() { return transactions; },
   };
 }
@@ -109,16 +108,32 @@ describe('HistoryWriter down-sampling', () => {
     expect(await h.flush(T0 + 3 * MIN)).toBe(0);
   });
 
-  it('counts a report older than the open bucket into it, and ignores unknown cities and indices', async () => {
+  it('puts a report just behind the minute into its closed bucket while that is in memory, an older one into the open bucket', async () => {
     const h = new HistoryWriter(db);
     h.register(cityId, N);
-    h.record(cityId, 3, T0 + MIN, 0, 1, 'load');
-    h.record(cityId, 3, T0 + 10, 1, 2, 'load'); // late
-    h.record(cityId + 99, 3, T0 + MIN, 0, 1, 'load');
-    h.record(cityId, N, T0 + MIN, 0, 1, 'load');
-    h.record(cityId, -1, T0 + MIN, 0, 1, 'load');
-    expect(h.stats).toMatchObject({ late: 1, unregistered: 1, outOfRange: 2 });
-    expect(h.openBucket(cityId, 3)).toMatchObject({ startMs: T0 + MIN, reports: 2, stateLast: 1, last: 2, lastAtMs: T0 + MIN });
+    h.record(cityId, 5, T0 + 100, 0, 1, 'mqtt');
+    h.record(cityId, 5, T0 + MIN + 5, 0, 3, 'mqtt'); // bucket 0 closes
+    h.record(cityId, 6, T0 + 59_990, 1, NaN, 'mqtt'); // in flight at the boundary: bucket 0
+    h.record(cityId, 5, T0 + 50, 0, 2, 'mqtt'); // bucket 0 too
+    expect(h.stats.late).toBe(0);
+    expect(await h.flush(T0 + MIN + 10)).toBe(2);
+    expect((await rows()).map((r) => [r.component_idx, r.bucket_ms, r.reports, r.value_last, r.last_ms])).toEqual([
+      [5, T0, 2, 2, T0 + 100], [6, T0, 1, null, T0 + 59_990],
+    ]);
+    h.record(cityId, 5, T0 + 10, 1, 9, 'mqtt'); // bucket 0 is written: counted into the open one, in arrival order
+    expect(h.stats.late).toBe(1);
+    expect(h.openBucket(cityId, 5)).toMatchObject({ startMs: T0 + MIN, reports: 2, stateLast: 1, last: 9, lastAtMs: T0 + MIN + 5 });
+  });
+
+  it('ignores reports for a city not registered and indices out of range, counting them', () => {
+    const h = new HistoryWriter(db);
+    h.register(cityId, N);
+    h.record(cityId + 99, 3, T0, 0, 1, 'load');
+    h.record(cityId, N, T0, 0, 1, 'load');
+    h.record(cityId, -1, T0, 0, 1, 'load');
+    expect(h.stats).toMatchObject({ unregistered: 1, outOfRange: 2 });
+    expect(h.pending).toBe(0);
+    expect(h.openBucket(cityId + 99, 3)).toBeNull();
   });
 
   it('merges a bucket written twice (closed at shutdown, then reported in again after a restart)', async () => {
@@ -156,8 +171,8 @@ describe('HistoryWriter writes', () => {
     const h = new HistoryWriter(f.db, { chunkRows: 1_000 });
     h.register(cityId, N);
     for (let i = 0; i < N; i++) h.record(cityId, i, T0 + 5, 5, 1, 'simulator');
-    // statements: (insert, update) per chunk; fail the update of the third chunk, after its insert ran
-    f.fail((k) => k === 5);
+    // fail the third chunk's components update, after its insert ran in the same transaction
+    f.fail((sql, tx) => tx === 2 && /update components/.test(sql));
     await expect(h.flush(T0 + MIN)).rejects.toThrow(/unavailable/);
     expect((await rows()).length).toBe(2000);
     const updated = async () => Number((await db.query<{ n: number }>(`select count(*)::int as n from components where city_id = $1 and state = 5`, [cityId])).rows[0]!.n);
