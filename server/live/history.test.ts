@@ -69,8 +69,8 @@ describe('HistoryWriter down-sampling', () => {
   it('turns many reports of a component in one bucket into one row with the right aggregates', async () => {
     const h = new HistoryWriter(db);
     h.register(cityId, N);
-    // component 7: 1,000 readings 0..999 with states cycling 0,5,6; one report without a reading
-    for (let k = 0; k < 1000; k++) h.record(cityId, 7, T0 + k * 10, [0, 5, 6][k % 3]!, k, 'simulator');
+    // component 7: the readings 0..999 in shuffled order (first 500, last 463), states cycling 0,5,6; one report without a reading
+    for (let k = 0; k < 1000; k++) h.record(cityId, 7, T0 + k * 10, [0, 5, 6][k % 3]!, (k * 37 + 500) % 1000, 'simulator');
     h.record(cityId, 7, T0 + 20_000, 7, NaN, 'api');
     // component 8: reports without readings only
     h.record(cityId, 8, T0 + 1, 2, NaN, 'mqtt');
@@ -80,7 +80,7 @@ describe('HistoryWriter down-sampling', () => {
     const [a, b] = await rows();
     expect(a).toMatchObject({
       component_idx: 7, bucket_ms: T0, reports: 1001, readings: 1000, state_first: 0, state_last: 7,
-      states_seen: (1 << 0) | (1 << 5) | (1 << 6) | (1 << 7), value_min: 0, value_max: 999, value_last: 999,
+      states_seen: (1 << 0) | (1 << 5) | (1 << 6) | (1 << 7), value_min: 0, value_max: 999, value_last: 463,
       last_ms: T0 + 20_000, source: 'api', sources_seen: 0b0101,
     });
     expect(a!.value_mean).toBeCloseTo(499.5, 3);
