@@ -218,7 +218,7 @@ describe('live stream', () => {
 
 describe('binary ingest over HTTP', () => {
   const post = (body: Uint8Array, token = TOKEN, city = slug) => fetch(`${base}/api/ingest/${city}`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body,
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: Buffer.from(body),
   });
   it('applies a good batch', async () => {
     const city = app.twin.cities.get(slug)!;

@@ -6,7 +6,6 @@ import { createRequestHandler, type Handler } from './http';
 import { attachLive } from './live/hub';
 import { Simulator } from './live/simulator';
 import { startMqtt, type MqttHandle } from './live/mqtt';
-import { stateChanges } from './metrics';
 import { listCities, saveCity } from './city/store';
 import { generateCity } from './city/generate';
 import { log } from './log';
@@ -15,14 +14,14 @@ export interface TwinServer {
   server: Server;
   twin: Twin;
   db: Db;
-  live: ReturnType<typeof attachLive>;
+  live: Awaited<ReturnType<typeof attachLive>>;
   /** MQTT ingest (docs/mqtt.md); absent when off */
   mqtt?: MqttHandle;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
-  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & Partial<Pick<Env, 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST'>>;
+  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST'>>;
   /** an already open database (tests); otherwise opened from env */
   db?: Db;
   /** Next's request handler and its upgrade handler; absent in API-only tests */
@@ -46,7 +45,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     await saveCity(db, city);
     log.info({ city: city.meta.slug, components: city.components.count, ms: Math.round(performance.now() - t0) }, 'generated the sample city on first start');
   }
-  const twin = new Twin(db);
+  const twin = new Twin(db, { historyBucketMs: (env.HISTORY_BUCKET_S ?? 300) * 1000 });
   const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
@@ -55,24 +54,45 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
       if (!req.url?.startsWith('/socket.io')) up(req, socket, head);
     });
   }
-  const live = attachLive(server, twin, { tickMs: opts.tickMs });
+  const live = await attachLive(server, twin, { tickMs: opts.tickMs, redisUrl: env.REDIS_URL });
 
-  const sims: Simulator[] = [];
+  // The simulator decides per component; its changes are gathered and applied as one batch per
+  // tick through the same path as every other source.
+  const sims: { sim: Simulator; flush(source: 'simulator' | 'load'): void }[] = [];
   const startSimulator = (city: CityRuntime) => {
-    const { live: state } = city;
-    const apply = (i: number, st: number, v: number, at: number) => {
-      if (state.set(i, st, v, at)) {
-        twin.history.record(city.id, i, at, st, v, 'simulator');
-        stateChanges.inc({ source: 'simulator' });
+    let n = 0, idx = new Uint32Array(1024), st = new Uint8Array(1024), val = new Float32Array(1024), at = new Float64Array(1024);
+    const apply = (i: number, s: number, v: number, t: number) => {
+      if (n === idx.length) {
+        const grow = <T extends Uint32Array | Uint8Array | Float32Array | Float64Array>(a: T): T => {
+          const b = new (a.constructor as new (len: number) => T)(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        idx = grow(idx); st = grow(st); val = grow(val); at = grow(at);
       }
+      idx[n] = i; st[n] = s; val[n] = v; at[n++] = t;
     };
-    sims.push(new Simulator(city.data, state.states, state.values, apply, { seed: opts.simulatorSeed }));
+    const sim = new Simulator(city.data, city.live.states, city.live.values, apply, { seed: opts.simulatorSeed, loadPerS: env.SIMULATOR_RATE ?? 0 });
+    sims.push({
+      sim,
+      flush(source: 'simulator' | 'load') {
+        if (n > 0) twin.applyChanges(city, n, idx, st, val, at, source);
+        n = 0;
+      },
+    });
   };
   if (env.SIMULATOR === 'on') twin.onCityLoaded(startSimulator);
   const simTimer = setInterval(() => {
     const now = Date.now();
-    for (const s of sims) s.tick(now);
+    for (const s of sims) { s.sim.tick(now); s.flush('simulator'); }
   }, 500);
+  let lastLoad = Date.now();
+  const loadTimer = env.SIMULATOR === 'on' && (env.SIMULATOR_RATE ?? 0) > 0 ? setInterval(() => {
+    const now = Date.now();
+    for (const s of sims) { s.sim.load(now, (now - lastLoad) / 1000); s.flush('load'); }
+    lastLoad = now;
+  }, 25) : null;
+  loadTimer?.unref();
   simTimer.unref();
   const histTimer = setInterval(() => {
     twin.history.flush().catch((err) => log.error({ err }, 'history flush failed; kept for the next try'));
@@ -91,6 +111,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     server, twin, db, live, mqtt,
     async close() {
       clearInterval(simTimer);
+      if (loadTimer) clearInterval(loadTimer);
       clearInterval(histTimer);
       await mqtt?.close();
       await live.close();

@@ -2,7 +2,9 @@ import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { CityData, CitySummary, ComponentDetail, IngestBatch, UnitGridDetail } from '../models/city';
 import { COMPONENT_CLASSES, COMPONENT_STATES, STATE_CODE, stateKeyOf, type ComponentStateKey } from '../models/components';
-import { gridRiskIndex, riskLevel, STATE_COUNT } from '../models/fiveColour';
+import { ROLLUP_COLUMNS, ROLLUP_STALE, STALE_BIT, STATE_MASK } from '../models/live';
+import { decodeBinaryBatch, encodeBinaryBatch, type BinaryBatch } from '../models/ingest';
+import type { HistorySource } from './live/history';
 import { enuToGeodetic } from '../models/geo';
 import { encodeLayer, type LayerName } from '../models/layers';
 import { normaliseComponentCode } from '../models/codes';
@@ -61,8 +63,8 @@ export class Twin {
   readonly history: HistoryWriter;
   private listeners = new Set<(city: CityRuntime) => void>();
 
-  constructor(readonly db: Db) {
-    this.history = new HistoryWriter(db);
+  constructor(readonly db: Db, opts: { historyBucketMs?: number } = {}) {
+    this.history = new HistoryWriter(db, { bucketMs: opts.historyBucketMs });
   }
 
   async listCities(slug?: string): Promise<CitySummary[]> {
@@ -97,7 +99,9 @@ export class Twin {
       if (r.value !== null) values[r.idx] = r.value;
       if (r.last_report_at) lastMs[r.idx] = new Date(r.last_report_at).getTime();
     }
-    const live = new LiveState(data.components.state, values);
+    const live = new LiveState(data.components.state, {
+      values, gridOf: data.components.unitGrid, gridCount: data.unitGrids.length, classIndex: data.components.classIndex,
+    });
     live.lastReportMs.set(lastMs);
     this.history.register(id, n);
     const codeIndex = new Map<string, number>();
@@ -147,7 +151,8 @@ export class Twin {
       code: c.codes[index]!,
       classCode: cls.code,
       className: { zh: cls.zh, en: cls.en },
-      state: stateKeyOf(city.live.states[index]!),
+      state: stateKeyOf(city.live.states[index]! & STATE_MASK),
+      stale: (city.live.states[index]! & STALE_BIT) !== 0,
       value: Number.isFinite(v) ? v : null,
       lastReportAt: last > 0 ? new Date(last).toISOString() : null,
       ownerDept: dept(c.ownerDept[index]!),
@@ -184,12 +189,11 @@ export class Twin {
     const city = await this.city(slug);
     const grid = city.data.unitGrids[index];
     if (!grid || !Number.isInteger(index)) throw new NotFoundError(`city "${slug}" has no unit grid #${index}`);
-    const counts = new Array<number>(STATE_COUNT).fill(0);
+    const counts = city.live.rollup.subarray(index * ROLLUP_COLUMNS, (index + 1) * ROLLUP_COLUMNS);
     const byClass: Record<string, number> = {};
     const c = city.data.components, { start, components } = city.byGrid;
     for (let k = start[index]!; k < start[index + 1]!; k++) {
       const i = components[k]!;
-      counts[city.live.states[i]!]!++;
       const code = COMPONENT_CLASSES[c.classIndex[i]!]!.code;
       byClass[code] = (byClass[code] ?? 0) + 1;
     }
@@ -201,36 +205,111 @@ export class Twin {
       areaM2: grid.areaM2,
       countsByState: Object.fromEntries(COMPONENT_STATES.map((s) => [s.key, counts[s.code]!])) as Record<ComponentStateKey, number>,
       countsByClass: byClass,
-      riskLevel: riskLevel(gridRiskIndex(counts)),
+      stale: counts[ROLLUP_STALE]!,
+      riskLevel: city.live.level[index]!,
       buildings: city.byGrid.buildings[index]!,
     };
   }
 
   /**
-   * Applies a batch of state changes from a gauge or gateway. Every change is checked first; one
-   * bad change rejects the batch and nothing is stored or broadcast. The batch is written to the
-   * database before it is applied in memory, so what clients see is what was stored.
+   * Called with every accepted set of changes as a binary batch (models/ingest.ts), to share
+   * it with other server processes (socket.io Redis adapter); null in a single process.
    */
-  async ingest(batch: IngestBatch, source: string): Promise<{ accepted: number; seq: number }> {
+  replicate: ((city: CityRuntime, batch: Uint8Array) => void) | null = null;
+
+  /**
+   * The hot path every source ends in: checked changes into the live state, then history.
+   * Typed arrays in, no allocation; `atMs` is one time for all or one per change.
+   */
+  applyChanges(
+    city: CityRuntime, n: number, indices: ArrayLike<number>, states: ArrayLike<number>, values: ArrayLike<number>,
+    atMs: number | ArrayLike<number>, source: HistorySource | 'replica',
+  ): number {
+    const live = city.live, hist = this.history, id = city.id;
+    const one = typeof atMs === 'number' ? atMs : -1;
+    const record = source !== 'replica';
+    let changed = 0;
+    for (let k = 0; k < n; k++) {
+      const i = indices[k]!, st = states[k]!, v = values[k]!;
+      const at = one >= 0 ? one : (atMs as ArrayLike<number>)[k]!;
+      if (live.set(i, st, v, at)) {
+        changed++;
+        if (record) hist.record(id, i, at, st, v, source as HistorySource);
+      }
+    }
+    this.counted[source] = (this.counted[source] ?? 0) + changed;
+    this.appliedTotal += n;
+    if (this.replicate && source !== 'replica' && n > 0) {
+      this.replicate(city, encodeBinaryBatch(live.count, n, indices, states, values, one >= 0 ? one : Date.now()));
+    }
+    return changed;
+  }
+
+  /** Changes applied per source since the last call (metrics are updated per tick, not per change). */
+  takeCounts(): Record<string, number> {
+    const c = this.counted;
+    this.counted = {};
+    return c;
+  }
+  private counted: Record<string, number> = {};
+  /** reports applied since start, whatever they changed (benchmarks read it) */
+  appliedTotal = 0;
+
+  /** A decoded binary batch (models/ingest.ts); checked against this city's registry size first. */
+  applyBinary(city: CityRuntime, batch: BinaryBatch, source: HistorySource | 'replica'): { accepted: number } {
+    if (batch.registrySize !== city.live.count) {
+      throw new InputError(`binary batch: made for a registry of ${batch.registrySize} components, city "${city.slug}" has ${city.live.count}; refresh the index map`);
+    }
+    const at = batch.atMs > 0 ? batch.atMs : Date.now();
+    this.applyChanges(city, batch.count, batch.indices, batch.states, batch.values, at, source);
+    return { accepted: batch.count };
+  }
+
+  /** Raw bytes of a binary batch for a city (HTTP body); throws InputError with the reason. */
+  async ingestBinary(slug: string, bytes: Uint8Array, source: HistorySource): Promise<{ accepted: number; seq: number }> {
+    const city = await this.city(slug).catch((e) => {
+      throw e instanceof NotFoundError ? new InputError(e.message, ['city']) : e;
+    });
+    let batch: BinaryBatch;
+    try {
+      batch = decodeBinaryBatch(bytes, city.live.count);
+    } catch (err) {
+      throw new InputError(err instanceof Error ? err.message : String(err));
+    }
+    return { ...this.applyBinary(city, batch, source), seq: city.live.seq };
+  }
+
+  /**
+   * Applies a batch of state changes from a gauge or gateway. Every change is checked first; one
+   * bad change rejects the batch and nothing is stored or broadcast. When durable (HTTP), the
+   * batch is written to the database before it is applied in memory, so what clients see is
+   * what was stored; otherwise (MQTT) history keeps it, down-sampled.
+   */
+  async ingest(batch: IngestBatch, source: HistorySource, opts: { durable?: boolean } = {}): Promise<{ accepted: number; seq: number }> {
     const city = await this.city(batch.city).catch((e) => {
       throw e instanceof NotFoundError ? new InputError(e.message, ['city']) : e;
     });
     const now = Date.now();
-    const idx: number[] = [];
+    const n = batch.changes.length;
+    const idx = new Uint32Array(n);
     const unknown: string[] = [];
     batch.changes.forEach((ch, k) => {
       const i = city.codeIndex.get(ch.componentCode);
       if (i === undefined) unknown.push(`changes[${k}].componentCode: unknown component ${ch.componentCode}`);
-      else idx.push(i);
+      else idx[k] = i;
     });
     if (unknown.length) {
       throw new InputError(`${unknown.length} unknown component(s) in city "${batch.city}", nothing applied: ${unknown.slice(0, 5).join('; ')}${unknown.length > 5 ? '; ...' : ''}`, ['changes']);
     }
-    const at = batch.changes.map((ch) => (ch.at ? Date.parse(ch.at) : now));
-    const states = batch.changes.map((ch) => STATE_CODE[ch.state]);
-    const values = batch.changes.map((ch) => ch.value ?? null);
-    await writeChanges(this.db, idx.map(() => city.id), idx, at.map((t) => new Date(t).toISOString()), states, values, idx.map(() => source));
-    idx.forEach((i, k) => city.live.set(i, states[k]!, values[k] ?? NaN, at[k]!));
-    return { accepted: idx.length, seq: city.live.seq };
+    const at = Float64Array.from(batch.changes, (ch) => (ch.at ? Date.parse(ch.at) : now));
+    const states = Uint8Array.from(batch.changes, (ch) => STATE_CODE[ch.state]);
+    const values = Float32Array.from(batch.changes, (ch) => ch.value ?? NaN);
+    if (opts.durable !== false) {
+      const ids = new Array<number>(n).fill(city.id);
+      await writeChanges(this.db, ids, [...idx], [...at].map((t) => new Date(t).toISOString()), [...states],
+        [...values].map((v) => (Number.isNaN(v) ? null : v)), ids.map(() => source));
+    }
+    this.applyChanges(city, n, idx, states, values, at, source);
+    return { accepted: n, seq: city.live.seq };
   }
 }

@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { CLASS_BY_CODE, COMPONENT_CLASSES, COMPONENT_STATES, STATE_CODE } from '../../models/components';
-import { FIVE_COLOURS } from '../../models/fiveColour';
+import { FIVE_COLOURS, STATE_COUNT } from '../../models/fiveColour';
 import type { TwinEngine } from '../../scene/TwinEngine';
 import { useI18n } from '../i18n';
 import { useTRPC } from '../trpc';
@@ -42,7 +42,9 @@ function ComponentInspector({ engine, city, index }: { engine: TwinEngine; city:
   useEffect(() => {
     if (liveVersion > 0) void refetch();
   }, [liveVersion, refetch]);
-  const liveState = engine.components?.states[index] ?? 0;
+  const liveByte = engine.components?.states[index] ?? 0;
+  const liveState = liveByte & 0x7f;
+  const liveStale = (liveByte & 0x80) !== 0; // models/live.ts STALE_BIT
   const d = q.data;
   const cls = d ? CLASS_BY_CODE.get(d.classCode) : COMPONENT_CLASSES[engine.components?.c.classIndex[index] ?? 0];
   return (
@@ -51,6 +53,7 @@ function ComponentInspector({ engine, city, index }: { engine: TwinEngine; city:
       <h2>{cls ? pick(cls) : '…'}</h2>
       {cls && <p className="muted small">{lang2(cls)}</p>}
       <StateBadge code={liveState} />
+      {liveStale && <p className="stale-note" data-testid="stale-note">{t('inspector.staleOne')}</p>}
       <QueryStatus q={q} />
       {d && (
         <>
@@ -111,7 +114,9 @@ function GridInspector({ engine, city, index }: { engine: TwinEngine; city: stri
   const level = engine.gridLevel(index);
   const five = FIVE_COLOURS[level]!;
   const live = engine.gridCounts(index);
-  const total = live ? live.reduce((a, b) => a + b, 0) : 0;
+  // the last column is the stale count (models/live.ts ROLLUP_COLUMNS), not a state
+  const total = live ? live.subarray(0, STATE_COUNT).reduce((a, b) => a + b, 0) : 0;
+  const stale = live?.[STATE_COUNT] ?? 0;
   return (
     <div data-testid="inspector-grid">
       <p className="kicker">{t('inspector.grid')} #{index}</p>
@@ -142,6 +147,13 @@ function GridInspector({ engine, city, index }: { engine: TwinEngine; city: stri
               </tr>
             );
           })}
+          {stale > 0 && (
+            <tr className="stale">
+              <td><span className="swatch stale" /> {t('inspector.stale')}</td>
+              <td className="num" data-testid="grid-count-stale">{num(stale)}</td>
+              <td className="bar"><span style={{ width: `${total ? (100 * stale) / total : 0}%`, background: '#8a8f98' }} /></td>
+            </tr>
+          )}
           <tr className="total"><td>{t('inspector.total')}</td><td className="num" data-testid="grid-count-total">{num(total)}</td><td /></tr>
         </tbody>
       </table>

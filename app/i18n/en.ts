@@ -67,6 +67,8 @@ export const en: Record<MessageKey, string> = {
   'inspector.risk': 'Risk level',
   'inspector.countsByState': 'Components by state',
   'inspector.countsByClass': 'Components by class',
+  'inspector.stale': 'Silent too long (stale)',
+  'inspector.staleOne': 'No report for too long: last known state',
   'inspector.total': 'Total',
   'inspector.fly': 'Fly here',
   'history.title': 'State and readings',

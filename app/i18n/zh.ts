@@ -65,6 +65,8 @@ export const zh = {
   'inspector.risk': '风险等级',
   'inspector.countsByState': '部件状态统计',
   'inspector.countsByClass': '部件类别统计',
+  'inspector.stale': '超时未上报',
+  'inspector.staleOne': '长时间未上报：显示最后已知状态',
   'inspector.total': '合计',
   'inspector.fly': '飞到此处',
   'history.title': '状态与读数趋势',
