@@ -31,7 +31,7 @@ interface Child { proc: ChildProcess; next<T = Record<string, unknown>>(type: st
 
 function child(file: string, env: Record<string, string>, log: (s: string) => void): Child {
   const proc = fork(join(here, file), [], {
-    execArgv: ['--import', 'tsx', '--max-old-space-size=8192'],
+    execArgv: ['--import', 'tsx', '--max-old-space-size=8192', ...(process.env.BENCH_PROF === file ? ['--cpu-prof', '--cpu-prof-dir=/tmp/benchprof'] : [])],
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' },
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -115,24 +115,29 @@ export async function run(flags: string[]): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
   clients.send({ type: 'reset' });
   await clients.next('reset');
+  clients.send({ type: 'report' });
+  const c0 = await clients.next<{ cpu: NodeJS.CpuUsage }>('report');
   server.send({ type: 'stats' });
   const s0 = await server.next<{ applied: number; cpu: NodeJS.CpuUsage }>('stats');
   const t0 = performance.now();
   pub.send({ type: 'start', rate, seconds });
-  const done = await pub.next<{ sent: number; seconds: number }>('done');
+  const p0 = process.cpuUsage(); void p0;
+  const done = await pub.next<{ sent: number; seconds: number; cpu: NodeJS.CpuUsage }>('done');
   await new Promise((r) => setTimeout(r, 1000)); // let the last ticks reach the clients
   server.send({ type: 'stats' });
-  const s1 = await server.next<{ applied: number; cpu: NodeJS.CpuUsage; rssMb: number; historyPending: number }>('stats');
+  const s1 = await server.next<{ applied: number; cpu: NodeJS.CpuUsage; rssMb: number; historyPending: number; live: string[] }>('stats');
+  if (process.env.BENCH_DEBUG) log(s1.live.join('\n'));
   const wall = (performance.now() - t0) / 1000;
   clients.send({ type: 'report' });
-  const rep = await clients.next<{ hist: Uint32Array; received: number; frames: number; gaps: number; bytes: number; perClient: number[] }>('report');
+  const rep = await clients.next<{ hist: Uint32Array; received: number; frames: number; gaps: number; bytes: number; perClient: number[]; cpu: NodeJS.CpuUsage }>('report');
+  const cpuS = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1e6;
   const accepted = s1.applied - s0.applied;
   const updatesPerSecond = accepted / done.seconds;
   const p50 = percentile(rep.hist, rep.received, 0.5), p99 = percentile(rep.hist, rep.received, 0.99);
   const serverCpu = (s1.cpu.user + s1.cpu.system - s0.cpu.user - s0.cpu.system) / 1e6 / wall;
   log(`twin: offered ${rate.toLocaleString('en')}/s, gateway sent ${Math.round(done.sent / done.seconds).toLocaleString('en')}/s, server accepted ${Math.round(updatesPerSecond).toLocaleString('en')} updates/s`);
   log(`      latency gateway -> client: p50 ${p50} ms, p99 ${p99} ms over ${rep.received.toLocaleString('en')} received entries; ${rep.frames.toLocaleString('en')} frames, ${(rep.bytes / 2 ** 20 / wall).toFixed(1)} MB/s to clients, ${rep.gaps} gaps`);
-  log(`      server: ${(serverCpu * 100).toFixed(0)}% of a core, RSS ${s1.rssMb.toFixed(0)} MB, history rows pending ${s1.historyPending}`);
+  log(`      CPU: server ${(serverCpu * 100).toFixed(0)}% of a core (RSS ${s1.rssMb.toFixed(0)} MB, history rows pending ${s1.historyPending}), clients ${(100 * cpuS(c0.cpu, rep.cpu) / wall).toFixed(0)}%, gateway ${(100 * (done.cpu.user + done.cpu.system) / 1e6 / wall).toFixed(0)}% (since its start)`);
 
   server.send({ type: 'final' });
   const fin = await server.next<{ states: Uint8Array; values: Float32Array; rollup: Uint32Array; level: Uint8Array }>('final');

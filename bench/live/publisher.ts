@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { encodeBinaryBatch, binaryBatchBytes } from '../../models/ingest';
 import { mqttTopic } from '../../models/mqtt';
 
-const BATCH = 10_000;
+const BATCH = Number(process.env.BENCH_BATCH ?? 10_000);
 
 interface Start { type: 'start'; rate: number; seconds: number }
 
@@ -32,7 +32,7 @@ async function main() {
       const due = Math.floor(((performance.now() - t0) / 1000) * rate);
       if (k >= due) { await new Promise((r) => setTimeout(r, 2)); continue; }
       // TCP backpressure: a server that cannot keep up slows the gateway down (so accepted < offered)
-      if (stream.writableLength > 8 << 20) { await new Promise((r) => stream.once('drain', r)); continue; }
+      if (stream.writableLength > 1 << 20) { await new Promise((r) => stream.once('drain', r)); continue; }
       const n = Math.min(BATCH, due - k);
       const now = Math.floor(performance.timeOrigin + performance.now());
       const v = Math.fround(now % 1e6);
@@ -55,7 +55,7 @@ async function main() {
     if (m.type === 'start') {
       const r = await publishFor(m.rate, m.seconds);
       await new Promise((res) => (stream.writableLength === 0 ? res(null) : stream.once('drain', res)));
-      process.send!({ type: 'done', ...r });
+      process.send!({ type: 'done', ...r, cpu: process.cpuUsage() });
     } else if (m.type === 'final') {
       process.send!({ type: 'final', states: lastState, values: lastValue, sent });
     } else if (m.type === 'stop') {

@@ -8,6 +8,7 @@ import { openDb } from '../../server/db';
 import { createTwinServer } from '../../server/app';
 import { generateCity } from '../../server/city/generate';
 import { listCities, saveCity } from '../../server/city/store';
+import { registry } from '../../server/metrics';
 
 const dataDir = process.env.BENCH_DATA_DIR!;
 const token = 'bench-ingest-token';
@@ -40,7 +41,9 @@ async function main() {
   process.on('message', async (m: { type: string }) => {
     if (m.type === 'stats') {
       const mem = process.memoryUsage();
-      process.send!({ type: 'stats', applied: app.twin.appliedTotal, cpu: process.cpuUsage(), rssMb: mem.rss / 2 ** 20, seq: city.live.seq, historyPending: app.twin.history.pending });
+      const text = await registry.metrics();
+      const live = text.split('\n').filter((l) => /^twin_live_(snapshots_forced_total|frames_total|tick_seconds_(sum|count))/.test(l));
+      process.send!({ type: 'stats', live, applied: app.twin.appliedTotal, cpu: process.cpuUsage(), rssMb: mem.rss / 2 ** 20, seq: city.live.seq, historyPending: app.twin.history.pending });
     } else if (m.type === 'final') {
       process.send!({ type: 'final', states: city.live.states, values: city.live.values, rollup: city.live.rollup, level: city.live.level });
     } else if (m.type === 'stop') {
