@@ -97,7 +97,7 @@ export async function run(flags: string[]): Promise<void> {
   const rate = flag(flags, 'rate', 3_000_000);
   const seconds = flag(flags, 'seconds', 10);
   const nClients = flag(flags, 'clients', 100);
-  const dataDir = join(root, '.bench', 'live');
+  const dataDir = process.env.BENCH_LIVE_DIR ?? join(root, '.bench', 'live');
   log(`live bench: ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; offered ${rate.toLocaleString('en')} updates/s for ${seconds} s to ${nClients} clients`);
 
   // ---- 1. ingest to fan-out

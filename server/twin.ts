@@ -11,6 +11,7 @@ import { normaliseComponentCode } from '../models/codes';
 import type { Db } from './db';
 import { cityId as findCityId, listCities, loadCity } from './city/store';
 import { LiveState } from './live/state';
+import { IndexOrder } from './live/order';
 import { HistoryWriter, readHistory, writeChanges } from './live/history';
 import { historyStepMs, type ComponentHistoryPoint } from '../models/history';
 
@@ -49,6 +50,9 @@ export function gridIndex(data: CityData): GridIndex {
 }
 
 /** A problem with what a caller sent, with the path to it; boundaries turn it into a 400. */
+/** Batches from this size on are applied in index order. */
+const SORT_FROM = 1024;
+
 export class InputError extends Error {
   constructor(message: string, readonly path: (string | number)[] = []) {
     super(message);
@@ -228,8 +232,12 @@ export class Twin {
     const live = city.live, hist = this.history, id = city.id;
     const one = typeof atMs === 'number' ? atMs : -1;
     const record = source !== 'replica';
+    // A big batch is applied in index order (server/live/order.ts): memory latency, not work,
+    // is what a scattered batch costs.
+    const order = n >= SORT_FROM ? this.order.sort(n, indices, live.count) : null;
     let changed = 0;
-    for (let k = 0; k < n; k++) {
+    for (let q = 0; q < n; q++) {
+      const k = order ? order[q]! : q;
       const i = indices[k]!, st = states[k]!, v = values[k]!;
       const at = one >= 0 ? one : (atMs as ArrayLike<number>)[k]!;
       if (live.set(i, st, v, at)) {
@@ -244,6 +252,8 @@ export class Twin {
     }
     return changed;
   }
+
+  private readonly order = new IndexOrder();
 
   /** Changes applied per source since the last call (metrics are updated per tick, not per change). */
   takeCounts(): Record<string, number> {
