@@ -29,6 +29,8 @@ export interface BinaryBatch {
   states: Uint8Array;
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export const binaryBatchBytes = (count: number) => BATCH_HEADER + 9 * count;
 
 /** Encodes the first `count` entries of the columns (scratch arrays may be longer). */
@@ -46,10 +48,20 @@ export function encodeBinaryBatch(
   dv.setUint32(8, count, true);
   dv.setUint32(12, registrySize, true);
   dv.setFloat64(16, atMs, true);
-  for (let k = 0; k < count; k++) {
-    dv.setUint32(BATCH_HEADER + 4 * k, indices[k]!, true);
-    dv.setFloat32(BATCH_HEADER + 4 * count + 4 * k, values[k]!, true);
-    bytes[BATCH_HEADER + 8 * count + k] = states[k]!;
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    // the wire order is the machine's: copy columns whole
+    const o = bytes.byteOffset + BATCH_HEADER;
+    const I = new Uint32Array(bytes.buffer, o, count), V = new Float32Array(bytes.buffer, o + 4 * count, count);
+    const S = new Uint8Array(bytes.buffer, o + 8 * count, count);
+    if (ArrayBuffer.isView(indices)) I.set((indices as Uint32Array).subarray(0, count)); else for (let k = 0; k < count; k++) I[k] = indices[k]!;
+    if (ArrayBuffer.isView(values)) V.set((values as Float32Array).subarray(0, count)); else for (let k = 0; k < count; k++) V[k] = values[k]!;
+    if (ArrayBuffer.isView(states)) S.set((states as Uint8Array).subarray(0, count)); else for (let k = 0; k < count; k++) S[k] = states[k]!;
+  } else {
+    for (let k = 0; k < count; k++) {
+      dv.setUint32(BATCH_HEADER + 4 * k, indices[k]!, true);
+      dv.setFloat32(BATCH_HEADER + 4 * count + 4 * k, values[k]!, true);
+      bytes[BATCH_HEADER + 8 * count + k] = states[k]!;
+    }
   }
   return bytes.subarray(0, binaryBatchBytes(count));
 }
