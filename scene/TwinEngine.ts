@@ -173,8 +173,7 @@ export class TwinEngine {
       this.city = city;
       this.status = { ...this.status, phase: 'ready' };
       this.live = new LiveClient(this.info.slug, { total: city.layers.components.count, gridCount: city.layers.grids.count }, {
-        onComponents: (m) => this.applyComponents(m),
-        onRollup: (m) => this.applyRollup(m),
+        onChanges: (m) => this.applyChanges(m),
         onConnection: (c) => { this.status = { ...this.status, connection: c }; this.emit(); },
       });
       this.live.connect();
@@ -311,6 +310,8 @@ export class TwinEngine {
     this.status.frameMs = performance.now() - t0;
     this.status.drawCalls = st.gl.info.render.calls;
     this.status.renderedFrames++;
+    // pull model: the live worker's coalesced changes are asked for once per drawn frame
+    this.live?.pull();
     if (this.city && !this.ready) {
       this.ready = true;
       this.emit();
@@ -383,10 +384,14 @@ export class TwinEngine {
 
   // ---------------------------------------------------------------- live
 
-  /** Entries of a components frame (decoded in the live worker) into the attributes. */
-  private applyComponents(m: Extract<WorkerOut, { type: 'components' }>) {
+  /**
+   * What changed since the last pull (coalesced in the live worker) into the attributes and grid
+   * texture. Asks for a render only when a colour changed: readings alone are not drawn.
+   */
+  private applyChanges(m: Extract<WorkerOut, { type: 'changes' }>): boolean {
     const c = this.components, values = this.values;
-    if (!c || !values) return;
+    if (!c || !values) return false;
+    let visible = false;
     const n = c.c.count, sel = this.selection?.kind === 'component' ? this.selection.index : -1;
     const { indices, states, values: vals } = m;
     for (let k = 0; k < indices.length; k++) {
@@ -395,32 +400,34 @@ export class TwinEngine {
       const to = states[k]!;
       if (c.states[i] !== to) {
         c.writeColor(i, to);
+        visible = true;
         if (i === sel) this.selectionLiveVersion++;
       }
       values[i] = vals[k]!;
     }
-    if (!m.snapshot) this.changeCount += indices.length;
-    c.flushColors();
-    this.status.seq = m.seq;
-    this.version++;
-    this.requestRender();
-  }
-
-  /** The server's per-unit-grid roll-ups: counts and the five-colour level that paints the grid. */
-  private applyRollup(m: Extract<WorkerOut, { type: 'rollup' }>) {
+    this.changeCount += m.deltaEntries;
+    if (visible) c.flushColors();
+    if (m.seq >= 0) this.status.seq = m.seq;
     const counts = this.rollupCounts, levels = this.rollupLevels;
-    if (!counts || !levels) return;
-    for (let k = 0; k < m.grids.length; k++) {
-      const g = m.grids[k]!;
-      if (g >= levels.length) continue;
-      counts.set(m.counts.subarray(k * ROLLUP_COLUMNS, (k + 1) * ROLLUP_COLUMNS), g * ROLLUP_COLUMNS);
-      levels[g] = m.levels[k]!;
-      this.paintGrid(g, m.levels[k]!);
-      if (this.selection?.kind === 'grid' && this.selection.index === g) this.selectionLiveVersion++;
+    if (counts && levels) {
+      let painted = false;
+      for (let k = 0; k < m.grids.length; k++) {
+        const g = m.grids[k]!;
+        if (g >= levels.length) continue;
+        counts.set(m.counts.subarray(k * ROLLUP_COLUMNS, (k + 1) * ROLLUP_COLUMNS), g * ROLLUP_COLUMNS);
+        if (levels[g] !== m.levels[k]!) {
+          levels[g] = m.levels[k]!;
+          this.paintGrid(g, m.levels[k]!);
+          painted = true;
+        }
+        if (this.selection?.kind === 'grid' && this.selection.index === g) this.selectionLiveVersion++;
+      }
+      if (painted) this.gridTex!.needsUpdate = true;
+      visible ||= painted;
     }
-    this.gridTex!.needsUpdate = true;
-    this.version++;
-    this.requestRender();
+    if (indices.length > 0 || m.grids.length > 0) this.version++;
+    if (visible) this.requestRender();
+    return visible;
   }
 
   private paintGrid(g: number, level: number) {

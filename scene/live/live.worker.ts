@@ -1,11 +1,13 @@
 /// <reference lib="webworker" />
 import { io, type Socket } from 'socket.io-client';
-import { decodeFrame, FRAME_DELTA, FRAME_ROLLUP_DELTA, FRAME_ROLLUP_SNAPSHOT, FRAME_SNAPSHOT, type ClientToServerEvents, type LiveFrame, type ServerToClientEvents } from '../../models/live';
+import { decodeFrame, FRAME_DELTA, FRAME_ROLLUP_DELTA, FRAME_ROLLUP_SNAPSHOT, FRAME_SNAPSHOT, ROLLUP_COLUMNS, type ClientToServerEvents, type LiveFrame, type ServerToClientEvents } from '../../models/live';
 import { LiveMirror } from '../../models/liveMirror';
-import type { WorkerIn, WorkerOut } from './protocol';
+import type { LiveStats, WorkerIn, WorkerOut } from './protocol';
 
 // The live stream off the main thread: the socket, frame decoding, sequence and gap handling
-// all live here; the page gets only the entries to write into its attributes.
+// all live here. Frames are applied to the mirror as they come (20/s); the page pulls what
+// changed since its last pull (once per rendered frame, or every ~100 ms when idle), so a slow
+// page gets one coalesced message per frame instead of every frame the server sent.
 declare const self: DedicatedWorkerGlobalScope;
 
 let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
@@ -15,12 +17,47 @@ let grids: 'all' | number[] = 'all';
 let loseNext = 0;
 let lost = 0;
 
+/** changed since the last pull: a flag per component / grid plus the list of flagged ones */
+let dirty = new Uint8Array(0);
+let dirtyList = new Uint32Array(0);
+let dirtyN = 0;
+let gridDirty = new Uint8Array(0);
+let gridDirtyList = new Uint32Array(0);
+let gridDirtyN = 0;
+/** delta entries since the last pull, before coalescing (the page's change counter) */
+let deltaEntries = 0;
+let snapshotSincePull = false;
+let seqSincePull = -1;
+
 const post = (m: WorkerOut, transfer: Transferable[] = []) => self.postMessage(m, transfer);
+
+function stats(): LiveStats {
+  const m = mirror!;
+  return { snapshots: m.snapshots, deltas: m.deltas, gaps: m.gaps, lost, lastSeq: m.lastSeq, entries: m.entries };
+}
 
 function subscribe() {
   socket?.emit('subscribe', { city, grids }, (res) => {
     if (!res.ok) post({ type: 'problem', message: res.error });
   });
+}
+
+function markComponents(indices: Uint32Array, total: number) {
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (i >= total || dirty[i]) continue;
+    dirty[i] = 1;
+    dirtyList[dirtyN++] = i;
+  }
+}
+
+function markGrids(g: Uint32Array, count: number) {
+  for (let k = 0; k < g.length; k++) {
+    const i = g[k]!;
+    if (i >= count || gridDirty[i]) continue;
+    gridDirty[i] = 1;
+    gridDirtyList[gridDirtyN++] = i;
+  }
 }
 
 function onFrame(data: ArrayBuffer) {
@@ -40,14 +77,44 @@ function onFrame(data: ArrayBuffer) {
     return;
   }
   if (r !== 'applied') return;
-  const stats = { snapshots: m.snapshots, deltas: m.deltas, gaps: m.gaps, lost, lastSeq: m.lastSeq, entries: m.entries };
   if (f.kind === FRAME_SNAPSHOT || f.kind === FRAME_DELTA) {
-    // the views share the frame's buffer: hand it over, no copy
-    post({ type: 'components', snapshot: f.kind === FRAME_SNAPSHOT, seq: f.seq, serverTimeMs: f.serverTimeMs, indices: f.indices, states: f.states, values: f.values, stats }, [f.indices.buffer as ArrayBuffer]);
-    if (f.kind === FRAME_SNAPSHOT) post({ type: 'connection', state: 'live' });
+    // a snapshot is all entries of the subscribed grids: flagging them all replaces the page's state
+    markComponents(f.indices, m.total);
+    if (f.kind === FRAME_DELTA) deltaEntries += f.indices.length;
+    else { snapshotSincePull = true; post({ type: 'connection', state: 'live' }); }
+    seqSincePull = f.seq;
   } else if (f.kind === FRAME_ROLLUP_SNAPSHOT || f.kind === FRAME_ROLLUP_DELTA) {
-    post({ type: 'rollup', snapshot: f.kind === FRAME_ROLLUP_SNAPSHOT, seq: f.seq, grids: f.grids, counts: f.counts, levels: f.levels, stats }, [f.grids.buffer as ArrayBuffer]);
+    markGrids(f.grids, m.gridCount);
   }
+}
+
+/** One message with the latest value of everything flagged since the last pull (buffers transferred). */
+function pull() {
+  const m = mirror;
+  if (!m) return;
+  const n = dirtyN, indices = new Uint32Array(n), states = new Uint8Array(n), values = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = dirtyList[k]!;
+    dirty[i] = 0;
+    indices[k] = i;
+    states[k] = m.states[i]!;
+    values[k] = m.values[i]!;
+  }
+  const G = gridDirtyN, g = new Uint32Array(G), counts = new Uint16Array(G * ROLLUP_COLUMNS), levels = new Uint8Array(G);
+  for (let k = 0; k < G; k++) {
+    const j = gridDirtyList[k]!;
+    gridDirty[j] = 0;
+    g[k] = j;
+    counts.set(m.rollup.subarray(j * ROLLUP_COLUMNS, (j + 1) * ROLLUP_COLUMNS), k * ROLLUP_COLUMNS);
+    levels[k] = m.levels[j]!;
+  }
+  post({
+    type: 'changes', snapshot: snapshotSincePull, seq: seqSincePull, deltaEntries, indices, states, values, grids: g, counts, levels, stats: stats(),
+  }, [indices.buffer, states.buffer, values.buffer, g.buffer, counts.buffer, levels.buffer]);
+  dirtyN = 0;
+  gridDirtyN = 0;
+  deltaEntries = 0;
+  snapshotSincePull = false;
 }
 
 self.onmessage = (e: MessageEvent<WorkerIn>) => {
@@ -56,6 +123,10 @@ self.onmessage = (e: MessageEvent<WorkerIn>) => {
     case 'connect': {
       city = m.city;
       mirror = new LiveMirror(m.total, m.gridCount);
+      dirty = new Uint8Array(m.total);
+      dirtyList = new Uint32Array(m.total);
+      gridDirty = new Uint8Array(m.gridCount);
+      gridDirtyList = new Uint32Array(m.gridCount);
       socket = io(self.location.origin, { transports: ['websocket'] });
       socket.on('connect', () => {
         mirror!.reset();
@@ -68,6 +139,9 @@ self.onmessage = (e: MessageEvent<WorkerIn>) => {
       socket.on('problem', (message) => post({ type: 'problem', message }));
       break;
     }
+    case 'pull':
+      pull();
+      break;
     case 'view':
       grids = m.grids;
       if (socket?.connected) subscribe();

@@ -3,12 +3,18 @@ import type { LiveConnection, LiveStats, WorkerIn, WorkerOut } from './protocol'
 export type { LiveConnection } from './protocol';
 
 export interface LiveHandlers {
-  /** entries of a components frame (a snapshot of some grids, or the next delta) */
-  onComponents(m: Extract<WorkerOut, { type: 'components' }>): void;
-  /** a roll-up frame: per unit grid counts and five-colour level */
-  onRollup(m: Extract<WorkerOut, { type: 'rollup' }>): void;
+  /**
+   * components and roll-ups changed since the previous pull (latest values, each once); returns
+   * true when it asked for a render (the next pull then follows that frame, see pull())
+   */
+  onChanges(m: Extract<WorkerOut, { type: 'changes' }>): boolean;
   onConnection(state: LiveConnection): void;
 }
+
+/** idle pull interval: how stale the page may be when nothing is drawn */
+const IDLE_PULL_MS = 100;
+/** after asking for a render, pull anyway after this long in case no frame comes (hidden tab) */
+const RENDER_PULL_MS = 1000;
 
 /**
  * The page's side of the live stream: a worker owns the socket and decodes frames
@@ -19,13 +25,20 @@ export class LiveClient {
   stats: LiveStats = { snapshots: 0, deltas: 0, gaps: 0, lost: 0, lastSeq: -1, entries: 0 };
   problems: string[] = [];
   private view: 'all' | number[] = 'all';
+  private pulling = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(private readonly city: string, private readonly counts: { total: number; gridCount: number }, private readonly h: LiveHandlers) {
     this.worker = new Worker(new URL('./live.worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<WorkerOut>) => {
       const m = e.data;
-      if (m.type === 'components') { this.stats = m.stats; this.h.onComponents(m); }
-      else if (m.type === 'rollup') { this.stats = m.stats; this.h.onRollup(m); }
+      if (m.type === 'changes') {
+        this.pulling = false;
+        this.stats = m.stats;
+        const rendering = this.h.onChanges(m);
+        if (!this.closed) this.timer = setTimeout(() => this.pull(), rendering ? RENDER_PULL_MS : IDLE_PULL_MS);
+      }
       else if (m.type === 'connection') this.h.onConnection(m.state);
       else if (m.type === 'problem') this.problems = [...this.problems.slice(-9), m.message];
     };
@@ -38,6 +51,19 @@ export class LiveClient {
   connect() {
     this.h.onConnection('connecting');
     this.send({ type: 'connect', city: this.city, total: this.counts.total, gridCount: this.counts.gridCount });
+    this.pull();
+  }
+
+  /**
+   * Ask the worker for what changed (one request in flight at most). The page calls this after
+   * each rendered frame; between frames a timer does (IDLE_PULL_MS), so updates are applied once
+   * per frame however many server frames came in between.
+   */
+  pull() {
+    if (this.pulling || this.closed) return;
+    clearTimeout(this.timer);
+    this.pulling = true;
+    this.send({ type: 'pull' });
   }
 
   /** The unit grids the view shows ('all' at a city view); sent only when it changed. */
@@ -60,6 +86,8 @@ export class LiveClient {
   }
 
   close() {
+    this.closed = true;
+    clearTimeout(this.timer);
     this.send({ type: 'close' });
     setTimeout(() => this.worker.terminate(), 100);
   }
