@@ -78,7 +78,10 @@ export function createPointsMaterial(palette: THREE.Vector3[]) {
         int s = int(min(aState - 128.0 * vStale, float(PALETTE_SIZE - 1)));
         vC = mix(uPalette[s], vec3(STALE_GREY), STALE_MIX * vStale);
         vec4 mv = modelViewMatrix * vec4(position, 1.0);
-        gl_PointSize = clamp(aSize * uPxPerM / max(-mv.z, 0.1), uMinPx, uMaxPx);
+        // far away (a whole-city view) the floor drops to 2 px: ~460k discs of 3.5 px overlap
+        // several times over and filling them was most of a SwiftShader frame; 2 px still shows each
+        float minPx = mix(uMinPx, min(uMinPx, 2.0), smoothstep(2000.0, 4000.0, -mv.z));
+        gl_PointSize = clamp(aSize * uPxPerM / max(-mv.z, 0.1), minPx, uMaxPx);
         gl_Position = projectionMatrix * mv;
       }`,
     fragmentShader: /* glsl */ `
