@@ -129,13 +129,15 @@ export async function run(flags: string[]): Promise<void> {
   if (process.env.BENCH_DEBUG) log(s1.live.join('\n'));
   const wall = (performance.now() - t0) / 1000;
   clients.send({ type: 'report' });
-  const rep = await clients.next<{ hist: Uint32Array; received: number; frames: number; gaps: number; bytes: number; perClient: number[]; cpu: NodeJS.CpuUsage }>('report');
+  const rep = await clients.next<{ hist: Uint32Array; fanHist: Uint32Array; fanN: number; received: number; frames: number; gaps: number; bytes: number; perClient: number[]; cpu: NodeJS.CpuUsage }>('report');
   const cpuS = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => (b.user + b.system - a.user - a.system) / 1e6;
   const accepted = s1.applied - s0.applied;
   const updatesPerSecond = accepted / done.seconds;
   const p50 = percentile(rep.hist, rep.received, 0.5), p99 = percentile(rep.hist, rep.received, 0.99);
   const serverCpu = (s1.cpu.user + s1.cpu.system - s0.cpu.user - s0.cpu.system) / 1e6 / wall;
   log(`twin: offered ${rate.toLocaleString('en')}/s, gateway sent ${Math.round(done.sent / done.seconds).toLocaleString('en')}/s, server accepted ${Math.round(updatesPerSecond).toLocaleString('en')} updates/s`);
+  const fan50 = percentile(rep.fanHist, rep.fanN, 0.5), fan99 = percentile(rep.fanHist, rep.fanN, 0.99);
+  log(`      of which server tick -> client (fan-out): p50 ${fan50} ms, p99 ${fan99} ms`);
   log(`      latency gateway -> client: p50 ${p50} ms, p99 ${p99} ms over ${rep.received.toLocaleString('en')} received entries; ${rep.frames.toLocaleString('en')} frames, ${(rep.bytes / 2 ** 20 / wall).toFixed(1)} MB/s to clients, ${rep.gaps} gaps`);
   log(`      CPU: server ${(serverCpu * 100).toFixed(0)}% of a core (RSS ${s1.rssMb.toFixed(0)} MB, history rows pending ${s1.historyPending}), clients ${(100 * cpuS(c0.cpu, rep.cpu) / wall).toFixed(0)}%, gateway ${(100 * (done.cpu.user + done.cpu.system) / 1e6 / wall).toFixed(0)}% (since its start)`);
 

@@ -10,6 +10,9 @@ interface Setup { mode: 'twin' | 'json'; port: number; city: string; count: numb
 
 const BINS = 20_000; // 1 ms bins up to 20 s
 const hist = new Uint32Array(BINS);
+/** the fan-out leg alone: the frame's server time (the tick) to receipt */
+const fanHist = new Uint32Array(BINS);
+let fanN = 0;
 let received = 0;
 const nowMod = () => (performance.timeOrigin + performance.now()) % 1e6;
 const record = (v: number, now: number) => {
@@ -48,6 +51,8 @@ async function main() {
       if (r === 'applied' && f.kind === FRAME_DELTA) {
         const now = nowMod();
         for (let k = 0; k < f.values.length; k++) record(f.values[k]!, now);
+        fanHist[Math.min(BINS - 1, Math.max(0, Math.round(performance.timeOrigin + performance.now() - f.serverTimeMs)))]!++;
+        fanN++;
         perClient[c]! += f.values.length;
       }
     });
@@ -56,10 +61,10 @@ async function main() {
 
   process.on('message', (m: { type: string; states?: Uint8Array; values?: Float32Array; gridOf?: Uint32Array; rollup?: Uint32Array; level?: Uint8Array }) => {
     if (m.type === 'reset') {
-      hist.fill(0); received = 0; frames = 0; gaps = 0; bytes = 0; perClient.fill(0);
+      hist.fill(0); fanHist.fill(0); fanN = 0; received = 0; frames = 0; gaps = 0; bytes = 0; perClient.fill(0);
       process.send!({ type: 'reset' });
     } else if (m.type === 'report') {
-      process.send!({ type: 'report', hist, received, frames, gaps, bytes, perClient: Array.from(perClient), cpu: process.cpuUsage() });
+      process.send!({ type: 'report', hist, fanHist, fanN, received, frames, gaps, bytes, perClient: Array.from(perClient), cpu: process.cpuUsage() });
     } else if (m.type === 'verify') {
       // every client's subscribed components and its roll-ups against the server's final state
       const { states, values, gridOf, rollup, level } = m as Required<typeof m>;

@@ -22,6 +22,24 @@ async function main() {
     await saveCity(db, generateCity({ preset: 'huaibei' }));
     process.send!({ type: 'log', text: `generated and stored huaibei in ${((performance.now() - t0) / 1000).toFixed(1)} s (${fresh ? 'new' : 'existing'} cache ${dataDir})` });
   }
+  // which statements the database runs during the bench (BENCH_DEBUG)
+  const sqlStats = new Map<string, { n: number; ms: number }>();
+  if (process.env.BENCH_DEBUG) {
+    const wrap = <T extends { query: typeof db.query }>(o: T) => {
+      const q = o.query.bind(o);
+      o.query = (async (sql: string, params?: unknown[]) => {
+        const t0 = performance.now();
+        try { return await q(sql, params); } finally {
+          const k = sql.replace(/\s+/g, ' ').slice(0, 60);
+          const e = sqlStats.get(k) ?? { n: 0, ms: 0 };
+          e.n++; e.ms += performance.now() - t0; sqlStats.set(k, e);
+        }
+      }) as typeof db.query;
+    };
+    wrap(db);
+    const tx = db.transaction.bind(db);
+    db.transaction = ((fn: Parameters<typeof db.transaction>[0]) => tx((t) => { wrap(t); return fn(t); })) as typeof db.transaction;
+  }
   const app = await createTwinServer({
     env: { DATA_DIR: dataDir, INGEST_TOKEN: token, SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'huaibei', MQTT: 'on', MQTT_PORT: 0, HOST: '127.0.0.1' },
     db,
@@ -43,6 +61,7 @@ async function main() {
       const mem = process.memoryUsage();
       const text = await registry.metrics();
       const live = text.split('\n').filter((l) => /^twin_live_(snapshots_forced_total|frames_total|tick_seconds_(sum|count))/.test(l));
+      if (process.env.BENCH_DEBUG) live.push(...[...sqlStats].map(([k, v]) => `sql ${v.n}x ${v.ms.toFixed(0)} ms: ${k}`));
       process.send!({ type: 'stats', live, applied: app.twin.appliedTotal, cpu: process.cpuUsage(), rssMb: mem.rss / 2 ** 20, seq: city.live.seq, historyPending: app.twin.history.pending });
     } else if (m.type === 'final') {
       process.send!({ type: 'final', states: city.live.states, values: city.live.values, rollup: city.live.rollup, level: city.live.level });
