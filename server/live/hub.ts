@@ -63,7 +63,7 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
     maxHttpBufferSize: 1e6,
     perMessageDeflate: false,
   });
-  const tickMs = opts.tickMs ?? 50;
+  const tickMs = opts.tickMs ?? 30;
   const rollupMs = opts.rollupMs ?? 500;
   const streams = new Map<string, CityStream>();
   const subs = new Map<string, Sub>();
