@@ -10,6 +10,7 @@ import { LiveMirror } from '../models/liveMirror';
 import { STATE_CODE } from '../models/components';
 import { decodeLayer } from '../models/layers';
 import { encodeBinaryBatch } from '../models/ingest';
+import { until } from './testUtil';
 
 const TOKEN = 'test-token-123456';
 let db: Db;
@@ -42,14 +43,6 @@ async function liveClient(city: string, opts: { dropDelta?: number; grids?: 'all
   expect(ack.ok).toBe(true);
   const componentFrames = () => frames.filter((f) => f.kind === FRAME_SNAPSHOT || f.kind === FRAME_DELTA);
   return { socket, frames, componentFrames, mirror, states: mirror.states, get lastSeq() { return mirror.lastSeq; } };
-}
-
-async function until(cond: () => boolean, ms = 5000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 beforeAll(async () => {
@@ -151,7 +144,7 @@ describe('ingest', () => {
     const t0 = Date.now();
     const r = await trpc(TOKEN).ingest.batch.mutate({ city: slug, changes: [{ componentCode: city.data.components.codes[i]!, state: 'missing' }] });
     expect(r.accepted).toBe(1);
-    await until(() => client.states[i] === STATE_CODE.missing, 1000);
+    await until(() => client.states[i] === STATE_CODE.missing, 'the ingested state at the client', 1000);
     expect(Date.now() - t0).toBeLessThan(1000);
     const detail = await trpc().component.get.query({ city: slug, index: i });
     expect(detail.state).toBe('missing');

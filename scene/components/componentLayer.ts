@@ -112,6 +112,8 @@ export class ComponentLayer {
   private readonly gridRadius: Float32Array;
   /** per grid: some of its components were near at the last update */
   private readonly gridHadNear: Uint8Array;
+  /** unit grids that hold components (a view showing all of them asks for 'all') */
+  readonly gridsWithComponents: number;
   private lodMaxD = 0;
   /** components per state code, kept as colours are written (the legend reads it without a scan) */
   readonly countByState = new Int32Array(COMPONENT_STATES.length);
@@ -199,9 +201,11 @@ export class ComponentLayer {
     this.gridCentre = new Float32Array(3 * G);
     this.gridRadius = new Float32Array(G);
     this.gridHadNear = new Uint8Array(G);
+    let withComponents = 0;
     for (let gi = 0; gi < G; gi++) {
       const a = this.gridStart[gi]!, b = this.gridStart[gi + 1]!;
       if (a === b) continue;
+      withComponents++;
       let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
       for (let k = a; k < b; k++) {
         const i = this.gridMembers[k]!;
@@ -212,6 +216,7 @@ export class ComponentLayer {
       this.gridCentre[3 * gi] = 0.5 * (x0 + x1); this.gridCentre[3 * gi + 1] = 0.5 * (y0 + y1); this.gridCentre[3 * gi + 2] = 0.5 * (z0 + z1);
       this.gridRadius[gi] = 0.5 * Math.hypot(x1 - x0, y1 - y0, z1 - z0);
     }
+    this.gridsWithComponents = withComponents;
   }
 
   /** Writes a component's state colour (proxy slot, and its detailed slot while near); flushed once per batch. */
@@ -421,12 +426,6 @@ export class ComponentLayer {
     return -1;
   }
 
-  /** unit grids that hold components */
-  get gridsWithComponents(): number {
-    let k = 0;
-    for (let g = 0; g < this.gridRadius.length; g++) if (this.gridStart[g + 1]! > this.gridStart[g]!) k++;
-    return k;
-  }
 
   /** The bounding sphere of grid g's components; false when it has none. */
   gridSphere(g: number, out: THREE.Sphere): boolean {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { groundBox } from '../data/box';
 import type { GridsLayer } from '../../models/layers';
 import { gridAt, gridAtRaster, rasterGrids } from './rasterGrids';
-import { GridRollup, fiveColourBytes } from './rollup';
-import { gridRiskIndex, riskLevel } from '../../models/fiveColour';
+import { fiveColourBytes } from './rollup';
+import { FIVE_COLOURS } from '../../models/fiveColour';
 
 function twoGrids(): GridsLayer {
   // two 100 m squares side by side: [0,100]x[0,100] and [100,200]x[0,100]
@@ -28,28 +28,12 @@ describe('grid raster', () => {
   });
 });
 
-describe('grid roll-up', () => {
-  it('follows state changes and colours grids on the five-colour scale', () => {
-    const unitGrid = Uint32Array.from([0, 0, 0, 0, 1, 1]);
-    const r = new GridRollup(2, unitGrid);
-    const rgba = new Uint8Array(8);
+describe('five-colour bytes', () => {
+  // the grid map is painted from the server's roll-up levels through these bytes
+  it('packs each level as sRGB bytes in order', () => {
     const five = fiveColourBytes();
-    r.reset(new Uint8Array(6));
-    r.flush(rgba, five);
-    expect(Array.from(rgba.subarray(0, 3))).toEqual(Array.from(five.subarray(0, 3))); // green, low
-    r.change(0, 0, 7); // alarms in grid 0
-    r.change(1, 0, 7);
-    r.change(2, 0, 2);
-    const want = riskLevel(gridRiskIndex([1, 0, 1, 0, 0, 0, 0, 2, 0]));
-    expect(want).toBeGreaterThan(0);
-    expect(r.flush(rgba, five)).toBe(1);
-    expect(r.level[0]).toBe(want);
-    expect(Array.from(rgba.subarray(0, 3))).toEqual(Array.from(five.subarray(3 * want, 3 * want + 3)));
-    expect(r.level[1]).toBe(0);
-    r.change(0, 7, 0);
-    r.change(1, 7, 0);
-    r.change(2, 2, 0);
-    r.flush(rgba, five);
-    expect(r.level[0]).toBe(0);
+    FIVE_COLOURS.forEach((c, lv) => {
+      expect('#' + Array.from(five.subarray(3 * lv, 3 * lv + 3), (b) => b.toString(16).padStart(2, '0')).join('')).toBe(c.color);
+    });
   });
 });

@@ -6,20 +6,13 @@ import { createTwinServer, type TwinServer } from '../app';
 import { decodeFrame, FRAME_DELTA, ROLLUP_COLUMNS, type ClientToServerEvents, type LiveFrame, type ServerToClientEvents } from '../../models/live';
 import { LiveMirror } from '../../models/liveMirror';
 import type { CityRuntime } from '../twin';
+import { until } from '../testUtil';
 
 let db: Db;
 let app: TwinServer;
 let base: string;
 let city: CityRuntime;
 const sockets: Socket[] = [];
-
-async function until(cond: () => boolean, ms = 10_000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A client that keeps a mirror by the frame rules and re-subscribes after every reconnect. */
 function client(grids: 'all' | number[]) {

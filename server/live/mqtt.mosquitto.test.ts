@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as netConnect, createServer, type AddressInfo } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -12,6 +12,7 @@ import { STATE_CODE } from '../../models/components';
 import { STATE_MASK } from '../../models/live';
 import { encodeBinaryBatch } from '../../models/ingest';
 import { mqttRejectedReplySchema, mqttTopic, REJECTED_FILTER, type MqttRejectedReply } from '../../models/mqtt';
+import { freePort, until } from '../testUtil';
 
 // The MQTT_URL path against a real Mosquitto, started here on a free port (scripts/test.sh
 // installs it). Skipped without the binary only outside CI.
@@ -28,22 +29,6 @@ let url: string;
 let db: Db;
 const apps: TwinServer[] = [];
 const clients: MqttClient[] = [];
-
-async function until(cond: () => boolean, what: string, ms = 15_000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function portOpen(port: number) {
   return new Promise<boolean>((resolve) => {

@@ -8,6 +8,7 @@ import { STATE_CODE } from '../../models/components';
 import { STATE_MASK } from '../../models/live';
 import { encodeBinaryBatch } from '../../models/ingest';
 import { mqttRejectedReplySchema, mqttTopic, parseTopic, REJECTED_FILTER, type MqttRejectedReply, type MqttRejectKind } from '../../models/mqtt';
+import { until } from '../testUtil';
 
 // The in-process broker end to end: real aedes on a free port, real mqtt.js clients.
 
@@ -20,14 +21,6 @@ let pub: MqttClient;
 let watcher: MqttClient;
 const replies: MqttRejectedReply[] = [];
 const clients: MqttClient[] = [];
-
-async function until(cond: () => boolean, what: string, ms = 15_000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const stateOf = (i: number) => city.live.states[i]! & STATE_MASK;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
@@ -9,6 +9,7 @@ import { decodeFrame, type ClientToServerEvents, type ServerToClientEvents } fro
 import { LiveMirror } from '../../models/liveMirror';
 import { STATE_CODE } from '../../models/components';
 import { encodeBinaryBatch } from '../../models/ingest';
+import { freePort, until } from '../testUtil';
 
 // Two server processes' worth of twin (two servers, two databases holding the same generated
 // city) behind one real redis-server: a change accepted by one reaches the other's clients.
@@ -19,19 +20,6 @@ if (!have && process.env.CI) throw new Error(`${REDIS} is missing: scripts/test.
 let redis: ChildProcess;
 const servers: { app: TwinServer; db: Db; base: string }[] = [];
 const sockets: Socket[] = [];
-
-const freePort = () => new Promise<number>((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); });
-});
-
-async function until(cond: () => boolean, ms = 10_000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.skipIf(!have)('several server processes through the socket.io Redis adapter', () => {
   beforeAll(async () => {

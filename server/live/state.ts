@@ -54,6 +54,8 @@ export class LiveState {
   private dirty: Uint32Array;
   private dirtyCount = 0;
   private readonly tick: Tick;
+  /** per grid: where its next entry goes while a tick is grouped */
+  private readonly cursor: Uint32Array;
   private readonly staleIdx: Uint32Array;
   private readonly staleAfter: Float64Array;
   private readonly startMs: number;
@@ -71,6 +73,7 @@ export class LiveState {
     this.gridDirty = new Uint8Array(this.gridCount);
     this.gridDirtyList = new Uint32Array(this.gridCount);
     this.dirtyFlag = new Uint8Array(n);
+    this.cursor = new Uint32Array(this.gridCount);
     this.dirty = new Uint32Array(Math.min(Math.max(n, 1), 4096));
     this.tick = {
       count: 0, gridStart: new Uint32Array(this.gridCount + 1), indices: new Uint32Array(this.dirty.length),
@@ -162,9 +165,8 @@ export class LiveState {
       if (start[g + 1]!++ === 0) t.touched[touched++] = g;
     }
     for (let g = 0; g < this.gridCount; g++) start[g + 1]! += start[g]!;
-    const fill = this.tick.touched; // reuse: walk touched grids to place entries
-    const cursor = this.cursor ?? (this.cursor = new Uint32Array(this.gridCount));
-    for (let q = 0; q < touched; q++) cursor[fill[q]!] = start[fill[q]!]!;
+    const cursor = this.cursor;
+    for (let q = 0; q < touched; q++) cursor[t.touched[q]!] = start[t.touched[q]!]!;
     const st = this.states, val = this.values;
     for (let k = 0; k < n; k++) {
       const i = dirty[k]!;
@@ -180,7 +182,6 @@ export class LiveState {
     this.seq = (this.seq + 1) >>> 0;
     return t;
   }
-  private cursor: Uint32Array | undefined;
 
   /** Unit grids whose roll-up changed since the last call (the list is reused: copy if kept). */
   takeRollupChanges(): Uint32Array {
