@@ -13,7 +13,7 @@ describe('ComponentLayer.countByState', () => {
       x: Float32Array.from({ length: n }, (_, i) => i), y: new Float32Array(n), z: new Float32Array(n),
       heading: new Float32Array(n), unitGrid: new Uint32Array(n),
     };
-    const c = new ComponentLayer(layer, new Float32Array(n));
+    const c = new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100]);
     expect(c.countByState[STATE_CODE.intact]).toBe(n);
     for (let k = 0; k < 200; k++) c.writeColor((k * 7) % n, ((k * 5) % COMPONENT_STATES.length) | (k % 3 === 0 ? 0x80 : 0));
     const scan = new Int32Array(COMPONENT_STATES.length);
@@ -27,7 +27,7 @@ describe('ComponentLayer.countByState', () => {
       count: n, classIndex: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
       heading: new Float32Array(n), unitGrid: new Uint32Array(n),
     };
-    const c = new ComponentLayer(layer, new Float32Array(n));
+    const c = new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100]);
     const attr = c.points.geometry.getAttribute('aState') as BufferAttribute;
     c.writeColor(4, STATE_CODE.alarm);
     c.writeColor(7, STATE_CODE.offline | 0x80);

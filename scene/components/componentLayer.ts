@@ -4,6 +4,8 @@ import type { ComponentsLayer } from '../../models/layers';
 import { STALE_BIT, STATE_MASK } from '../../models/live';
 import { createComponentMaterial, createPointsMaterial, STALE_GREY, STALE_MIX } from './componentMaterial';
 import { shapeGeometry, shapeSize } from './shapes';
+import { StateMap } from './stateMap';
+import { rankPalette, StateTexture } from './stateTexture';
 
 /** Minimum on-screen size (px) of a component seen from far away. */
 const MIN_PX = 3.5;
@@ -81,23 +83,41 @@ export function buildShapeMesh(
   };
 }
 
+/**
+ * Points keep drawing a little past the distance where the map takes over (the map decides per
+ * ground pixel, the points per component), so nothing drops out in between.
+ */
+const POINT_OVERLAP = 1.15;
+
 /** A detailed shape is drawn once it would be at least this many pixels tall/wide; farther, its proxy. */
 const LOD_PX = 10;
 /** ...and never beyond this distance (m): big objects (trees) would otherwise keep thousands of instances detailed. */
 const LOD_MAX_M = 160;
 
 /**
- * The managed components: one detailed instanced mesh per shape (COMPONENT_CLASSES[i].shape)
- * holding the components near enough to show their shape, plus one point per component that
- * draws the far ones (level of detail: under SwiftShader every instance costs ~15 us, so 17,000
- * detailed instances cost about a second a frame; one point draw costs a few ms). Colour writes
- * go by component index to both; picking is exact against whatever is drawn for the instance.
+ * The managed components in three levels of detail: one detailed instanced mesh per shape
+ * (COMPONENT_CLASSES[i].shape) holding the components near enough to show their shape; one point
+ * per component for the middle distance (under SwiftShader every instance costs ~15 us, so 17,000
+ * detailed instances cost about a second a frame; one point draw costs a few ms); and, where a
+ * pixel covers more than a texel of it, the state map (`map`, draped by the terrain), whose cost
+ * does not grow with the number of components. Colour writes go by component index to all three;
+ * picking is exact against whatever is drawn for the instance.
  */
 export class ComponentLayer {
   readonly group = new THREE.Group();
   readonly meshes: ShapeMesh[] = [];
   readonly points: THREE.Points;
   readonly pointsMaterial: THREE.ShaderMaterial;
+  /** the far level: the state map the terrain drapes (kept up to date by the live worker, see StateMap) */
+  readonly map: StateTexture;
+  readonly mapPalette = rankPalette(STALE_GREY);
+  /** metres per pixel beyond which the map draws components instead of points */
+  readonly farMPerPx: number;
+  /** the components' bounding box, for "is every component beyond the map's distance" */
+  private readonly box = new THREE.Box3();
+  /** measurement switches: the points / the detailed shapes are not drawn at all */
+  hideProxy = false;
+  hideDetail = false;
   /** per component: its shape (index into meshes) */
   readonly meshOf: Uint8Array;
   /** per component: slot in its detailed mesh while near, else -1 */
@@ -133,8 +153,12 @@ export class ComponentLayer {
   private nearDirtyMin = Infinity;
   private nearDirtyMax = -1;
 
-  constructor(readonly c: ComponentsLayer, readonly z: Float32Array) {
+  constructor(readonly c: ComponentsLayer, readonly z: Float32Array, extent: [number, number, number, number]) {
     const n = c.count;
+    this.map = new StateTexture(new StateMap(c.x, c.y, extent));
+    // the map takes over where a texel is two pixels wide: its cells stay small dots
+    this.farMPerPx = this.map.texelM / 2;
+    for (let i = 0; i < n; i++) this.box.expandByPoint(new THREE.Vector3(c.x[i]!, c.y[i]!, z[i]!));
     this.meshOf = new Uint8Array(n);
     this.nearSlot = new Int32Array(n).fill(-1);
     this.states = new Uint8Array(n);
@@ -274,6 +298,10 @@ export class ComponentLayer {
     this.pointsMaterial.uniforms.uPxPerM!.value = 1 / mPerPx1;
     this.pointsMaterial.uniforms.uMinPx!.value = MIN_PX;
     this.pointsMaterial.uniforms.uMaxPx!.value = LOD_PX + 2;
+    this.pointsMaterial.uniforms.uFarMPerPx!.value = this.farMPerPx * POINT_OVERLAP;
+    // every component beyond the map's distance: the point draw (all n vertices) is skipped
+    const dBox = this.box.distanceToPoint(cam);
+    this.points.visible = !this.hideProxy && dBox * mPerPx1 <= this.farMPerPx * POINT_OVERLAP;
     for (let s = 0; s < this.meshes.length; s++) {
       const sm = this.meshes[s]!;
       sm.material.uniforms.uScaleK!.value = this.pxK / sm.size;
@@ -308,7 +336,14 @@ export class ComponentLayer {
       }
       this.gridHadNear[g] = hadNear;
     }
-    if (!any) return;
+    if (any) this.refillNear();
+    // an empty instanced mesh still costs its program and attribute setup every frame in three
+    for (const sm of this.meshes) sm.mesh.visible = !this.hideDetail && sm.mesh.count > 0;
+  }
+
+  /** Rewrites the detailed meshes of the shapes whose near set changed. */
+  private refillNear() {
+    const near = this.aNear.array as Uint8Array;
     uploadItems(this.aNear, this.nearDirtyMin, this.nearDirtyMax);
     this.nearDirtyMin = Infinity;
     this.nearDirtyMax = -1;

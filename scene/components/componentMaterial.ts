@@ -56,11 +56,12 @@ export const STALE_GREY = 0.3;
  * while the component is too far to show its shape (aNear = 0); its size follows the object's
  * size on screen, never under uMinPx. Depth-tested like the rest: buildings hide it. The colour
  * comes from one byte per component (aState: state code, bit 7 = stale) through a palette, so
- * a live update writes one byte, never three floats.
+ * a live update writes one byte, never three floats. Beyond uFarMPerPx metres per pixel it is
+ * not drawn: the terrain's state map shows it there.
  */
 export function createPointsMaterial(palette: THREE.Vector3[]) {
   return new THREE.ShaderMaterial({
-    uniforms: { uPxPerM: { value: 500 }, uMinPx: { value: 3.5 }, uMaxPx: { value: 16 }, uPalette: { value: palette } },
+    uniforms: { uPxPerM: { value: 500 }, uMinPx: { value: 3.5 }, uMaxPx: { value: 16 }, uPalette: { value: palette }, uFarMPerPx: { value: Infinity } },
     defines: { PALETTE_SIZE: palette.length, STALE_MIX: STALE_MIX.toFixed(3), STALE_GREY: STALE_GREY.toFixed(3) },
     vertexShader: /* glsl */ `
       attribute float aState;
@@ -69,6 +70,7 @@ export function createPointsMaterial(palette: THREE.Vector3[]) {
       uniform float uPxPerM;
       uniform float uMinPx;
       uniform float uMaxPx;
+      uniform float uFarMPerPx;
       uniform vec3 uPalette[PALETTE_SIZE];
       varying vec3 vC;
       varying float vStale;
@@ -78,6 +80,8 @@ export function createPointsMaterial(palette: THREE.Vector3[]) {
         int s = int(min(aState - 128.0 * vStale, float(PALETTE_SIZE - 1)));
         vC = mix(uPalette[s], vec3(STALE_GREY), STALE_MIX * vStale);
         vec4 mv = modelViewMatrix * vec4(position, 1.0);
+        // farther, the state map on the ground draws it (stateTexture.ts)
+        if (length(mv.xyz) / uPxPerM > uFarMPerPx) { gl_Position = vec4(0.0, 0.0, 2.0, 1.0); gl_PointSize = 0.0; return; }
         // far away (a whole-city view) the floor drops to 2 px: ~460k discs of 3.5 px overlap
         // several times over and filling them was most of a SwiftShader frame; 2 px still shows each
         float minPx = mix(uMinPx, min(uMinPx, 2.0), smoothstep(2000.0, 4000.0, -mv.z));

@@ -2,6 +2,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { decodeFrame, FRAME_DELTA, FRAME_ROLLUP_DELTA, FRAME_ROLLUP_SNAPSHOT, FRAME_SNAPSHOT, ROLLUP_COLUMNS, type ClientToServerEvents, type LiveFrame, type ServerToClientEvents } from '../../models/live';
 import { LiveMirror } from '../../models/liveMirror';
+import { StateMap } from '../components/stateMap';
 import type { LiveStats, WorkerIn, WorkerOut } from './protocol';
 
 // The live stream off the main thread: the socket, frame decoding, sequence and gap handling
@@ -12,6 +13,8 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
 let mirror: LiveMirror | null = null;
+/** the far level of detail the page drapes on the terrain, kept here so the page only uploads rows */
+let stateMap: StateMap | null = null;
 let city = '';
 let grids: 'all' | number[] = 'all';
 let loseNext = 0;
@@ -99,7 +102,9 @@ function pull() {
     indices[k] = i;
     states[k] = m.states[i]!;
     values[k] = m.values[i]!;
+    stateMap?.set(i, m.states[i]!);
   }
+  const mapBands = stateMap ? stateMap.takeBands() : [];
   const G = gridDirtyN, g = new Uint32Array(G), counts = new Uint16Array(G * ROLLUP_COLUMNS), levels = new Uint8Array(G);
   for (let k = 0; k < G; k++) {
     const j = gridDirtyList[k]!;
@@ -109,8 +114,8 @@ function pull() {
     levels[k] = m.levels[j]!;
   }
   post({
-    type: 'changes', snapshot: snapshotSincePull, seq: seqSincePull, deltaEntries, indices, states, values, grids: g, counts, levels, stats: stats(),
-  }, [indices.buffer, states.buffer, values.buffer, g.buffer, counts.buffer, levels.buffer]);
+    type: 'changes', snapshot: snapshotSincePull, seq: seqSincePull, deltaEntries, indices, states, values, grids: g, counts, levels, mapBands, stats: stats(),
+  }, [indices.buffer, states.buffer, values.buffer, g.buffer, counts.buffer, levels.buffer, ...mapBands.map((b) => b.data.buffer)]);
   dirtyN = 0;
   gridDirtyN = 0;
   deltaEntries = 0;
@@ -123,6 +128,7 @@ self.onmessage = (e: MessageEvent<WorkerIn>) => {
     case 'connect': {
       city = m.city;
       mirror = new LiveMirror(m.total, m.gridCount);
+      stateMap = m.map ? new StateMap(m.map.x, m.map.y, m.map.extent) : null;
       dirty = new Uint8Array(m.total);
       dirtyList = new Uint32Array(m.total);
       gridDirty = new Uint8Array(m.gridCount);

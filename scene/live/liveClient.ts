@@ -29,7 +29,9 @@ export class LiveClient {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
-  constructor(private readonly city: string, private readonly counts: { total: number; gridCount: number }, private readonly h: LiveHandlers) {
+  constructor(private readonly city: string,
+    private readonly counts: { total: number; gridCount: number; map?: { x: Float32Array; y: Float32Array; extent: [number, number, number, number] } },
+    private readonly h: LiveHandlers) {
     this.worker = new Worker(new URL('./live.worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<WorkerOut>) => {
       const m = e.data;
@@ -44,13 +46,15 @@ export class LiveClient {
     };
   }
 
-  private send(m: WorkerIn) {
-    this.worker.postMessage(m);
+  private send(m: WorkerIn, transfer: Transferable[] = []) {
+    this.worker.postMessage(m, transfer);
   }
 
   connect() {
     this.h.onConnection('connecting');
-    this.send({ type: 'connect', city: this.city, total: this.counts.total, gridCount: this.counts.gridCount });
+    // the positions are the caller's copies: handed over, not cloned
+    const map = this.counts.map;
+    this.send({ type: 'connect', city: this.city, total: this.counts.total, gridCount: this.counts.gridCount, map }, map ? [map.x.buffer, map.y.buffer] : []);
     this.pull();
   }
 

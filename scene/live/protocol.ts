@@ -1,4 +1,5 @@
 // Messages between the page and its live worker (scene/live/live.worker.ts).
+import type { MapBand } from '../components/stateMap';
 
 export type LiveConnection = 'connecting' | 'live' | 'resync' | 'offline';
 
@@ -12,7 +13,8 @@ export interface LiveStats {
 }
 
 export type WorkerIn =
-  | { type: 'connect'; city: string; total: number; gridCount: number }
+  /** map: the components' positions and the city extent, for the far state map the worker keeps (StateMap) */
+  | { type: 'connect'; city: string; total: number; gridCount: number; map?: { x: Float32Array; y: Float32Array; extent: [number, number, number, number] } }
   | { type: 'view'; grids: 'all' | number[] }
   | { type: 'lose'; n: number }
   /** send what changed since the last pull */
@@ -23,12 +25,13 @@ export type WorkerOut =
   /**
    * The answer to a pull: every component and unit grid changed since the previous pull, each once
    * with its latest value. snapshot: a snapshot arrived in between; seq: the last component frame's
-   * (-1 before the first); deltaEntries: delta entries before coalescing.
+   * (-1 before the first); deltaEntries: delta entries before coalescing; mapBands: the rows of
+   * the far state map that changed (see StateMap.takeBands).
    */
   | {
     type: 'changes'; snapshot: boolean; seq: number; deltaEntries: number;
     indices: Uint32Array; states: Uint8Array; values: Float32Array;
-    grids: Uint32Array; counts: Uint16Array; levels: Uint8Array; stats: LiveStats;
+    grids: Uint32Array; counts: Uint16Array; levels: Uint8Array; mapBands: MapBand[]; stats: LiveStats;
   }
   | { type: 'connection'; state: LiveConnection }
   | { type: 'problem'; message: string };

@@ -6,11 +6,38 @@ import * as THREE from 'three';
  * by scene/grids, per-grid colours in a small texture rewritten by live updates). Everything
  * draped on the terrain in one draw call; layer switches are uniforms.
  */
+export interface ComponentMapUniforms {
+  /** per texel the rank of the most pressing state among its components (scene/components/stateTexture.ts) */
+  texture: THREE.Texture;
+  /** world x, y of uv (0, 0), and uv per metre */
+  corner: THREE.Vector2;
+  uvPerM: number;
+  /** linear RGB per rank */
+  palette: THREE.Vector3[];
+}
+
+/**
+ * ...and, where a ground pixel covers more than uCompFar metres, the components themselves as a
+ * map (their far level of detail): each cell of the map in the colour of its most pressing state.
+ */
 export function createTerrainMaterial(opts: {
   mask: THREE.DataTexture; gridId: THREE.DataTexture; gridColors: THREE.DataTexture; gridColorsWidth: number;
+  components: ComponentMapUniforms;
 }) {
   return new THREE.ShaderMaterial({
+    defines: { RANKS: opts.components.palette.length },
     uniforms: {
+      uComp: { value: opts.components.texture },
+      uCompCorner: { value: opts.components.corner },
+      uCompUvPerM: { value: opts.components.uvPerM },
+      uCompPalette: { value: opts.components.palette },
+      /** metres per pixel beyond which the map draws the components (Infinity: never) */
+      uCompFar: { value: Infinity },
+      /** metres per pixel at 1 m from the camera */
+      uMPerPx1: { value: 0.001 },
+      /** mip bias: +1 draws a cell over about two pixels, so a lone component stays visible */
+      uCompBias: { value: 1 },
+      uShowComp: { value: 1 },
       uMask: { value: opts.mask },
       uGridId: { value: opts.gridId },
       uGridIdSize: { value: new THREE.Vector2(opts.gridId.image.width, opts.gridId.image.height) },
@@ -27,11 +54,16 @@ export function createTerrainMaterial(opts: {
       varying vec2 vUv;
       varying vec3 vN;
       varying float vZ;
+      varying vec2 vXY;
+      varying float vDist;
       void main() {
         vUv = uv;
         vN = normal;
         vZ = position.z;
-        gl_Position = projectionMatrix * modelViewMatrix * vec4(position, 1.0);
+        vec4 w = modelMatrix * vec4(position, 1.0);
+        vXY = w.xy;
+        vDist = distance(w.xyz, cameraPosition);
+        gl_Position = projectionMatrix * viewMatrix * w;
       }`,
     fragmentShader: /* glsl */ `
       uniform sampler2D uMask;
@@ -41,9 +73,15 @@ export function createTerrainMaterial(opts: {
       uniform float uGridColorsW;
       uniform float uShowRoads, uShowWater, uShowGrids, uShowResp, uSelGrid;
       uniform vec3 uLight;
+      uniform sampler2D uComp;
+      uniform vec2 uCompCorner;
+      uniform float uCompUvPerM, uCompFar, uMPerPx1, uCompBias, uShowComp;
+      uniform vec3 uCompPalette[RANKS];
       varying vec2 vUv;
       varying vec3 vN;
       varying float vZ;
+      varying vec2 vXY;
+      varying float vDist;
 
       vec4 idAt(vec2 p) {
         ivec2 c = clamp(ivec2(p), ivec2(0), ivec2(uGridIdSize) - 1);
@@ -93,6 +131,14 @@ export function createTerrainMaterial(opts: {
           e += float(rid(idAt(p - vec2(0.0, D))) != r);
           if (e > 0.0) col = mix(col, vec3(0.95, 0.72, 0.22), 0.75 * close);
         }
+        // sampled outside the branch: the mip level comes from derivatives, which need every pixel
+        // mip level by the pixel's area in texels (not its longest side, which at a grazing view
+        // would merge cells many pixels deep), so a cell stays about 2^uCompBias pixels across
+        vec2 cuv = (vXY - uCompCorner) * uCompUvPerM;
+        vec2 tc = cuv * float(textureSize(uComp, 0).x);
+        float lod = max(0.0, 0.5 * log2(max(length(dFdx(tc)) * length(dFdy(tc)), 1e-8)) + uCompBias);
+        float rank = floor(textureLod(uComp, cuv, lod).r * 255.0 + 0.5);
+        if (uShowComp > 0.5 && rank > 0.5 && vDist * uMPerPx1 > uCompFar) col = uCompPalette[int(rank) - 1];
         gl_FragColor = linearToOutputTexel(vec4(col, 1.0));
       }`,
   });

@@ -1,0 +1,78 @@
+import * as THREE from 'three';
+import { COMPONENT_STATES } from '../../models/components';
+import { RANK_ORDER, type MapBand, type StateMap } from './stateMap';
+
+/** Linear RGB per rank (index rank - 1): the state's colour, stale washed grey like the points. */
+export function rankPalette(staleGrey: number): THREE.Vector3[] {
+  const c = new THREE.Color();
+  return RANK_ORDER.map((k) => {
+    if (k === 'stale') return new THREE.Vector3(staleGrey, staleGrey, staleGrey);
+    c.set(COMPONENT_STATES.find((s) => s.key === k)!.color);
+    return new THREE.Vector3(c.r, c.g, c.b);
+  });
+}
+
+/**
+ * The map on the GPU: an R8 texture with its own mip chain (never generated: averaging
+ * categories would mean nothing). Row bands from the live worker are queued and sent once per
+ * drawn frame, straight to GL (three's update ranges are for RGBA level 0 only).
+ */
+export class StateTexture {
+  readonly texture: THREE.DataTexture;
+  readonly size: number;
+  readonly texelM: number;
+  readonly x0: number;
+  readonly y0: number;
+  readonly uvPerM: number;
+  private pending: MapBand[] = [];
+  private uploaded = false;
+
+  /** `map`: the starting state (all intact); only its levels are kept, for the first upload */
+  constructor(map: StateMap) {
+    this.size = map.size;
+    this.texelM = map.texelM;
+    this.x0 = map.x0;
+    this.y0 = map.y0;
+    this.uvPerM = map.uvPerM;
+    const mipmaps = map.levels.map((data, l) => ({ data, width: map.size >> l, height: map.size >> l }));
+    this.texture = new THREE.DataTexture(map.levels[0], map.size, map.size, THREE.RedFormat, THREE.UnsignedByteType);
+    this.texture.mipmaps = mipmaps as unknown as THREE.DataTexture['mipmaps'];
+    this.texture.generateMipmaps = false;
+    this.texture.minFilter = THREE.NearestMipmapNearestFilter;
+    this.texture.magFilter = THREE.NearestFilter;
+    this.texture.unpackAlignment = 1;
+    this.texture.needsUpdate = true;
+  }
+
+  /** Queues changed rows (from StateMap.takeBands, possibly in the live worker). */
+  queue(bands: MapBand[]) {
+    for (const b of bands) this.pending.push(b);
+  }
+
+  /** Sends the queued row bands; call before drawing, with the renderer that draws the texture. */
+  flush(renderer: THREE.WebGLRenderer) {
+    if (!this.uploaded) {
+      // the first upload (all levels) is three's; afterwards row bands go straight to GL
+      renderer.initTexture(this.texture);
+      this.uploaded = true;
+    }
+    if (this.pending.length === 0) return;
+    const gl = renderer.getContext() as WebGL2RenderingContext;
+    const glTex = (renderer.properties.get(this.texture) as { __webglTexture?: WebGLTexture }).__webglTexture;
+    if (!glTex) return;
+    const st = renderer.state;
+    st.activeTexture(gl.TEXTURE0);
+    st.bindTexture(gl.TEXTURE_2D, glTex);
+    st.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    for (const b of this.pending) {
+      const s = this.size >> b.level;
+      gl.texSubImage2D(gl.TEXTURE_2D, b.level, 0, b.row0, s, b.data.length / s, gl.RED, gl.UNSIGNED_BYTE, b.data);
+    }
+    this.pending.length = 0;
+    st.unbindTexture();
+  }
+
+  dispose() {
+    this.texture.dispose();
+  }
+}
