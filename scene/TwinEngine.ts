@@ -41,6 +41,8 @@ export interface TwinStatus {
   frameMs: number;
   drawCalls: number;
   renderedFrames: number;
+  /** frames Cesium drew (the globe); the Three layer also draws alone for live changes */
+  globeFrames: number;
 }
 
 export interface TwinHooks {
@@ -49,6 +51,7 @@ export interface TwinHooks {
   componentCount: number;
   seq: number;
   renderedFrames: number;
+  globeFrames: number;
   drawCalls: number;
   frameMs: number;
   timings: Record<string, number>;
@@ -118,7 +121,7 @@ export class TwinEngine {
   values: Float32Array | null = null;
   readonly layers: Record<LayerKey, boolean> = { buildings: true, roads: true, water: true, grids: true, responsibility: true, prone: true, components: true };
   selection: Selection = null;
-  status: TwinStatus = { phase: 'loading', error: null, connection: 'connecting', seq: -1, changesPerSec: 0, frameMs: 0, drawCalls: 0, renderedFrames: 0 };
+  status: TwinStatus = { phase: 'loading', error: null, connection: 'connecting', seq: -1, changesPerSec: 0, frameMs: 0, drawCalls: 0, renderedFrames: 0, globeFrames: 0 };
   private listeners = new Set<() => void>();
   private version = 0;
   private ready = false;
@@ -127,13 +130,17 @@ export class TwinEngine {
   private ticker: ReturnType<typeof setInterval>;
   private zMax = 100;
   private destroyed = false;
+  /** the Three layer has changes not drawn yet; the animation frame of the render loop (0: stopped) */
+  private threeDirty = false;
+  private raf = 0;
   /** bumps when the selected component's live state changes (inspector refetch) */
   selectionLiveVersion = 0;
 
   constructor(container: HTMLElement, readonly info: TwinCityInfo) {
-    this.globe = createGlobe({ container, onClick: (x, y) => this.onClick(x, y) });
+    this.globe = createGlobe({ container, onClick: (x, y) => this.onClick(x, y), onWake: () => this.wake() });
     this.sync = createCameraSync(this.globe.scene, info.originLonDeg, info.originLatDeg, info.originHeightM);
     this.globe.scene.postRender.addEventListener(this.renderThree);
+    this.globe.scene.postRender.addEventListener(this.countGlobeFrame);
     this.marker = new THREE.Mesh(
       new THREE.TorusGeometry(1, 0.06, 4, 40),
       new THREE.MeshBasicMaterial({ color: '#66e0ff', depthTest: false, transparent: true, opacity: 0.95 }),
@@ -172,7 +179,8 @@ export class TwinEngine {
       city.timings['upload.build'] = performance.now() - u0;
       this.city = city;
       this.status = { ...this.status, phase: 'ready' };
-      this.live = new LiveClient(this.info.slug, { total: city.layers.components.count, gridCount: city.layers.grids.count }, {
+      const comp = city.layers.components;
+      this.live = new LiveClient(this.info.slug, { total: comp.count, gridCount: city.layers.grids.count, map: { x: comp.x.slice(), y: comp.y.slice(), extent: this.info.extent } }, {
         onChanges: (m) => this.applyChanges(m),
         onConnection: (c) => { this.status = { ...this.status, connection: c }; this.emit(); },
       });
@@ -188,8 +196,10 @@ export class TwinEngine {
   destroy() {
     this.destroyed = true;
     clearInterval(this.ticker);
+    cancelAnimationFrame(this.raf);
     this.live?.close();
     this.globe.scene.postRender.removeEventListener(this.renderThree);
+    this.globe.scene.postRender.removeEventListener(this.countGlobeFrame);
     this.root.removeFromParent();
     this.root.traverse((o) => {
       const m = o as THREE.Mesh;
@@ -198,6 +208,7 @@ export class TwinEngine {
       if (mat) mat.dispose();
     });
     this.gridTex?.dispose();
+    this.components?.map.dispose();
     this.globe.destroy();
     if (window.__twin?.city === this.info.slug) delete window.__twin;
   }
@@ -209,7 +220,8 @@ export class TwinEngine {
     // ground: terrain + roads/water mask + grid ids + grid colours
     const mask = new THREE.DataTexture(city.groundMask, box.width, box.height, THREE.RGBAFormat);
     mask.magFilter = THREE.LinearFilter;
-    mask.minFilter = THREE.LinearMipmapLinearFilter;
+    // one mip level per fetch, not two: half the texture reads in SwiftShader, no visible difference
+    mask.minFilter = THREE.LinearMipmapNearestFilter;
     mask.generateMipmaps = true;
     mask.needsUpdate = true;
     const gridId = new THREE.DataTexture(city.gridRaster, box.width, box.height, THREE.RGBAFormat);
@@ -227,7 +239,15 @@ export class TwinEngine {
     this.rollupLevels = new Uint8Array(G);
     for (let g = 0; g < G; g++) this.paintGrid(g, 0);
     this.gridTex.needsUpdate = true;
-    this.terrainMat = createTerrainMaterial({ mask, gridId, gridColors: this.gridTex, gridColorsWidth: cw });
+    // components (built first: their far level of detail is a map the terrain drapes)
+    this.components = new ComponentLayer(layers.components, city.componentZ, this.info.extent);
+    this.root.add(this.components.group);
+    const map = this.components.map;
+    this.terrainMat = createTerrainMaterial({
+      mask, gridId, gridColors: this.gridTex, gridColorsWidth: cw,
+      components: { texture: map.texture, corner: new THREE.Vector2(map.x0, map.y0), uvPerM: map.uvPerM, palette: this.components.mapPalette },
+    });
+    this.terrainMat.uniforms.uCompFar!.value = this.components.farMPerPx;
     const tg = new THREE.BufferGeometry();
     tg.setAttribute('position', new THREE.BufferAttribute(city.terrainMesh.position, 3));
     tg.setAttribute('normal', new THREE.BufferAttribute(city.terrainMesh.normal, 3));
@@ -264,9 +284,7 @@ export class TwinEngine {
     this.water.frustumCulled = false;
     this.root.add(this.water);
 
-    // components and prone points
-    this.components = new ComponentLayer(layers.components, city.componentZ);
-    this.root.add(this.components.group);
+    // prone points
     this.values = new Float32Array(layers.components.count).fill(NaN);
     this.prone = buildProneMesh(layers.prone, city.proneZ);
     this.root.add(this.prone.mesh);
@@ -295,6 +313,8 @@ export class TwinEngine {
     this.sync(this.three.camera as THREE.PerspectiveCamera, el.clientWidth || 1, el.clientHeight || 1, this.nearFar);
   }
 
+  private countGlobeFrame = () => { this.status.globeFrames++; };
+
   private renderThree = () => {
     const st = this.three;
     if (!st || this.destroyed) return;
@@ -302,7 +322,11 @@ export class TwinEngine {
     this.syncCamera();
     const h = st.gl.domElement.clientHeight || 1;
     const mPerPx1 = (2 * Math.tan((cam.fov * Math.PI) / 360)) / h;
-    if (this.components) this.components.update(cam.position, mPerPx1);
+    if (this.components) {
+      this.components.update(cam.position, mPerPx1);
+      this.components.map.flush(st.gl);
+    }
+    if (this.terrainMat) this.terrainMat.uniforms.uMPerPx1!.value = mPerPx1;
     if (this.prone) this.prone.material.uniforms.uScaleK!.value = (3 * mPerPx1) / this.prone.size;
     this.updateMarker(cam, mPerPx1);
     const t0 = performance.now();
@@ -310,6 +334,7 @@ export class TwinEngine {
     this.status.frameMs = performance.now() - t0;
     this.status.drawCalls = st.gl.info.render.calls;
     this.status.renderedFrames++;
+    this.threeDirty = false;
     // pull model: the live worker's coalesced changes are asked for once per drawn frame
     this.live?.pull();
     if (this.city && !this.ready) {
@@ -321,6 +346,32 @@ export class TwinEngine {
   requestRender() {
     this.globe.scene.requestRender();
   }
+
+  /**
+   * A frame of the Three layer alone, for what changes only there (live colours, grid levels):
+   * the globe's canvas keeps its last image, so Cesium does not redraw the earth for a colour.
+   * If Cesium draws in the same animation frame, its postRender draws the Three layer with it.
+   */
+  requestThree() {
+    this.threeDirty = true;
+    this.wake();
+  }
+
+  /** Runs the render loop (the globe's and the Three layer's) until neither needs frames. */
+  private wake() {
+    if (this.raf || this.destroyed) return;
+    this.raf = requestAnimationFrame(this.frame);
+  }
+
+  private frame = () => {
+    this.raf = 0;
+    if (this.destroyed) return;
+    const globe = this.globe.active();
+    // Cesium renders if it decides to; its postRender then draws the Three layer too
+    if (globe) this.globe.frame();
+    if (this.threeDirty) this.renderThree();
+    if (globe) this.wake();
+  };
 
   /** mPerPx1: metres per pixel at 1 m from the camera */
   private updateMarker(cam: THREE.PerspectiveCamera, mPerPx1: number) {
@@ -379,6 +430,7 @@ export class TwinEngine {
       u.uShowWater!.value = L.water ? 1 : 0;
       u.uShowGrids!.value = L.grids ? 1 : 0;
       u.uShowResp!.value = L.responsibility ? 1 : 0;
+      u.uShowComp!.value = L.components ? 1 : 0;
     }
   }
 
@@ -407,6 +459,10 @@ export class TwinEngine {
     }
     this.changeCount += m.deltaEntries;
     if (visible) c.flushColors();
+    if (m.mapBands.length > 0) {
+      c.map.queue(m.mapBands);
+      visible = true;
+    }
     if (m.seq >= 0) this.status.seq = m.seq;
     const counts = this.rollupCounts, levels = this.rollupLevels;
     if (counts && levels) {
@@ -426,7 +482,7 @@ export class TwinEngine {
       visible ||= painted;
     }
     if (indices.length > 0 || m.grids.length > 0) this.version++;
-    if (visible) this.requestRender();
+    if (visible) this.requestThree();
     return visible;
   }
 
@@ -676,6 +732,7 @@ export class TwinEngine {
       get componentCount() { return self.components?.c.count ?? 0; },
       get seq() { return self.status.seq; },
       get renderedFrames() { return self.status.renderedFrames; },
+      get globeFrames() { return self.status.globeFrames; },
       get drawCalls() { return self.status.drawCalls; },
       get frameMs() { return self.status.frameMs; },
       get timings() { return self.timings; },
@@ -726,8 +783,9 @@ export class TwinEngine {
       bench: (n) => self.bench(n),
       debugHide: (part, hidden) => {
         const c = self.components;
-        if (part === 'proxy' && c) c.points.visible = !hidden;
-        if (part === 'detail' && c) for (const m of c.meshes) m.mesh.visible = !hidden;
+        if (part === 'proxy' && c) c.hideProxy = hidden;
+        if (part === 'map' && self.terrainMat) self.terrainMat.uniforms.uCompFar!.value = hidden ? Infinity : c?.farMPerPx ?? Infinity;
+        if (part === 'detail' && c) c.hideDetail = hidden;
         if (part === 'terrain' && self.terrain) self.terrain.visible = !hidden;
         if (part === 'water' && self.water) self.water.visible = !hidden;
         if (part === 'buildings' && self.buildings) self.buildings.visible = !hidden;
