@@ -1,4 +1,5 @@
 'use client';
+import { memo } from 'react';
 import { COMPONENT_CLASSES, COMPONENT_STATES, type ComponentShape } from '../../models/components';
 import { FIVE_COLOURS } from '../../models/fiveColour';
 import { LAYER_KEYS, type TwinEngine } from '../../scene/TwinEngine';
@@ -64,21 +65,29 @@ export function LayerPanel({ engine }: { engine: TwinEngine | null }) {
           </li>
         </ul>
       </section>
-      <section>
-        <h3>{t('legend.classes')}</h3>
-        <ul className="legend classes">
-          {COMPONENT_CLASSES.map((c) => (
-            <li key={c.code} title={c.code}>
-              <span className="icon" aria-hidden>{SHAPE_ICON[c.shape]}</span>
-              <span className="name">{pick(c)}</span>
-              <span className="count">{byClass ? num(byClass[c.index] ?? 0) : '–'}</span>
-            </li>
-          ))}
-        </ul>
-      </section>
+      <ClassLegend byClass={byClass} />
     </aside>
   );
 }
+
+/** Components per class: fixed once the city is loaded, so not re-rendered with the live counts. */
+const ClassLegend = memo(function ClassLegend({ byClass }: { byClass: Int32Array | undefined }) {
+  const { t, pick, num } = useI18n();
+  return (
+    <section>
+      <h3>{t('legend.classes')}</h3>
+      <ul className="legend classes">
+        {COMPONENT_CLASSES.map((c) => (
+          <li key={c.code} title={c.code}>
+            <span className="icon" aria-hidden>{SHAPE_ICON[c.shape]}</span>
+            <span className="name">{pick(c)}</span>
+            <span className="count">{byClass ? num(byClass[c.index] ?? 0) : '–'}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+});
 
 export function StatusLine({ engine }: { engine: TwinEngine | null }) {
   const { t, num } = useI18n();

@@ -7,3 +7,11 @@ const noop = () => () => {};
 export function useEngineVersion(engine: TwinEngine | null): number {
   return useSyncExternalStore(engine ? engine.subscribe : noop, engine ? engine.getVersion : () => 0, () => 0);
 }
+
+/**
+ * Re-renders only when `select(engine)` changes (a primitive): for parts that need one fact of
+ * the engine, not every status tick and live frame.
+ */
+export function useEngineSelector<T extends string | number | boolean | null | undefined>(engine: TwinEngine | null, select: (e: TwinEngine) => T): T | undefined {
+  return useSyncExternalStore(engine ? engine.subscribe : noop, () => (engine ? select(engine) : undefined), () => undefined);
+}

@@ -41,12 +41,20 @@ export function I18nProvider({ initial, children }: { initial: Lang; children: R
   }, []);
   const value = useMemo<I18n>(() => {
     const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
+    // one formatter per precision: toLocaleString with options builds a new Intl.NumberFormat per
+    // call, which was most of a Hud update (two dozen counts every status tick)
+    const formats = new Map<number, Intl.NumberFormat>();
+    const fmt = (digits: number) => {
+      let f = formats.get(digits);
+      if (!f) formats.set(digits, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits })));
+      return f;
+    };
     return {
       lang,
       setLang,
       t: (key, params) => translate(lang, key, params),
       pick: (x) => x[lang],
-      num: (n, digits = 0) => n.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }),
+      num: (n, digits = 0) => fmt(digits).format(n),
       date: (iso) => new Date(iso).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'medium' }),
     };
   }, [lang, setLang]);
