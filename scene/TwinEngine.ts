@@ -183,6 +183,8 @@ export class TwinEngine {
       this.live = new LiveClient(this.info.slug, { total: comp.count, gridCount: city.layers.grids.count, map: { x: comp.x.slice(), y: comp.y.slice(), extent: this.info.extent } }, {
         onChanges: (m) => this.applyChanges(m),
         onConnection: (c) => { this.status = { ...this.status, connection: c }; this.emit(); },
+        spare: () => this.components?.map.takeSpare() ?? [],
+        mapMinLevel: () => this.components?.mapMinLevel ?? 0,
       });
       this.live.connect();
       this.emit();
@@ -467,10 +469,12 @@ export class TwinEngine {
     const counts = this.rollupCounts, levels = this.rollupLevels;
     if (counts && levels) {
       let painted = false;
+      const mc = m.counts, C = ROLLUP_COLUMNS;
       for (let k = 0; k < m.grids.length; k++) {
         const g = m.grids[k]!;
         if (g >= levels.length) continue;
-        counts.set(m.counts.subarray(k * ROLLUP_COLUMNS, (k + 1) * ROLLUP_COLUMNS), g * ROLLUP_COLUMNS);
+        // copied by hand: a subarray per grid was thousands of objects every roll-up
+        for (let j = 0; j < C; j++) counts[g * C + j] = mc[k * C + j]!;
         if (levels[g] !== m.levels[k]!) {
           levels[g] = m.levels[k]!;
           this.paintGrid(g, m.levels[k]!);

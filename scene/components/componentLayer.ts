@@ -4,7 +4,7 @@ import type { ComponentsLayer } from '../../models/layers';
 import { STALE_BIT, STATE_MASK } from '../../models/live';
 import { createComponentMaterial, createPointsMaterial, STALE_GREY, STALE_MIX } from './componentMaterial';
 import { shapeGeometry, shapeSize } from './shapes';
-import { StateMap } from './stateMap';
+import { MAP_LOD_BIAS, StateMap } from './stateMap';
 import { rankPalette, StateTexture } from './stateTexture';
 
 /** Minimum on-screen size (px) of a component seen from far away. */
@@ -115,6 +115,8 @@ export class ComponentLayer {
   readonly farMPerPx: number;
   /** the components' bounding box, for "is every component beyond the map's distance" */
   private readonly box = new THREE.Box3();
+  /** the finest mip level of the map the view can sample (finer levels need no upload yet) */
+  mapMinLevel = 0;
   /** measurement switches: the points / the detailed shapes are not drawn at all */
   hideProxy = false;
   hideDetail = false;
@@ -302,6 +304,8 @@ export class ComponentLayer {
     // every component beyond the map's distance: the point draw (all n vertices) is skipped
     const dBox = this.box.distanceToPoint(cam);
     this.points.visible = !this.hideProxy && dBox * mPerPx1 <= this.farMPerPx * POINT_OVERLAP;
+    // no pixel is nearer than the box: the map's finest level in view (see terrainMaterial.ts)
+    this.mapMinLevel = Math.max(0, Math.floor(Math.log2(Math.max(1e-6, dBox * mPerPx1) / this.map.texelM) + MAP_LOD_BIAS));
     for (let s = 0; s < this.meshes.length; s++) {
       const sm = this.meshes[s]!;
       sm.material.uniforms.uScaleK!.value = this.pxK / sm.size;

@@ -86,17 +86,36 @@ describe('StateMap (the far level of detail of the components)', () => {
     expect(map.rankAt(246, 0, top)).toBe(rankOf(STATE_CODE.intact));
   });
 
-  it('hands out the changed rows of each level once, and a copy of the map applied with them equals the map', () => {
+  it('hands out the changed rows of each level once (reusing spare buffers), and a copy of the map applied with them equals the map', () => {
     const rnd = lcg(3);
     const n = 2000;
     const x = Float32Array.from({ length: n }, () => 1000 * rnd()), y = Float32Array.from({ length: n }, () => 1000 * rnd());
     const map = new StateMap(x, y, [0, 0, 1000, 1000]);
     const copy = map.levels.map((l) => l.slice());
+    const spare: ArrayBuffer[] = [];
     for (let round = 0; round < 5; round++) {
       for (let k = 0; k < 300; k++) map.set(Math.floor(rnd() * n), Math.floor(rnd() * COMPONENT_STATES.length));
-      for (const b of map.takeBands()) copy[b.level]!.set(b.data, b.row0 * (map.size >> b.level));
+      // the buffers of the previous round come back for reuse, as from the page
+      const bands = map.takeBands(spare.splice(0));
+      for (const b of bands) {
+        copy[b.level]!.set(b.data, b.row0 * (map.size >> b.level));
+        spare.push(b.data.buffer as ArrayBuffer);
+      }
       copy.forEach((l, level) => expect(Buffer.from(l).equals(Buffer.from(map.levels[level]!)), `level ${level}`).toBe(true));
     }
+    expect(map.takeBands()).toEqual([]);
+  });
+
+  it('keeps the levels finer than the view asks for until it asks for them', () => {
+    const n = 400;
+    const x = Float32Array.from({ length: n }, (_, i) => (i * 37) % 1000), y = Float32Array.from({ length: n }, (_, i) => (i * 53) % 1000);
+    const map = new StateMap(x, y, [0, 0, 1000, 1000]);
+    for (let i = 0; i < n; i += 3) map.set(i, STATE_CODE.alarm);
+    const coarse = map.takeBands([], 2);
+    expect(coarse.length).toBeGreaterThan(0);
+    expect(coarse.every((b) => b.level >= 2)).toBe(true);
+    const fine = map.takeBands([], 0);
+    expect(fine.map((b) => b.level).sort()).toEqual([0, 1]);
     expect(map.takeBands()).toEqual([]);
   });
 });

@@ -36,6 +36,12 @@ function combine4(a: number, b: number, c: number, d: number): number {
   return best;
 }
 
+/**
+ * The map is drawn at mip level log2(pixel footprint / texel) + MAP_LOD_BIAS: a cell about two
+ * pixels across, so a lone component stays visible (terrainMaterial.ts uCompBias).
+ */
+export const MAP_LOD_BIAS = 1;
+
 /** Texel edge (m) at least this; larger cities get larger texels so the texture stays <= MAX_SIZE. */
 const MIN_TEXEL_M = 4;
 const MAX_SIZE = 1024;
@@ -170,14 +176,23 @@ export class StateMap {
     if (row > this.dirtyMax[l]!) this.dirtyMax[l] = row;
   }
 
-  /** The rows changed since the last call, per level (copies, safe to transfer). */
-  takeBands(): MapBand[] {
+  /**
+   * The rows changed since the last call, per level from `minLevel` (the finest the view can
+   * sample; the rest wait), as copies safe to transfer. `spare`: buffers
+   * handed back after an upload, reused before allocating: a whole level 0 is a megabyte a frame,
+   * and fresh buffers at that rate cost the receiving page full garbage collections.
+   */
+  takeBands(spare: ArrayBuffer[] = [], minLevel = 0): MapBand[] {
     const out: MapBand[] = [];
-    for (let l = 0; l < this.levels.length; l++) {
+    // levels finer than the view samples stay dirty until it comes closer
+    for (let l = Math.max(0, minLevel); l < this.levels.length; l++) {
       const a = this.dirtyMin[l]!, b = this.dirtyMax[l]!;
       if (b < 0) continue;
-      const s = this.size >> l;
-      out.push({ level: l, row0: a, data: this.levels[l]!.slice(a * s, (b + 1) * s) });
+      const s = this.size >> l, n = (b - a + 1) * s;
+      const k = spare.findIndex((buf) => buf.byteLength >= n);
+      const data = k >= 0 ? new Uint8Array(spare.splice(k, 1)[0]!, 0, n) : new Uint8Array(n);
+      data.set(this.levels[l]!.subarray(a * s, (b + 1) * s));
+      out.push({ level: l, row0: a, data });
       this.dirtyMin[l] = 0x7fffffff;
       this.dirtyMax[l] = -1;
     }

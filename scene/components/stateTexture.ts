@@ -25,6 +25,8 @@ export class StateTexture {
   readonly y0: number;
   readonly uvPerM: number;
   private pending: MapBand[] = [];
+  /** buffers of uploaded bands, to hand back to the live worker (StateMap.takeBands) */
+  readonly spare: ArrayBuffer[] = [];
   private uploaded = false;
 
   /** `map`: the starting state (all intact); only its levels are kept, for the first upload */
@@ -49,6 +51,11 @@ export class StateTexture {
     for (const b of bands) this.pending.push(b);
   }
 
+  /** The uploaded bands' buffers, emptied (the caller transfers them back to the worker). */
+  takeSpare(): ArrayBuffer[] {
+    return this.spare.splice(0, this.spare.length);
+  }
+
   /** Sends the queued row bands; call before drawing, with the renderer that draws the texture. */
   flush(renderer: THREE.WebGLRenderer) {
     if (!this.uploaded) {
@@ -67,6 +74,7 @@ export class StateTexture {
     for (const b of this.pending) {
       const s = this.size >> b.level;
       gl.texSubImage2D(gl.TEXTURE_2D, b.level, 0, b.row0, s, b.data.length / s, gl.RED, gl.UNSIGNED_BYTE, b.data);
+      if (this.spare.length < 16) this.spare.push(b.data.buffer as ArrayBuffer);
     }
     this.pending.length = 0;
     st.unbindTexture();

@@ -92,7 +92,7 @@ function onFrame(data: ArrayBuffer) {
 }
 
 /** One message with the latest value of everything flagged since the last pull (buffers transferred). */
-function pull() {
+function pull(spare: ArrayBuffer[] = [], mapMinLevel = 0) {
   const m = mirror;
   if (!m) return;
   const n = dirtyN, indices = new Uint32Array(n), states = new Uint8Array(n), values = new Float32Array(n);
@@ -104,7 +104,7 @@ function pull() {
     values[k] = m.values[i]!;
     stateMap?.set(i, m.states[i]!);
   }
-  const mapBands = stateMap ? stateMap.takeBands() : [];
+  const mapBands = stateMap ? stateMap.takeBands(spare, mapMinLevel) : [];
   const G = gridDirtyN, g = new Uint32Array(G), counts = new Uint16Array(G * ROLLUP_COLUMNS), levels = new Uint8Array(G);
   for (let k = 0; k < G; k++) {
     const j = gridDirtyList[k]!;
@@ -146,7 +146,7 @@ self.onmessage = (e: MessageEvent<WorkerIn>) => {
       break;
     }
     case 'pull':
-      pull();
+      pull(m.spare, m.mapMinLevel);
       break;
     case 'view':
       grids = m.grids;

@@ -9,6 +9,10 @@ export interface LiveHandlers {
    */
   onChanges(m: Extract<WorkerOut, { type: 'changes' }>): boolean;
   onConnection(state: LiveConnection): void;
+  /** buffers the page is done with, handed back to the worker with the next pull */
+  spare?(): ArrayBuffer[];
+  /** the finest level of the far state map the view samples (StateMap.takeBands) */
+  mapMinLevel?(): number;
 }
 
 /** idle pull interval: how stale the page may be when nothing is drawn */
@@ -67,7 +71,8 @@ export class LiveClient {
     if (this.pulling || this.closed) return;
     clearTimeout(this.timer);
     this.pulling = true;
-    this.send({ type: 'pull' });
+    const spare = this.h.spare?.() ?? [];
+    this.send({ type: 'pull', spare, mapMinLevel: this.h.mapMinLevel?.() ?? 0 }, spare);
   }
 
   /** The unit grids the view shows ('all' at a city view); sent only when it changed. */

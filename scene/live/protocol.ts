@@ -17,8 +17,11 @@ export type WorkerIn =
   | { type: 'connect'; city: string; total: number; gridCount: number; map?: { x: Float32Array; y: Float32Array; extent: [number, number, number, number] } }
   | { type: 'view'; grids: 'all' | number[] }
   | { type: 'lose'; n: number }
-  /** send what changed since the last pull */
-  | { type: 'pull' }
+  /**
+   * send what changed since the last pull; spare: buffers of earlier map bands, handed back for
+   * reuse; mapMinLevel: the finest map level the view samples (finer ones are kept for later)
+   */
+  | { type: 'pull'; spare?: ArrayBuffer[]; mapMinLevel?: number }
   | { type: 'close' };
 
 export type WorkerOut =

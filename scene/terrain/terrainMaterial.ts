@@ -1,4 +1,5 @@
 import * as THREE from 'three';
+import { MAP_LOD_BIAS } from '../components/stateMap';
 
 /**
  * The ground: terrain shading + the street network and water bed (mask raster painted by
@@ -36,7 +37,7 @@ export function createTerrainMaterial(opts: {
       /** metres per pixel at 1 m from the camera */
       uMPerPx1: { value: 0.001 },
       /** mip bias: +1 draws a cell over about two pixels, so a lone component stays visible */
-      uCompBias: { value: 1 },
+      uCompBias: { value: MAP_LOD_BIAS },
       uShowComp: { value: 1 },
       uMask: { value: opts.mask },
       uGridId: { value: opts.gridId },
@@ -52,13 +53,16 @@ export function createTerrainMaterial(opts: {
     },
     vertexShader: /* glsl */ `
       varying vec2 vUv;
-      varying vec3 vN;
+      uniform vec3 uLight;
+      varying float vShade;
       varying float vZ;
       varying vec2 vXY;
       varying float vDist;
       void main() {
         vUv = uv;
-        vN = normal;
+        // lit per vertex: the terrain is smooth at its 5 m cells, and a per-pixel normalize and
+        // dot were a visible share of a SwiftShader frame
+        vShade = 0.62 + 0.55 * max(dot(normalize(normal), uLight), 0.0);
         vZ = position.z;
         vec4 w = modelMatrix * vec4(position, 1.0);
         vXY = w.xy;
@@ -72,13 +76,12 @@ export function createTerrainMaterial(opts: {
       uniform sampler2D uGridColors;
       uniform float uGridColorsW;
       uniform float uShowRoads, uShowWater, uShowGrids, uShowResp, uSelGrid;
-      uniform vec3 uLight;
       uniform sampler2D uComp;
       uniform vec2 uCompCorner;
       uniform float uCompUvPerM, uCompFar, uMPerPx1, uCompBias, uShowComp;
       uniform vec3 uCompPalette[RANKS];
       varying vec2 vUv;
-      varying vec3 vN;
+      varying float vShade;
       varying float vZ;
       varying vec2 vXY;
       varying float vDist;
@@ -99,8 +102,7 @@ export function createTerrainMaterial(opts: {
         col = mix(col, vec3(0.150, 0.155, 0.165), road);
         col = mix(col, vec3(0.42, 0.40, 0.32), m.g * uShowRoads * 0.35);
         col = mix(col, vec3(0.010, 0.030, 0.060), m.b * uShowWater);
-        float diff = max(dot(normalize(vN), uLight), 0.0);
-        col *= 0.62 + 0.55 * diff;
+        col *= vShade;
 
         vec2 p = vUv * uGridIdSize;
         vec4 t = idAt(p);
