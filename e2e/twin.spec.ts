@@ -68,8 +68,8 @@ test('the twin renders the city: pixels differ from the empty globe', async () =
   console.log('three layer:', JSON.stringify({ drawCalls: stats.calls, components: stats.n, frameMs: stats.ms }));
   console.log('timings ms:', JSON.stringify(stats.t));
   expect(stats.n).toBeGreaterThan(0);
-  // terrain, buildings, water, prone points, far components (one point draw) + one per shape with
-  // near instances (+ the selection ring): never one per object
+  // terrain, buildings, water, prone points, middle-distance components (one point draw) + one per
+  // shape with near instances (+ the selection ring): never one per object
   const shapes = new Set(COMPONENT_CLASSES.map((c) => c.shape)).size;
   expect(stats.calls).toBeGreaterThanOrEqual(4);
   expect(stats.calls).toBeLessThanOrEqual(6 + shapes);
@@ -118,6 +118,49 @@ test('an ingested state change recolours the component in the page', async () =>
   // the open inspector follows: live state badge and the new history row (source "api")
   await expect(page.getByTestId('inspector-component').getByTestId('state-badge').first()).toContainText(to.zh);
   await expect(page.getByTestId('history')).toContainText('api');
+});
+
+test('seen from far away the components are a state map on the ground: an alarm shows in its cell', async () => {
+  const alarm = COMPONENT_STATES.find((st) => st.key === 'alarm')!;
+  const intact = COMPONENT_STATES.find((st) => st.key === 'intact')!;
+  // alarm red, at full strength or darkened at a disc's rim: red well above green and blue, green
+  // close to blue (damaged orange has far more green than blue)
+  const alarmPixels = (p: { width: number; height: number; data: Uint8ClampedArray }) => {
+    let n = 0;
+    for (let k = 0; k < p.width * p.height; k++) {
+      const r = p.data[4 * k]!, g = p.data[4 * k + 1]!, b = p.data[4 * k + 2]!;
+      if (r > 100 && r > 2.2 * g && r > 2.2 * b && Math.abs(g - b) < 25) n++;
+    }
+    return n;
+  };
+  await page.evaluate(() => window.__twin!.select(null)); // no selection ring: its draw call is not counted below
+  let tried = 0;
+  // a class that sends no telemetry: the simulator leaves its state alone while the test looks
+  const silent = COMPONENT_CLASSES.find((k) => k.telemetry === 'none')!.index;
+  for (const i of await candidates(silent, 12)) {
+    const pos = await page.evaluate((k) => window.__twin!.componentPos(k), i);
+    // 3.5 km up, looking almost straight down: several metres a pixel, so no point is drawn
+    await page.evaluate(([x, y, z, k]) => window.__twin!.lookFrom(x, y - 400, z + 3500, k), [pos.x, pos.y, pos.z, i] as const);
+    await nextFrames(page);
+    const drawCalls = await page.evaluate(() => window.__twin!.drawCalls);
+    expect(drawCalls, 'terrain, buildings, water, prone points: no point draw for 17,606 components').toBeLessThanOrEqual(4);
+    const p = await page.evaluate((k) => window.__twin!.project(k), i);
+    if (!p.inFront) continue;
+    const box = around(p.x, p.y, 3);
+    if (alarmPixels(await grab(page, box)) > 0) continue; // an alarm nearby already: try another
+    tried++;
+    const code = (await trpcQuery<{ code: string }>(page.request, 'component.get', { city, index: i })).code;
+    expect((await ingest(page.request, city, [{ componentCode: code, state: 'alarm' }])).ok()).toBeTruthy();
+    await page.waitForFunction(([k, hex]) => window.__twin!.colorOf(k) === hex, [i, alarm.color] as const, { timeout: 5_000, polling: 20 });
+    await nextFrames(page, 2);
+    const after = alarmPixels(await grab(page, box));
+    expect(await page.evaluate((k) => window.__twin!.colorOf(k), i)).toBe(alarm.color);
+    console.log(`state map: component ${i} seen from 3.5 km, alarm-coloured pixels around it 0 -> ${after}`);
+    expect(after).toBeGreaterThan(0);
+    expect((await ingest(page.request, city, [{ componentCode: code, state: intact.key }])).ok()).toBeTruthy();
+    break;
+  }
+  expect(tried, 'a component with no alarm around it').toBe(1);
 });
 
 test('a client that misses a frame asks for a snapshot, then applies deltas again', async () => {

@@ -41,10 +41,16 @@ export function stateRgb(state: number, out: Float32Array, o: number) {
   out[o + 2] = STATE_LINEAR[3 * s + 2]! * (1 - k) + STALE_GREY * k;
 }
 
-/** Marks items first..last (inclusive) of an attribute for upload: only that range goes to the GPU. */
+/**
+ * Marks items first..last (inclusive) of an attribute for upload: only that range goes to the GPU.
+ * A range not uploaded yet (no draw since) is widened, not replaced.
+ */
 function uploadItems(attr: THREE.BufferAttribute, first: number, last: number) {
+  let a = first * attr.itemSize, b = (last + 1) * attr.itemSize;
+  const prev = attr.updateRanges[0];
+  if (prev) { a = Math.min(a, prev.start); b = Math.max(b, prev.start + prev.count); }
   attr.clearUpdateRanges();
-  attr.addUpdateRange(first * attr.itemSize, (last - first + 1) * attr.itemSize);
+  attr.addUpdateRange(a, b - a);
   attr.needsUpdate = true;
 }
 
@@ -272,11 +278,16 @@ export class ComponentLayer {
       sm.dirtyMin = Infinity;
       sm.dirtyMax = -1;
     }
-    if (this.proxyDirtyMax >= 0) {
-      uploadItems(this.aState, this.proxyDirtyMin, this.proxyDirtyMax);
-      this.proxyDirtyMin = Infinity;
-      this.proxyDirtyMax = -1;
-    }
+    // the points' bytes go up only when the points are drawn (see uploadProxy): three uploads an
+    // attribute's range at its next draw, and a hidden draw would let a later range replace it
+    if (this.points.visible) this.uploadProxy();
+  }
+
+  private uploadProxy() {
+    if (this.proxyDirtyMax < 0) return;
+    uploadItems(this.aState, this.proxyDirtyMin, this.proxyDirtyMax);
+    this.proxyDirtyMin = Infinity;
+    this.proxyDirtyMax = -1;
   }
 
   /** The colour currently in the attribute for component i, as sRGB hex. */
@@ -304,6 +315,7 @@ export class ComponentLayer {
     // every component beyond the map's distance: the point draw (all n vertices) is skipped
     const dBox = this.box.distanceToPoint(cam);
     this.points.visible = !this.hideProxy && dBox * mPerPx1 <= this.farMPerPx * POINT_OVERLAP;
+    if (this.points.visible) this.uploadProxy(); // what changed while they were hidden
     // no pixel is nearer than the box: the map's finest level in view (see terrainMaterial.ts)
     this.mapMinLevel = Math.max(0, Math.floor(Math.log2(Math.max(1e-6, dBox * mPerPx1) / this.map.texelM) + MAP_LOD_BIAS));
     for (let s = 0; s < this.meshes.length; s++) {
