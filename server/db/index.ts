@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -47,6 +47,68 @@ export function dbOptionsFromEnv(env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR'>): O
  * its own transaction forever, as it did with PGlite on this thread).
  */
 async function openPglite(dataDir?: string): Promise<Db> {
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
+  try {
+    return await startPglite(dataDir, unlock);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+/** whether a process with this id is running (EPERM: it is, someone else's) */
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One process at a time per PGlite directory. PGlite takes no lock of its own: a second process
+ * opening the same directory (a server restarted before the last one finished closing, a CLI run
+ * beside a server) writes over the first and leaves the directory unreadable ("Aborted()" on the
+ * next open). So `<dataDir>.lock` holds the opener's pid: a live holder is refused with its pid;
+ * a dead one (killed, crashed) is stale and taken over, and Postgres recovers from its WAL.
+ * Returns the release, also run at process exit.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lock = `${dataDir.replace(/[\\/]+$/, '')}.lock`;
+  try {
+    mkdirSync(dirname(lock), { recursive: true });
+  } catch (err) {
+    throw new Error(`PGlite worker did not start: cannot create ${dirname(lock)}: ${(err as Error).message}`, { cause: err });
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      if (holder === process.pid || processAlive(holder)) {
+        throw new Error(`the PGlite directory ${dataDir} is in use by process ${holder} (${lock}); one process at a time may open it: stop that one first, or use DATABASE_URL (PostgreSQL) for several`);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.off('exit', release);
+    try {
+      if (Number(readFileSync(lock, 'utf8').trim()) === process.pid) rmSync(lock, { force: true });
+    } catch { /* already gone */ }
+  };
+  process.on('exit', release);
+  return release;
+}
+
+async function startPglite(dataDir: string | undefined, unlock: () => void): Promise<Db> {
   const workerData: DbWorkerData = { dataDir };
   let worker: Worker;
   try {
@@ -145,6 +207,7 @@ async function openPglite(dataDir?: string): Promise<Db> {
         await done;
       } finally {
         await worker.terminate();
+        unlock();
       }
     },
   };

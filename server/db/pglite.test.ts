@@ -159,7 +159,7 @@ describe('PGlite on a worker thread', () => {
   it('says why when the worker cannot start', async () => {
     const file = join(tmp, 'not-a-dir');
     writeFileSync(file, '');
-    await expect(openDb({ dataDir: join(file, 'pglite') })).rejects.toThrow(/PGlite worker did not start: .*(ENOTDIR|not a directory)/);
+    await expect(openDb({ dataDir: join(file, 'pglite') })).rejects.toThrow(/PGlite worker did not start: .*(ENOTDIR|not a directory|EEXIST)/);
   });
 
   it('runs under tsx, keeps data in its directory, and close() ends the worker (the process exits)', () => {
@@ -187,5 +187,38 @@ describe('PGlite on a worker thread', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ closed: 'the database is closed', rows: [{ v: 'still here' }] });
   }, 120_000);
-});
 
+  it('one process at a time per directory: a second opener is refused with the holder; a killed holder leaves nothing that blocks the next start', async () => {
+    const dataDir = join(tmp, 'locked');
+    const a = await openDb({ dataDir, migrate: false });
+    try {
+      await expect(openDb({ dataDir, migrate: false })).rejects.toThrow(new RegExp(`in use by process ${process.pid}.*one process at a time`));
+      await a.exec('create table kept (v text)');
+      await a.query('insert into kept values ($1)', ['before']);
+    } finally {
+      await a.close();
+    }
+    // another process opens it, writes, and is killed (SIGKILL: no close, no exit handlers)
+    const script = `
+      import { openDb } from ${JSON.stringify(fileURLToPath(new URL('./index.ts', import.meta.url)))};
+      const d = await openDb({ dataDir: ${JSON.stringify(dataDir)}, migrate: false });
+      await d.query('insert into kept values ($1)', ['from the killed one']);
+      console.log('written');
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const file = join(tmp, 'killed.mts');
+    writeFileSync(file, script);
+    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+    const r = spawnSync(tsx, [file], { encoding: 'utf8', timeout: 90_000 });
+    expect(r.stdout).toContain('written');
+    expect(r.signal === 'SIGKILL' || r.status === 137, `killed: ${r.signal} ${r.status}`).toBe(true); // tsx relays the child's death as 137
+    // its lock holds a dead pid: stale, the next open takes over and finds what it committed
+    const b = await openDb({ dataDir, migrate: false });
+    try {
+      const { rows } = await b.query<{ v: string }>('select v from kept order by v');
+      expect(rows.map((x) => x.v)).toEqual(['before', 'from the killed one']);
+    } finally {
+      await b.close();
+    }
+  }, 180_000);
+});
