@@ -5,8 +5,9 @@ import { TwinEngine, type TwinCityInfo } from './TwinEngine';
 
 /**
  * The stage: Cesium's canvas (globe, camera controller, pointer input) with the R3F canvas laid
- * over it (transparent, pointer-events: none, frameloop "never": it renders from Cesium's
- * postRender with Cesium's camera). Load with next/dynamic, ssr: false.
+ * over it (transparent, pointer-events: none, frameloop "never": the engine's render loop draws
+ * it with Cesium's camera, after the globe when the globe draws, alone for live changes). Load
+ * with next/dynamic, ssr: false.
  */
 export default function TwinView({ info, onEngine }: { info: TwinCityInfo; onEngine: (e: TwinEngine | null) => void }) {
   const globeRef = useRef<HTMLDivElement>(null);
