@@ -77,7 +77,7 @@ export interface TwinHooks {
   loseFrames(n: number): void;
   /** ms per frame: the Three layer alone, and Cesium + Three, each forced to finish (readPixels) */
   bench(n: number): { threeMs: number; fullMs: number };
-  /** measurement switches: hide one part of the Three layer ('proxy' | 'detail' | 'terrain' | 'water' | 'buildings') */
+  /** measurement switches: hide one part of the Three layer ('proxy' | 'map' | 'detail' | 'terrain' | 'water' | 'buildings') */
   debugHide(part: string, hidden: boolean): void;
   nearCount(): number;
 }
@@ -247,7 +247,7 @@ export class TwinEngine {
     const map = this.components.map;
     this.terrainMat = createTerrainMaterial({
       mask, gridId, gridColors: this.gridTex, gridColorsWidth: cw,
-      components: { texture: map.texture, corner: new THREE.Vector2(map.x0, map.y0), uvPerM: map.uvPerM, palette: this.components.mapPalette },
+      components: { texture: map.texture, corner: new THREE.Vector2(map.geometry.x0, map.geometry.y0), uvPerM: map.uvPerM, palette: this.components.mapPalette },
     });
     this.terrainMat.uniforms.uCompFar!.value = this.components.farMPerPx;
     const tg = new THREE.BufferGeometry();

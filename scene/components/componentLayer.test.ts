@@ -4,6 +4,15 @@ import { COMPONENT_STATES, STATE_CODE } from '../../models/components';
 import type { ComponentsLayer } from '../../models/layers';
 import { ComponentLayer } from './componentLayer';
 
+/** n components of class 0, all at the origin, in a 100 m city */
+function layerOf(n: number): ComponentLayer {
+  const layer: ComponentsLayer = {
+    count: n, classIndex: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
+    heading: new Float32Array(n), unitGrid: new Uint32Array(n),
+  };
+  return new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100]);
+}
+
 describe('ComponentLayer.countByState', () => {
   it('matches a count of the written states after any sequence of writes', () => {
     const n = 50;
@@ -23,11 +32,7 @@ describe('ComponentLayer.countByState', () => {
 
   it('uploads only the written range of the far colours', () => {
     const n = 20;
-    const layer: ComponentsLayer = {
-      count: n, classIndex: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
-      heading: new Float32Array(n), unitGrid: new Uint32Array(n),
-    };
-    const c = new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100]);
+    const c = layerOf(n);
     const attr = c.points.geometry.getAttribute('aState') as BufferAttribute;
     attr.clearUpdateRanges(); // as the first draw does with the initial upload
     c.writeColor(4, STATE_CODE.alarm);
@@ -41,11 +46,7 @@ describe('ComponentLayer.countByState', () => {
 
   it('keeps the far colours written while the points were hidden, and uploads them when they show again', () => {
     const n = 20;
-    const layer: ComponentsLayer = {
-      count: n, classIndex: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
-      heading: new Float32Array(n), unitGrid: new Uint32Array(n),
-    };
-    const c = new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100]);
+    const c = layerOf(n);
     const attr = c.points.geometry.getAttribute('aState') as BufferAttribute;
     attr.clearUpdateRanges();
     c.points.visible = false;

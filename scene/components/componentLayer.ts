@@ -4,7 +4,7 @@ import type { ComponentsLayer } from '../../models/layers';
 import { STALE_BIT, STATE_MASK } from '../../models/live';
 import { createComponentMaterial, createPointsMaterial, STALE_GREY, STALE_MIX } from './componentMaterial';
 import { shapeGeometry, shapeSize } from './shapes';
-import { MAP_LOD_BIAS, StateMap } from './stateMap';
+import { MAP_LOD_BIAS, mapGeometry } from './stateMap';
 import { rankPalette, StateTexture } from './stateTexture';
 
 /** Minimum on-screen size (px) of a component seen from far away. */
@@ -163,10 +163,14 @@ export class ComponentLayer {
 
   constructor(readonly c: ComponentsLayer, readonly z: Float32Array, extent: [number, number, number, number]) {
     const n = c.count;
-    this.map = new StateTexture(new StateMap(c.x, c.y, extent));
+    this.map = new StateTexture(mapGeometry(extent));
     // the map takes over where a texel is two pixels wide: its cells stay small dots
-    this.farMPerPx = this.map.texelM / 2;
-    for (let i = 0; i < n; i++) this.box.expandByPoint(new THREE.Vector3(c.x[i]!, c.y[i]!, z[i]!));
+    this.farMPerPx = this.map.geometry.texelM / 2;
+    const lo = this.box.min.set(Infinity, Infinity, Infinity), hi = this.box.max.set(-Infinity, -Infinity, -Infinity);
+    for (let i = 0; i < n; i++) {
+      lo.set(Math.min(lo.x, c.x[i]!), Math.min(lo.y, c.y[i]!), Math.min(lo.z, z[i]!));
+      hi.set(Math.max(hi.x, c.x[i]!), Math.max(hi.y, c.y[i]!), Math.max(hi.z, z[i]!));
+    }
     this.meshOf = new Uint8Array(n);
     this.nearSlot = new Int32Array(n).fill(-1);
     this.states = new Uint8Array(n);
@@ -317,7 +321,7 @@ export class ComponentLayer {
     this.points.visible = !this.hideProxy && dBox * mPerPx1 <= this.farMPerPx * POINT_OVERLAP;
     if (this.points.visible) this.uploadProxy(); // what changed while they were hidden
     // no pixel is nearer than the box: the map's finest level in view (see terrainMaterial.ts)
-    this.mapMinLevel = Math.max(0, Math.floor(Math.log2(Math.max(1e-6, dBox * mPerPx1) / this.map.texelM) + MAP_LOD_BIAS));
+    this.mapMinLevel = Math.max(0, Math.floor(Math.log2(Math.max(1e-6, dBox * mPerPx1) / this.map.geometry.texelM) + MAP_LOD_BIAS));
     for (let s = 0; s < this.meshes.length; s++) {
       const sm = this.meshes[s]!;
       sm.material.uniforms.uScaleK!.value = this.pxK / sm.size;

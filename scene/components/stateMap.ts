@@ -46,6 +46,26 @@ export const MAP_LOD_BIAS = 1;
 const MIN_TEXEL_M = 4;
 const MAX_SIZE = 1024;
 
+/** Where the map lies and how fine it is: the same for the live worker's map and the page's texture. */
+export interface MapGeometry {
+  /** texels per side at level 0 (a power of two) */
+  size: number;
+  /** texel edge, m */
+  texelM: number;
+  /** world x, y of uv (0, 0) */
+  x0: number;
+  y0: number;
+}
+
+export function mapGeometry(extent: readonly [number, number, number, number]): MapGeometry {
+  const [x0, y0, x1, y1] = extent;
+  const span = Math.max(1, x1 - x0, y1 - y0);
+  const texelM = Math.max(MIN_TEXEL_M, span / MAX_SIZE);
+  let size = 1;
+  while (size * texelM < span) size *= 2;
+  return { size, texelM, x0, y0 };
+}
+
 /** One changed row band of one mip level: rows row0.. of `data` (full rows). */
 export interface MapBand { level: number; row0: number; data: Uint8Array }
 
@@ -60,12 +80,12 @@ export interface MapBand { level: number; row0: number; data: Uint8Array }
  * Why: at a city view the per-component point draw (462,894 vertices) was most of a SwiftShader
  * frame; the map costs one texture fetch per ground pixel whatever the number of components.
  *
- * Pure data, no GL: the live worker keeps one and hands the page the changed row bands, so a
- * live change costs the page nothing but the upload. A change costs a counter update in its
+ * Pure data, no GL: the live worker keeps the only one and hands the page the changed row bands
+ * (the whole map at first), so a live change costs the page nothing but the upload. A change costs a counter update in its
  * texel and, only when what the texel shows changes, a walk up the mip chain that stops at the
  * first level that stays the same.
  */
-export class StateMap {
+export class StateMap implements MapGeometry {
   /** texels per side at level 0 (a power of two) */
   readonly size: number;
   /** texel edge, m */
@@ -85,18 +105,16 @@ export class StateMap {
   private readonly dirtyMax: Int32Array;
 
   constructor(x: Float32Array, y: Float32Array, extent: readonly [number, number, number, number]) {
-    const [ex0, ey0, ex1, ey1] = extent;
-    const span = Math.max(1, ex1 - ex0, ey1 - ey0);
-    this.texelM = Math.max(MIN_TEXEL_M, span / MAX_SIZE);
-    let size = 1;
-    while (size * this.texelM < span) size *= 2;
+    const { size, texelM, x0, y0 } = mapGeometry(extent);
     this.size = size;
-    this.x0 = ex0;
-    this.y0 = ey0;
+    this.texelM = texelM;
+    this.x0 = x0;
+    this.y0 = y0;
     for (let s = size; s >= 1; s >>= 1) this.levels.push(new Uint8Array(s * s));
     const L = this.levels.length;
-    this.dirtyMin = new Int32Array(L).fill(0x7fffffff);
-    this.dirtyMax = new Int32Array(L).fill(-1);
+    // everything is "changed" at first: the first takeBands hands out the whole starting map
+    this.dirtyMin = new Int32Array(L).fill(0);
+    this.dirtyMax = Int32Array.from(this.levels, (_, l) => (size >> l) - 1);
     const n = x.length;
     this.states = new Uint8Array(n);
     this.slotOf = new Int32Array(n);
@@ -131,10 +149,6 @@ export class StateMap {
     }
   }
 
-  /** world (x, y) -> uv scale: uv = (xy - corner) * uvPerM */
-  get uvPerM() {
-    return 1 / (this.size * this.texelM);
-  }
 
   /** Component i's state byte is now `to`. */
   set(i: number, to: number) {

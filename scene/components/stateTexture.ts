@@ -1,6 +1,6 @@
 import * as THREE from 'three';
 import { COMPONENT_STATES } from '../../models/components';
-import { RANK_ORDER, type MapBand, type StateMap } from './stateMap';
+import { RANK_ORDER, type MapBand, type MapGeometry } from './stateMap';
 
 /** Linear RGB per rank (index rank - 1): the state's colour, stale washed grey like the points. */
 export function rankPalette(staleGrey: number): THREE.Vector3[] {
@@ -19,25 +19,20 @@ export function rankPalette(staleGrey: number): THREE.Vector3[] {
  */
 export class StateTexture {
   readonly texture: THREE.DataTexture;
-  readonly size: number;
-  readonly texelM: number;
-  readonly x0: number;
-  readonly y0: number;
+  /** world (x, y) -> uv scale: uv = (xy - corner) * uvPerM */
   readonly uvPerM: number;
   private pending: MapBand[] = [];
   /** buffers of uploaded bands, to hand back to the live worker (StateMap.takeBands) */
   readonly spare: ArrayBuffer[] = [];
   private uploaded = false;
 
-  /** `map`: the starting state (all intact); only its levels are kept, for the first upload */
-  constructor(map: StateMap) {
-    this.size = map.size;
-    this.texelM = map.texelM;
-    this.x0 = map.x0;
-    this.y0 = map.y0;
-    this.uvPerM = map.uvPerM;
-    const mipmaps = map.levels.map((data, l) => ({ data, width: map.size >> l, height: map.size >> l }));
-    this.texture = new THREE.DataTexture(map.levels[0], map.size, map.size, THREE.RedFormat, THREE.UnsignedByteType);
+  /** Empty until the live worker's first bands (its whole starting map) arrive. */
+  constructor(readonly geometry: MapGeometry) {
+    const { size } = geometry;
+    this.uvPerM = 1 / (size * geometry.texelM);
+    const mipmaps: { data: Uint8Array; width: number; height: number }[] = [];
+    for (let s = size; s >= 1; s >>= 1) mipmaps.push({ data: new Uint8Array(s * s), width: s, height: s });
+    this.texture = new THREE.DataTexture(mipmaps[0]!.data, size, size, THREE.RedFormat, THREE.UnsignedByteType);
     this.texture.mipmaps = mipmaps as unknown as THREE.DataTexture['mipmaps'];
     this.texture.generateMipmaps = false;
     this.texture.minFilter = THREE.NearestMipmapNearestFilter;
@@ -72,7 +67,7 @@ export class StateTexture {
     st.bindTexture(gl.TEXTURE_2D, glTex);
     st.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     for (const b of this.pending) {
-      const s = this.size >> b.level;
+      const s = this.geometry.size >> b.level;
       gl.texSubImage2D(gl.TEXTURE_2D, b.level, 0, b.row0, s, b.data.length / s, gl.RED, gl.UNSIGNED_BYTE, b.data);
       if (this.spare.length < 16) this.spare.push(b.data.buffer as ArrayBuffer);
     }

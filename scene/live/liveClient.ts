@@ -1,4 +1,4 @@
-import type { LiveConnection, LiveStats, WorkerIn, WorkerOut } from './protocol';
+import type { LiveConnection, LiveStats, MapSource, WorkerIn, WorkerOut } from './protocol';
 
 export type { LiveConnection } from './protocol';
 
@@ -34,7 +34,7 @@ export class LiveClient {
   private closed = false;
 
   constructor(private readonly city: string,
-    private readonly counts: { total: number; gridCount: number; map?: { x: Float32Array; y: Float32Array; extent: [number, number, number, number] } },
+    private readonly counts: { total: number; gridCount: number; map?: MapSource },
     private readonly h: LiveHandlers) {
     this.worker = new Worker(new URL('./live.worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<WorkerOut>) => {

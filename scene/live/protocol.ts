@@ -12,9 +12,11 @@ export interface LiveStats {
   entries: number;
 }
 
+/** what the worker needs to keep the far state map: the components' positions and the city extent */
+export interface MapSource { x: Float32Array; y: Float32Array; extent: [number, number, number, number] }
+
 export type WorkerIn =
-  /** map: the components' positions and the city extent, for the far state map the worker keeps (StateMap) */
-  | { type: 'connect'; city: string; total: number; gridCount: number; map?: { x: Float32Array; y: Float32Array; extent: [number, number, number, number] } }
+  | { type: 'connect'; city: string; total: number; gridCount: number; map?: MapSource }
   | { type: 'view'; grids: 'all' | number[] }
   | { type: 'lose'; n: number }
   /**
