@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { citySlugSchema } from './city';
 import { STATE_COUNT } from './fiveColour';
+import type { RunWatchAck } from './runs';
 
 // Live frames on socket.io (binary). Two streams per subscribed client:
 // - components: the state of every component in the unit grids the client shows. Each client
@@ -172,12 +173,17 @@ export interface ServerToClientEvents {
   frame: (city: string, data: ArrayBuffer) => void;
   /** an error about something the client sent */
   problem: (message: string) => void;
+  /** one depth frame of a flood run (models/depthFrames.ts encodeDepthFrame; seq = frame index) */
+  runFrame: (runId: string, data: ArrayBuffer) => void;
 }
 
 export interface ClientToServerEvents {
   subscribe: (payload: z.input<typeof subscribeSchema>, ack?: (res: SubscribeAck) => void) => void;
   unsubscribe: (payload: z.input<typeof unsubscribeSchema>) => void;
   snapshot: (payload: z.input<typeof snapshotRequestSchema>) => void;
+  /** watch a flood run's depth frames: the stored ones first, then each new one (models/runs.ts) */
+  runWatch: (payload: { runId: string }, ack?: (res: RunWatchAck) => void) => void;
+  runUnwatch: (payload: { runId: string }) => void;
 }
 
 /** Between server processes (socket.io Redis adapter): changes one process accepted, as a binary batch in base64. */
