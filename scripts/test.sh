@@ -24,8 +24,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 [ -d public/cesium/Workers ] || node scripts/copy-cesium.mjs
 
-if [ ! -x /usr/bin/chromium ]; then
-  step "installing Debian's chromium"
+if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  # the UI is Chinese first: without Noto CJK every Chinese glyph in a screenshot is a box
+  step "installing Debian's chromium and CJK fonts"
   apt_install chromium fonts-liberation fonts-noto-cjk
 fi
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
