@@ -213,6 +213,8 @@ async function twinRate(page: Page): Promise<{ rate: number; source: string }> {
 async function runOurs(browser: Browser, o: Required<Pick<BrowserBenchOptions, 'baseUrl' | 'city' | 'seconds'>>, log: (s: string) => void, notes: string[], shots?: string) {
   const ctx = await browser.newContext({ viewport: VIEWPORT });
   const page = await ctx.newPage();
+  // the twin loads its test hooks (window.__twin) only when asked
+  await page.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
   try {
     const t0 = performance.now();
     await page.goto(`${o.baseUrl}/twin/${o.city}`, { timeout: 120_000 });

@@ -25,8 +25,17 @@ export async function firstCity(request: APIRequestContext): Promise<string> {
   return list[0]!.slug;
 }
 
+/**
+ * The twin loads its test hooks (window.__twin, scene/testHooks.ts) only when the page asks:
+ * this flag, set before any page script runs, on every navigation of the page (reloads too).
+ */
+export async function enableTwinHooks(page: Page) {
+  await page.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
+}
+
 /** Opens the twin and waits for the first Three frame with every layer, and the live snapshot. */
 export async function openTwin(page: Page, city: string) {
+  await enableTwinHooks(page);
   await page.goto(`/twin/${city}`);
   await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
   await page.waitForFunction(() => (window.__twin?.seq ?? -1) >= 0, null, { timeout: 60_000, polling: 250 });

@@ -1,3 +1,4 @@
+import { createFloodUniforms } from '../flood/floodUniforms';
 import { Vector3, type BufferAttribute } from 'three';
 import { describe, expect, it } from 'vitest';
 import { COMPONENT_STATES, STATE_CODE } from '../../models/components';
@@ -10,7 +11,7 @@ function layerOf(n: number): ComponentLayer {
     count: n, classIndex: new Uint8Array(n), x: new Float32Array(n), y: new Float32Array(n), z: new Float32Array(n),
     heading: new Float32Array(n), unitGrid: new Uint32Array(n),
   };
-  return new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100]);
+  return new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100], createFloodUniforms());
 }
 
 describe('ComponentLayer.countByState', () => {
@@ -22,7 +23,7 @@ describe('ComponentLayer.countByState', () => {
       x: Float32Array.from({ length: n }, (_, i) => i), y: new Float32Array(n), z: new Float32Array(n),
       heading: new Float32Array(n), unitGrid: new Uint32Array(n),
     };
-    const c = new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100]);
+    const c = new ComponentLayer(layer, new Float32Array(n), [0, 0, 100, 100], createFloodUniforms());
     expect(c.countByState[STATE_CODE.intact]).toBe(n);
     for (let k = 0; k < 200; k++) c.writeColor((k * 7) % n, ((k * 5) % COMPONENT_STATES.length) | (k % 3 === 0 ? 0x80 : 0));
     const scan = new Int32Array(COMPONENT_STATES.length);

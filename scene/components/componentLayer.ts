@@ -2,6 +2,7 @@ import * as THREE from 'three';
 import { COMPONENT_CLASSES, COMPONENT_STATES, type ComponentShape } from '../../models/components';
 import type { ComponentsLayer } from '../../models/layers';
 import { STALE_BIT, STATE_MASK } from '../../models/live';
+import type { FloodUniforms } from '../flood/floodUniforms';
 import { createComponentMaterial, createPointsMaterial, STALE_GREY, STALE_MIX } from './componentMaterial';
 import { shapeGeometry, shapeSize } from './shapes';
 import { MAP_LOD_BIAS, mapGeometry } from './stateMap';
@@ -66,9 +67,10 @@ function writeInstanceMatrix(m: Float32Array, o: number, x: number, y: number, z
 /** Builds one instanced mesh per shape (one draw call per shape) from position columns. */
 export function buildShapeMesh(
   shape: ComponentShape | 'prone', slots: Uint32Array, x: Float32Array, y: Float32Array, z: Float32Array, heading: Float32Array | null,
+  flood: FloodUniforms,
 ): ShapeMesh {
   const geometry = shapeGeometry(shape);
-  const material = createComponentMaterial();
+  const material = createComponentMaterial(flood);
   const n = slots.length;
   const mesh = new THREE.InstancedMesh(geometry, material, Math.max(1, n));
   mesh.count = n;
@@ -161,7 +163,7 @@ export class ComponentLayer {
   private nearDirtyMin = Infinity;
   private nearDirtyMax = -1;
 
-  constructor(readonly c: ComponentsLayer, readonly z: Float32Array, extent: [number, number, number, number]) {
+  constructor(readonly c: ComponentsLayer, readonly z: Float32Array, extent: [number, number, number, number], flood: FloodUniforms) {
     const n = c.count;
     this.map = new StateTexture(mapGeometry(extent));
     // the map takes over where a texel is two pixels wide: its cells stay small dots
@@ -191,7 +193,7 @@ export class ComponentLayer {
     shapes.forEach((_, sidx) => this.allOfShape.push(new Uint32Array(counts[sidx]!)));
     for (let i = 0; i < n; i++) { const sidx = this.meshOf[i]!; this.allOfShape[sidx]![fill[sidx]!++] = i; }
     shapes.forEach((shape, sidx) => {
-      const sm = buildShapeMesh(shape, this.allOfShape[sidx]!, c.x, c.y, z, c.heading);
+      const sm = buildShapeMesh(shape, this.allOfShape[sidx]!, c.x, c.y, z, c.heading, flood);
       sm.mesh.name = `components:${shape}`;
       sm.mesh.count = 0;
       sm.indexOfSlot = new Uint32Array(this.allOfShape[sidx]!.length);
@@ -218,7 +220,7 @@ export class ComponentLayer {
     this.aNear.setUsage(THREE.DynamicDrawUsage);
     g.setAttribute('aNear', this.aNear);
     g.setDrawRange(0, n);
-    this.pointsMaterial = createPointsMaterial(COMPONENT_STATES.map((_, k) => new THREE.Vector3(STATE_LINEAR[3 * k], STATE_LINEAR[3 * k + 1], STATE_LINEAR[3 * k + 2])));
+    this.pointsMaterial = createPointsMaterial(COMPONENT_STATES.map((_, k) => new THREE.Vector3(STATE_LINEAR[3 * k], STATE_LINEAR[3 * k + 1], STATE_LINEAR[3 * k + 2])), flood);
     this.points = new THREE.Points(g, this.pointsMaterial);
     this.points.name = 'components:far';
     this.points.frustumCulled = false;

@@ -1,4 +1,12 @@
 import * as THREE from 'three';
+import { COMPONENT_WET_M, FLOOD_GLSL, type FloodUniforms } from '../flood/floodUniforms';
+
+/** Under flood water (over COMPONENT_WET_M at the component's position) a colour goes this far towards water blue. */
+const WET_GLSL = /* glsl */ `
+  vec3 wetTint(vec3 c, vec2 xy) {
+    return floodDepthAt(xy) > ${COMPONENT_WET_M.toFixed(3)} ? mix(c, vec3(0.05, 0.25, 0.9), 0.6) : c;
+  }
+`;
 
 /**
  * Instanced component material. Per vertex: aBase (neutral colour), aMask (1 where the live
@@ -7,9 +15,10 @@ import * as THREE from 'three';
  * pixels wide: s = clamp(uScaleK * distance, 1, uScaleMax); picking (componentLayer.ts) uses
  * the same formula, so what is drawn is what is hit.
  */
-export function createComponentMaterial() {
+export function createComponentMaterial(flood: FloodUniforms) {
   return new THREE.ShaderMaterial({
     uniforms: {
+      ...flood,
       uScaleK: { value: 0 },
       uScaleMax: { value: 30 },
       uLight: { value: new THREE.Vector3(0.45, -0.55, 0.7).normalize() },
@@ -21,6 +30,8 @@ export function createComponentMaterial() {
       uniform float uScaleMax;
       varying vec3 vC;
       varying vec3 vN;
+      ${FLOOD_GLSL}
+      ${WET_GLSL}
       void main() {
         vec4 o = modelMatrix * instanceMatrix * vec4(0.0, 0.0, 0.0, 1.0);
         float s = clamp(uScaleK * distance(o.xyz, cameraPosition), 1.0, uScaleMax);
@@ -30,6 +41,7 @@ export function createComponentMaterial() {
         #else
           vC = aBase;
         #endif
+        vC = wetTint(vC, o.xy);
         vN = normalize(mat3(modelMatrix) * mat3(instanceMatrix) * normal);
         gl_Position = projectionMatrix * viewMatrix * w;
       }`,
@@ -59,9 +71,9 @@ export const STALE_GREY = 0.3;
  * a live update writes one byte, never three floats. Beyond uFarMPerPx metres per pixel it is
  * not drawn: the terrain's state map shows it there.
  */
-export function createPointsMaterial(palette: THREE.Vector3[]) {
+export function createPointsMaterial(palette: THREE.Vector3[], flood: FloodUniforms) {
   return new THREE.ShaderMaterial({
-    uniforms: { uPxPerM: { value: 500 }, uMinPx: { value: 3.5 }, uMaxPx: { value: 16 }, uPalette: { value: palette }, uFarMPerPx: { value: Infinity } },
+    uniforms: { ...flood, uPxPerM: { value: 500 }, uMinPx: { value: 3.5 }, uMaxPx: { value: 16 }, uPalette: { value: palette }, uFarMPerPx: { value: Infinity } },
     defines: { PALETTE_SIZE: palette.length, STALE_MIX: STALE_MIX.toFixed(3), STALE_GREY: STALE_GREY.toFixed(3) },
     vertexShader: /* glsl */ `
       attribute float aState;
@@ -74,11 +86,13 @@ export function createPointsMaterial(palette: THREE.Vector3[]) {
       uniform vec3 uPalette[PALETTE_SIZE];
       varying vec3 vC;
       varying float vStale;
+      ${FLOOD_GLSL}
+      ${WET_GLSL}
       void main() {
         if (aNear > 0.5) { gl_Position = vec4(0.0, 0.0, 2.0, 1.0); gl_PointSize = 0.0; vC = vec3(0.0); vStale = 0.0; return; }
         vStale = aState >= 128.0 ? 1.0 : 0.0;
         int s = int(min(aState - 128.0 * vStale, float(PALETTE_SIZE - 1)));
-        vC = mix(uPalette[s], vec3(STALE_GREY), STALE_MIX * vStale);
+        vC = wetTint(mix(uPalette[s], vec3(STALE_GREY), STALE_MIX * vStale), position.xy);
         vec4 mv = modelViewMatrix * vec4(position, 1.0);
         // farther, the state map on the ground draws it (stateTexture.ts)
         if (length(mv.xyz) / uPxPerM > uFarMPerPx) { gl_Position = vec4(0.0, 0.0, 2.0, 1.0); gl_PointSize = 0.0; return; }

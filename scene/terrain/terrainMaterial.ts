@@ -49,6 +49,8 @@ export function createTerrainMaterial(opts: {
       uShowGrids: { value: 1 },
       uShowResp: { value: 1 },
       uSelGrid: { value: -1 },
+      /** opacity of a grid's fill (its colour's alpha scales it: 0 leaves a dry grid unfilled) */
+      uGridFill: { value: 0.16 },
       uLight: { value: new THREE.Vector3(0.45, -0.55, 0.7).normalize() },
     },
     vertexShader: /* glsl */ `
@@ -75,7 +77,7 @@ export function createTerrainMaterial(opts: {
       uniform vec2 uGridIdSize;
       uniform sampler2D uGridColors;
       uniform float uGridColorsW;
-      uniform float uShowRoads, uShowWater, uShowGrids, uShowResp, uSelGrid;
+      uniform float uShowRoads, uShowWater, uShowGrids, uShowResp, uSelGrid, uGridFill;
       uniform sampler2D uComp;
       uniform vec2 uCompCorner;
       uniform float uCompUvPerM, uCompFar, uMPerPx1, uCompBias, uShowComp;
@@ -114,9 +116,10 @@ export function createTerrainMaterial(opts: {
         float close = clamp(texPerPx * 1.5, 0.12, 1.0);
         if (uShowGrids > 0.5 && id >= 0.0) {
           vec2 cc = vec2(mod(id, uGridColorsW) + 0.5, floor(id / uGridColorsW) + 0.5) / vec2(uGridColorsW, textureSize(uGridColors, 0).y);
-          vec3 fill = texture2D(uGridColors, cc).rgb;
+          vec4 fc = texture2D(uGridColors, cc);
+          vec3 fill = fc.rgb;
           bool sel = id == uSelGrid;
-          float a = (sel ? 0.5 : 0.16) * (1.0 - 0.85 * road);
+          float a = (sel ? 0.5 : uGridFill * fc.a) * (1.0 - 0.85 * road);
           col = mix(col, sel ? mix(fill, vec3(0.3, 0.85, 1.0), 0.35) : fill * 0.8, a);
           float dd = sel ? 2.5 * d : d;
           float e = 0.0;

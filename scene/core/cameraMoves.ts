@@ -1,0 +1,79 @@
+import * as THREE from 'three';
+import { enuToGeodetic } from '../../models/geo';
+import type { ComponentLayer } from '../components/componentLayer';
+import type { Globe } from '../globe/createGlobe';
+import type { TwinCityInfo } from './types';
+
+const tmpV = new THREE.Vector3();
+
+/** What the camera moves need from the engine. */
+export interface CameraHost {
+  globe: Globe;
+  info: TwinCityInfo;
+  /** syncs the Three camera from Cesium's and returns it (null before the canvas exists) */
+  syncedCamera(): THREE.PerspectiveCamera | null;
+  groundZ(x: number, y: number): number | null;
+  insideBuilding(x: number, y: number, z: number): boolean;
+  occluded(p: THREE.Vector3): boolean;
+  /** something opaque between two points */
+  lineBlocked(a: THREE.Vector3, b: THREE.Vector3): boolean;
+}
+
+function geo(info: TwinCityInfo, x: number, y: number, z: number) {
+  return enuToGeodetic([x, y, z], { lonDeg: info.originLonDeg, latDeg: info.originLatDeg, heightM: info.originHeightM });
+}
+
+/** The whole city, tilted, aimed a little south of the centre so that all of it fits the screen. */
+export function home(h: CameraHost, durationS = 1.2) {
+  const [x0, y0, x1, y1] = h.info.extent;
+  const cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1) - 0.06 * (y1 - y0);
+  const g = geo(h.info, cx, cy, h.groundZ(cx, cy) ?? 0);
+  const range = Math.hypot(x1 - x0, y1 - y0) * 1.02;
+  h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, 0, -0.85, range, durationS);
+}
+
+/**
+ * Instant camera move looking at component i from its road side at `distanceM`; steeper views
+ * are tried when the first would sit inside a building or see the component hidden.
+ */
+export function flyToComponent(h: CameraHost, c: ComponentLayer, i: number, distanceM: number) {
+  const hd = c.c.heading[i]!;
+  // view from the road side (the component faces the road), looking back at it
+  const heading = Math.atan2(-Math.cos(hd), -Math.sin(hd));
+  const sm = c.meshes[c.meshOf[i]!]!;
+  const tz = c.z[i]! + sm.centreZ;
+  const g = geo(h.info, c.c.x[i]!, c.c.y[i]!, tz);
+  for (const pitch of [-0.6, -0.85, -1.1, -1.35, -1.5]) {
+    h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, heading, pitch, distanceM, 0);
+    const cam = h.syncedCamera();
+    if (!cam) return;
+    if (h.insideBuilding(cam.position.x, cam.position.y, cam.position.z)) continue;
+    if (!h.occluded(tmpV.set(c.c.x[i]!, c.c.y[i]!, tz))) return;
+  }
+}
+
+/** Camera at local (x, y, z) looking at local (tx, ty, tz). */
+export function lookFromTo(h: CameraHost, x: number, y: number, z: number, tx: number, ty: number, tz: number) {
+  const dx = tx - x, dy = ty - y, dz = tz - z;
+  const g = geo(h.info, tx, ty, tz);
+  h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, Math.atan2(dx, dy), Math.atan2(dz, Math.hypot(dx, dy)), Math.hypot(dx, dy, dz), 0);
+  h.syncedCamera();
+}
+
+/**
+ * Looks at a ground point from `distanceM`, from the south, tilted; steeper when the point would
+ * be hidden behind a building from there (the camera position is computed, not tried).
+ */
+export function flyToPoint(h: CameraHost, x: number, y: number, distanceM: number, durationS = 0.8) {
+  const z = h.groundZ(x, y) ?? 0;
+  const g = geo(h.info, x, y, z);
+  const target = new THREE.Vector3(x, y, z + 0.5), eye = new THREE.Vector3();
+  let pitch = -0.75;
+  for (const p of [-0.75, -1.0, -1.25, -1.5]) {
+    pitch = p;
+    // heading 0: the camera south of the target, above it (Cesium's HeadingPitchRange)
+    eye.set(x, y - distanceM * Math.cos(p), z - distanceM * Math.sin(p));
+    if (!h.insideBuilding(eye.x, eye.y, eye.z) && !h.lineBlocked(eye, target)) break;
+  }
+  h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, 0, pitch, distanceM, durationS);
+}

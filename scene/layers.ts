@@ -1,0 +1,27 @@
+import { BuildingsLayer } from './buildings/buildingsLayer';
+import { ComponentsTwinLayer } from './components/componentsTwinLayer';
+import type { TwinLayer } from './core/types';
+import { FloodLayer } from './flood/floodLayer';
+import { GridsLayer } from './grids/gridsLayer';
+import { ProneTwinLayer } from './prone/proneLayer';
+import { MarkerLayer } from './selection/markerLayer';
+import { TerrainLayer } from './terrain/terrainLayer';
+import { WaterLayer } from './water/waterLayer';
+
+/**
+ * The twin's layers, in attach order (a layer may use those before it: the terrain drapes the
+ * grids' and the components' textures, the flood water reuses the terrain's mesh). A new layer
+ * is its folder plus one line here.
+ */
+export function createLayers(): TwinLayer[] {
+  return [
+    new GridsLayer(),
+    new ComponentsTwinLayer(),
+    new TerrainLayer(),
+    new BuildingsLayer(),
+    new WaterLayer(),
+    new ProneTwinLayer(),
+    new FloodLayer(),
+    new MarkerLayer(),
+  ];
+}
