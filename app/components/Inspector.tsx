@@ -6,6 +6,7 @@ import { FIVE_COLOURS, STATE_COUNT } from '../../models/fiveColour';
 import type { TwinEngine } from '../../scene/TwinEngine';
 import { useI18n } from '../i18n';
 import { useTRPC } from '../trpc';
+import { AssetChart } from './flood/AssetChart';
 import { HistoryChart } from './HistoryChart';
 import { useEngineVersion } from './useEngine';
 
@@ -172,17 +173,34 @@ function GridInspector({ engine, city, index }: { engine: TwinEngine; city: stri
   );
 }
 
+/** Selections the inspector knows (the scene adds buildings and ground points for the flood). */
+type AnySelection = { kind: 'component' | 'grid' | 'building'; index: number } | { kind: 'point'; x: number; y: number };
+
+/** A building or a ground point: where it is; its depth over time is the asset chart above. */
+function PlaceInspector({ sel }: { sel: AnySelection }) {
+  const { t } = useI18n();
+  return (
+    <div data-testid={`inspector-${sel.kind}`}>
+      <p className="kicker">{sel.kind === 'building' ? `${t('inspector.building')} #${sel.index}` : t('inspector.point')}</p>
+      {sel.kind === 'point' && <h2 className="mono">x {sel.x.toFixed(1)} · y {sel.y.toFixed(1)}</h2>}
+      {sel.kind === 'building' && <h2>{t('inspector.building')} #{sel.index}</h2>}
+    </div>
+  );
+}
+
 export function Inspector({ engine, city }: { engine: TwinEngine | null; city: string }) {
   const { t } = useI18n();
   useEngineVersion(engine);
-  const sel = engine?.selection;
+  const sel = engine?.selection as AnySelection | null | undefined;
   if (!engine || !sel) return null;
   return (
     <aside className="panel inspector" data-testid="inspector">
       <button type="button" className="close" aria-label={t('inspector.close')} onClick={() => engine.select(null)}>×</button>
-      {sel.kind === 'component'
-        ? <ComponentInspector key={`c${sel.index}`} engine={engine} city={city} index={sel.index} />
-        : <GridInspector key={`g${sel.index}`} engine={engine} city={city} index={sel.index} />}
+      {/* during and after a run the depth here comes first: it is what the planner clicked for */}
+      <AssetChart engine={engine} />
+      {sel.kind === 'component' && <ComponentInspector key={`c${sel.index}`} engine={engine} city={city} index={sel.index} />}
+      {sel.kind === 'grid' && <GridInspector key={`g${sel.index}`} engine={engine} city={city} index={sel.index} />}
+      {(sel.kind === 'building' || sel.kind === 'point') && <PlaceInspector sel={sel} />}
     </aside>
   );
 }

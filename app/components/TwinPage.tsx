@@ -2,16 +2,22 @@
 import { useQuery } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { TwinCityInfo, TwinEngine } from '../../scene/TwinEngine';
 import { useI18n } from '../i18n';
 import { useTRPC } from '../trpc';
+import { ResultsPanel } from './flood/ResultsPanel';
+import { ScenarioPanel } from './flood/ScenarioPanel';
+import { Timeline } from './flood/Timeline';
+import { useFloodRun } from './flood/useFloodRun';
 import { LayerPanel, StatusLine } from './Hud';
 import { Inspector } from './Inspector';
 import { LangSwitch } from './LangSwitch';
 import { useEngineSelector } from './useEngine';
 
 const TwinView = dynamic(() => import('../../scene/TwinView'), { ssr: false });
+
+type DockTab = 'scenario' | 'layers';
 
 export function TwinPage({ city }: { city: string }) {
   const { t, pick } = useI18n();
@@ -21,10 +27,20 @@ export function TwinPage({ city }: { city: string }) {
   // the page itself needs only the phase; the panels subscribe to what they show
   const phase = useEngineSelector(engine, (e) => e.status.phase);
   const loadError = useEngineSelector(engine, (e) => e.status.error);
+  const hasSelection = useEngineSelector(engine, (e) => e.selection !== null) ?? false;
+  const flood = useFloodRun(city, engine);
+  const run = flood.run;
+  const [tab, setTab] = useState<DockTab>('scenario');
+  // the left dock starts folded on small screens, so the map keeps most of a 960 px window
+  const [docked, setDocked] = useState(true);
+  useEffect(() => { if (window.innerWidth < 1100) setDocked(false); }, []);
   const info = useMemo<TwinCityInfo | null>(() => (q.data ? {
     slug: q.data.slug, originLonDeg: q.data.originLonDeg, originLatDeg: q.data.originLatDeg,
     originHeightM: q.data.originHeightM, extent: q.data.extent,
   } : null), [q.data]);
+  const results = run?.status === 'succeeded';
+  const timeline = !!run?.grid && !!engine;
+  const right = hasSelection || results;
   return (
     <div className="twin">
       <header className="topbar twin-bar">
@@ -36,17 +52,39 @@ export function TwinPage({ city }: { city: string }) {
         <StatusLine engine={engine} />
         <LangSwitch />
       </header>
-      <div className="stage-wrap">
+      <div className={`stage-wrap${timeline ? ' has-timeline' : ''}${right ? ' has-right' : ''}${docked ? ' has-left' : ''}`}>
         {info && <TwinView info={info} onEngine={setEngine} />}
         {q.isError && <div className="overlay-msg error">{q.error.data?.code === 'NOT_FOUND' ? t('twin.notFound', { city }) : q.error.message}</div>}
         {info && phase !== 'ready' && phase !== 'error' && <div className="overlay-msg" data-testid="loading">{t('twin.loading')}</div>}
         {phase === 'error' && <div className="overlay-msg error">{t('twin.loadError', { message: loadError ?? '' })}</div>}
-        <LayerPanel engine={engine} />
+        <nav className={`dock-left${docked ? '' : ' folded'}`} aria-label={t('dock.label')}>
+          <div className="dock-tabs" role="tablist">
+            {(['scenario', 'layers'] as const).map((k) => (
+              <button key={k} type="button" role="tab" aria-selected={docked && tab === k} className={docked && tab === k ? 'on' : ''} data-testid={`dock-${k}`}
+                onClick={() => { setTab(k); setDocked(true); }}>
+                {t(k === 'scenario' ? 'dock.scenario' : 'dock.layers')}
+              </button>
+            ))}
+            <button type="button" className="dock-fold" data-testid="dock-fold" aria-expanded={docked} title={t(docked ? 'dock.fold' : 'dock.unfold')} aria-label={t(docked ? 'dock.fold' : 'dock.unfold')}
+              onClick={() => setDocked((d) => !d)}>{docked ? '«' : '»'}</button>
+          </div>
+          {/* both stay mounted (kept state, legends in the DOM); the inactive one is hidden */}
+          <div className="dock-body panel" hidden={!docked || tab !== 'scenario'}>
+            <ScenarioPanel city={city} engine={engine} flood={flood} />
+          </div>
+          <div className="dock-body" hidden={!docked || tab !== 'layers'}>
+            <LayerPanel engine={engine} />
+          </div>
+        </nav>
         <button type="button" className="btn home-btn" data-testid="home" onClick={() => engine?.home()} title={t('twin.home')}>
           <svg width="15" height="15" viewBox="0 0 24 24" aria-hidden fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round"><path d="M3 11l9-7 9 7" /><path d="M5 10v10h5v-6h4v6h5V10" /></svg> {t('twin.home')}
         </button>
-        <p className="hint">{t('twin.hint')}</p>
-        <Inspector engine={engine} city={city} />
+        {!timeline && <p className="hint">{t('twin.hint')}</p>}
+        <div className="dock-right">
+          <Inspector engine={engine} city={city} />
+          {results && run && <ResultsPanel key={run.id} city={city} engine={engine} run={run} />}
+        </div>
+        {timeline && engine && run && <Timeline engine={engine} run={run} />}
       </div>
     </div>
   );
