@@ -9,6 +9,9 @@ import { startMqtt, type MqttHandle } from './live/mqtt';
 import { listCities, saveCity } from './city/store';
 import { generateCity } from './city/generate';
 import { log } from './log';
+import { RunManager, type RunManagerOptions } from './runs/manager';
+import { ScenarioLibrary } from './runs/library';
+import { attachRunWatch } from './runs/socket';
 
 export interface TwinServer {
   server: Server;
@@ -17,11 +20,13 @@ export interface TwinServer {
   live: Awaited<ReturnType<typeof attachLive>>;
   /** MQTT ingest (docs/mqtt.md); absent when off */
   mqtt?: MqttHandle;
+  /** flood scenarios and runs */
+  runs: RunManager;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
-  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST'>>;
+  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST' | 'SIM_CONCURRENCY' | 'RUN_RETENTION_DAYS'>>;
   /** an already open database (tests); otherwise opened from env */
   db?: Db;
   /** Next's request handler and its upgrade handler; absent in API-only tests */
@@ -30,6 +35,8 @@ export interface StartOptions {
   simulatorSeed?: number;
   /** false: no MQTT ingest (API-only tests); without MQTT_PORT the broker takes a free port */
   mqtt?: false;
+  /** run queue settings (tests: shorter heartbeats, no warm worker) */
+  runs?: RunManagerOptions;
 }
 
 /**
@@ -46,7 +53,9 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     log.info({ city: city.meta.slug, components: city.components.count, ms: Math.round(performance.now() - t0) }, 'generated the sample city on first start');
   }
   const twin = new Twin(db, { historyBucketMs: (env.HISTORY_BUCKET_S ?? 300) * 1000 });
-  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle });
+  const runs = new RunManager(db, twin, { concurrency: env.SIM_CONCURRENCY, retentionDays: env.RUN_RETENTION_DAYS, ...opts.runs });
+  const library = new ScenarioLibrary(db, twin);
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs } });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
     const up = opts.next.upgrade;
@@ -55,6 +64,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     });
   }
   const live = await attachLive(server, twin, { tickMs: opts.tickMs, redisUrl: env.REDIS_URL });
+  runs.attachIo(live.io);
+  attachRunWatch(live.io, runs);
 
   // The simulator decides per component; its changes are gathered and applied as one batch per
   // tick through the same path as every other source.
@@ -101,6 +112,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
 
   // Cities are kept in memory from the start, so the first viewer does not wait for a load.
   for (const c of await twin.listCities()) await twin.city(c.slug);
+  // After the cities are loaded: runs left by a stopped process are recovered, queued ones start.
+  await runs.start();
   // After the cities are loaded, so the first message finds its city in memory.
   const mqtt = opts.mqtt === false || env.MQTT === 'off' ? undefined : await startMqtt({
     twin, log,
@@ -108,8 +121,9 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   });
 
   return {
-    server, twin, db, live, mqtt,
+    server, twin, db, live, mqtt, runs,
     async close() {
+      await runs.close();
       clearInterval(simTimer);
       if (loadTimer) clearInterval(loadTimer);
       clearInterval(histTimer);

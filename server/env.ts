@@ -33,6 +33,10 @@ const envSchema = z.object({
   SIMULATOR_RATE: z.coerce.number().int().min(0).max(20_000_000).default(0),
   /** the city generated on first start when the database has none */
   DEFAULT_CITY_PRESET: cityPresetSchema.default('default'),
+  /** flood runs at once in this process; the machine's cores by default */
+  SIM_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** finished runs keep their frames and result files this many days (the record stays) */
+  RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof envSchema>;

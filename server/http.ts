@@ -8,6 +8,10 @@ import { InputError, NotFoundError } from './twin';
 import { httpRequests, ingestRejected, registry } from './metrics';
 import { binaryBatchBytes, binaryBatchSchema, MAX_BINARY_BATCH } from '../models/ingest';
 import { log } from './log';
+import type { Db } from './db';
+import type { RunManager } from './runs/manager';
+import type { ScenarioLibrary } from './runs/library';
+import { serveRun } from './runs/http';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -15,14 +19,18 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * The process's own routes; everything else goes to Next (`fallback`). Kept apart from main.ts
  * so tests run the same routes without a Next build.
  */
-export function createRequestHandler(twin: Twin, opts: { ingestToken: string; fallback?: Handler }): Handler {
+export function createRequestHandler(
+  twin: Twin,
+  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager } },
+): Handler {
+  const runs = opts.runs ?? null;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
     createContext: ({ req }) => {
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
-      return { twin, token, ingestToken: opts.ingestToken };
+      return { twin, token, ingestToken: opts.ingestToken, runs };
     },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC error');
@@ -48,6 +56,7 @@ export function createRequestHandler(twin: Twin, opts: { ingestToken: string; fa
     if (path.startsWith('/api/trpc/')) return void trpc(req, res);
     if (path.startsWith('/api/layers/')) return void serveLayer(twin, path, req, res);
     if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
+    if (path.startsWith('/api/runs/') && runs) return void serveRun(runs.db, runs.manager, path, req, res);
     if (opts.fallback) return opts.fallback(req, res);
     sendError(res, 404, `no route for ${path}`);
   };
@@ -57,6 +66,7 @@ function routeKind(path: string) {
   if (path.startsWith('/api/trpc/')) return 'trpc';
   if (path.startsWith('/api/layers/')) return 'layers';
   if (path.startsWith('/api/ingest/')) return 'ingest';
+  if (path.startsWith('/api/runs/')) return 'runs';
   if (path === '/healthz' || path === '/metrics') return path.slice(1);
   if (path.startsWith('/_next/') || path.startsWith('/cesium/')) return 'static';
   return 'page';

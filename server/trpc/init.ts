@@ -2,12 +2,16 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Twin } from '../twin';
 import { InputError, NotFoundError } from '../twin';
+import type { RunManager } from '../runs/manager';
+import type { ScenarioLibrary } from '../runs/library';
 
 export interface Context {
   twin: Twin;
   /** the bearer token the request carried, if any */
   token: string | null;
   ingestToken: string;
+  /** the scenario library and flood runs; null where the process runs none (some tests) */
+  runs: { library: ScenarioLibrary; manager: RunManager } | null;
 }
 
 const t = initTRPC.context<Context>().create({

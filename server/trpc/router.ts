@@ -6,6 +6,7 @@ import {
 import { componentHistoryInputSchema, componentHistorySchema } from '../../models/history';
 import { ingestProcedure, publicProcedure, router } from './init';
 import { NotFoundError } from '../twin';
+import { runRouter, scenarioRouter } from './runs';
 
 const cityRouter = router({
   list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
@@ -55,6 +56,8 @@ export const appRouter = router({
   component: componentRouter,
   grid: gridRouter,
   ingest: ingestRouter,
+  scenario: scenarioRouter,
+  run: runRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,411 @@
+// Flood runs as jobs: started from a library scenario, queued in the database (queue.ts), run
+// here up to `concurrency` at once, each in its own worker thread (runWorker.ts). Frames go to the
+// socket.io room run:<id> and into run_frames; records go to progress subscribers.
+import { EventEmitter, on } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { Worker } from 'node:worker_threads';
+import { TRPCError } from '@trpc/server';
+import { cityScenarioSchema, impactSchema, probeSeriesSchema, runSummarySchema, type ImpactResult, type RunRecord } from '../../models/runs';
+import { Scenario } from '../../models/scenario';
+import type { Db } from '../db';
+import { NotFoundError, type Twin } from '../twin';
+import type { TwinIo } from '../live/hub';
+import { log } from '../log';
+import { WorkerPool } from './pool';
+import type { FromWorker, ToWorker } from './protocol';
+import { applyRetention, beat, recoverStale } from './queue';
+import { claimRun, dropRunData, findReusable, getRunRow, getScenario, insertRun, listRuns, queuedCount, runFile, runFrames, runRecord, type RunRow } from './store';
+import { engineVersion, inputHash } from './version';
+import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
+
+const gunzipAsync = promisify(gunzip);
+const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+export interface RunManagerOptions {
+  /** runs at once in this process (SIM_CONCURRENCY; default: the cores) */
+  concurrency?: number;
+  /** cores the runs share as kernel threads */
+  cores?: number;
+  retentionDays?: number;
+  heartbeatMs?: number;
+  /** seconds without a heartbeat after which a run's process counts as dead */
+  staleS?: number;
+  /** keep a warm worker (off in tests that never run) */
+  warm?: boolean;
+}
+
+interface Active {
+  id: string;
+  worker: Worker;
+  record: RunRecord;
+  /** frames so far, as sent to viewers (a late watcher gets them from here) */
+  frames: ArrayBuffer[];
+  /** database writes of this run, in order */
+  chain: Promise<unknown>;
+  startedMs: number;
+  lastEmitMs: number;
+  lastDbMs: number;
+  ended: boolean;
+}
+
+/** A tracked event id: changes whenever what a viewer sees of the run changes. */
+export const eventIdOf = (r: RunRecord) => `${r.status}.${r.progress?.steps ?? 0}.${r.frameCount}.${r.queuePosition ?? 0}`;
+
+export class RunManager {
+  readonly owner = randomUUID();
+  private readonly active = new Map<string, Active>();
+  private readonly events = new EventEmitter();
+  private readonly pool: WorkerPool;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private io: TwinIo | null = null;
+  private claiming = 0;
+  private kicking = false;
+  private closed = false;
+  readonly concurrency: number;
+  readonly cores: number;
+
+  constructor(private readonly db: Db, private readonly twin: Twin, private readonly opts: RunManagerOptions = {}) {
+    this.cores = opts.cores ?? availableParallelism();
+    this.concurrency = Math.max(1, opts.concurrency ?? this.cores);
+    this.pool = new WorkerPool(opts.warm !== false);
+    this.events.setMaxListeners(0);
+  }
+
+  /** Recover runs of a stopped process, then take queued runs; timers keep both going. */
+  async start() {
+    await this.sweep(this.db.kind === 'pglite');
+    const every = (ms: number, fn: () => Promise<unknown>) => {
+      const t = setInterval(() => void fn().catch((err) => log.error({ err }, 'run queue timer failed')), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    const hb = this.opts.heartbeatMs ?? 5000;
+    every(hb, () => this.heartbeat());
+    every(Math.max(hb, ((this.opts.staleS ?? 30) * 1000) / 2), () => this.sweep(false));
+    every(1000, () => this.kick());
+    every(3_600_000, () => applyRetention(this.db, this.opts.retentionDays ?? 30));
+    await applyRetention(this.db, this.opts.retentionDays ?? 30);
+    await this.kick();
+  }
+
+  attachIo(io: TwinIo) {
+    this.io = io;
+  }
+
+  /** Runs of dead processes back in the queue (once) or failed; `allOthers` at a PGlite start. */
+  async sweep(allOthers: boolean) {
+    const r = await recoverStale(this.db, this.owner, this.opts.staleS ?? 30, allOthers);
+    for (const id of [...r.requeued, ...r.failed]) void this.publishFromDb(id);
+    if (r.requeued.length) await this.kick();
+    return r;
+  }
+
+  private async heartbeat() {
+    const gone = await beat(this.db, this.owner, [...this.active.keys()]);
+    // cancelled (or taken over) elsewhere: stop it here
+    for (const id of gone) {
+      const a = this.active.get(id);
+      if (a) this.stop(a, 'cancelled', null, false);
+    }
+    runsQueued.set(await queuedCount(this.db));
+  }
+
+  // --- starting and cancelling ---
+
+  async startRun(scenarioId: string, force: boolean): Promise<{ run: RunRecord; reused: boolean }> {
+    const sc = await getScenario(this.db, scenarioId);
+    if (!sc) throw new NotFoundError(`no scenario ${scenarioId}`);
+    const parsed = cityScenarioSchema.safeParse(sc.scenario);
+    if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: 'the stored scenario is no longer valid', cause: parsed.error });
+    const city = await this.twin.city(sc.city);
+    const hash = inputHash(parsed.data, (['terrain', 'buildings', 'water'] as const).map((n) => this.twin.layer(city, n).etag));
+    const engine = engineVersion();
+    if (!force) {
+      const prev = await findReusable(this.db, sc.city, hash, engine);
+      if (prev) return { run: await this.get(prev), reused: true };
+    }
+    const id = await insertRun(this.db, {
+      city: sc.city, scenarioId: sc.id, scenarioName: sc.name, scenario: parsed.data, engineVersion: engine, inputHash: hash, outputInterval: parsed.data.outputInterval,
+    });
+    runsQueued.inc();
+    log.info({ run: id, scenario: sc.id, city: sc.city }, 'run queued');
+    const run = await this.get(id);
+    void this.kick();
+    return { run, reused: false };
+  }
+
+  async cancel(id: string): Promise<RunRecord> {
+    const a = this.active.get(id);
+    if (a) {
+      await this.db.query(`update runs set status = 'cancelled', finished_at = now(), updated_at = now() where id = $1 and status = 'running'`, [id]);
+      this.stop(a, 'cancelled', null, false);
+      await a.chain;
+      return this.get(id);
+    }
+    // queued, or running in another process (its heartbeat sees this and stops it)
+    const { rows } = await this.db.query<{ id: string }>(
+      `update runs set status = 'cancelled', finished_at = now(), updated_at = now() where id = $1 and status in ('queued', 'running') returning id`, [id]);
+    if (rows.length) {
+      await dropRunData(this.db, id);
+      void this.publishFromDb(id);
+    }
+    return this.get(id);
+  }
+
+  // --- reading ---
+
+  async get(id: string): Promise<RunRecord> {
+    const a = this.active.get(id);
+    if (a) return a.record;
+    const row = await getRunRow(this.db, id);
+    if (!row) throw new NotFoundError(`no run ${id}`);
+    return runRecord(row);
+  }
+
+  list(city: string) {
+    return listRuns(this.db, city);
+  }
+
+  private async finishedFile(id: string, name: string): Promise<Uint8Array> {
+    const run = await this.get(id);
+    if (run.status !== 'succeeded') throw new TRPCError({ code: 'CONFLICT', message: `run ${id} is ${run.status}: results come with a succeeded run` });
+    const bytes = await runFile(this.db, id, name);
+    if (!bytes) throw new NotFoundError(`run ${id} has no ${name} (its results were removed after the retention period)`);
+    return bytes;
+  }
+
+  async impact(id: string): Promise<ImpactResult> {
+    return impactSchema.parse(JSON.parse(Buffer.from(await this.finishedFile(id, 'impact.json')).toString('utf8')));
+  }
+
+  async probes(id: string) {
+    return probeSeriesSchema.parse(JSON.parse(Buffer.from(await this.finishedFile(id, 'probes.json')).toString('utf8')));
+  }
+
+  /** Frames so far, as encodeDepthFrame bytes in seq order (from memory while it runs here). */
+  async frames(id: string): Promise<ArrayBuffer[]> {
+    const a = this.active.get(id);
+    if (a) return a.frames.slice();
+    const rows = await runFrames(this.db, id);
+    return Promise.all(rows.map(async (r) => {
+      const b = await gunzipAsync(r.bytes);
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    }));
+  }
+
+  /** Frames of a run running here, synchronously: a watcher joining now misses none and gets none twice. */
+  localFrames(id: string): ArrayBuffer[] | null {
+    return this.active.get(id)?.frames.slice() ?? null;
+  }
+
+  /** The record now, then each change (at most ~4 a second), until a final status. */
+  async *watch(id: string, signal?: AbortSignal): AsyncGenerator<RunRecord> {
+    let rec = await this.get(id);
+    yield rec;
+    let last = eventIdOf(rec);
+    while (!FINAL.has(rec.status) && !signal?.aborted) {
+      // local changes come as events; other processes' through the database, once a second
+      const ac = new AbortController();
+      const stopTimer = setTimeout(() => ac.abort(), 1000);
+      const onAbort = () => ac.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let next: RunRecord | null = null;
+      try {
+        for await (const [r] of on(this.events, id, { signal: ac.signal })) {
+          next = r as RunRecord;
+          break;
+        }
+      } catch { /* timeout or client gone */ }
+      clearTimeout(stopTimer);
+      signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted) return;
+      rec = next ?? (await this.get(id));
+      if (eventIdOf(rec) !== last) {
+        last = eventIdOf(rec);
+        yield rec;
+      }
+    }
+  }
+
+  private publish(r: RunRecord) {
+    this.events.emit(r.id, r);
+  }
+
+  private async publishFromDb(id: string) {
+    const row = await getRunRow(this.db, id);
+    if (row) this.publish(runRecord(row));
+  }
+
+  // --- running ---
+
+  /** Takes queued runs while this process has room. */
+  async kick(): Promise<void> {
+    if (this.kicking || this.closed) return;
+    this.kicking = true;
+    try {
+      while (!this.closed && this.active.size + this.claiming < this.concurrency) {
+        this.claiming++;
+        let row: RunRow | undefined;
+        try {
+          row = await claimRun(this.db, this.owner);
+        } finally {
+          this.claiming--;
+        }
+        if (!row) break;
+        runsQueued.dec();
+        await this.execute(row).catch((err) => log.error({ err, run: row!.id }, 'run did not start'));
+      }
+    } finally {
+      this.kicking = false;
+    }
+  }
+
+  private async execute(row: RunRow) {
+    const scenario = Scenario.parse(row.scenario);
+    const city = await this.twin.city(row.city);
+    const worker = await this.pool.take();
+    const a: Active = {
+      id: row.id, worker, record: runRecord(row), frames: [], chain: Promise.resolve(), startedMs: Date.now(), lastEmitMs: 0, lastDbMs: 0, ended: false,
+    };
+    this.active.set(row.id, a);
+    runsRunning.set(this.active.size);
+    // alone, a run gets every core; beside others, its share
+    const threads = Math.max(1, Math.floor(this.cores / this.active.size));
+    worker.on('message', (m: FromWorker) => this.onMessage(a, m));
+    worker.on('error', (err) => this.stop(a, 'failed', `the run's worker failed: ${err.message}`, true));
+    worker.on('exit', (code) => this.stop(a, 'failed', `the run's worker stopped (exit code ${code}) before the run ended`, true));
+    worker.postMessage({ type: 'run', runId: row.id, scenario, city: city.data, threads } satisfies ToWorker);
+    log.info({ run: row.id, threads, attempt: row.attempts }, 'run started');
+    this.publish(a.record);
+  }
+
+  private write(a: Active, fn: () => Promise<unknown>) {
+    a.chain = a.chain.then(fn).catch((err) => log.error({ err, run: a.id }, 'run write failed'));
+    return a.chain;
+  }
+
+  private onMessage(a: Active, m: FromWorker) {
+    if (a.ended) return;
+    const id = a.id;
+    switch (m.type) {
+      case 'grid':
+        a.record = { ...a.record, grid: m.grid };
+        this.write(a, () => this.db.query(`update runs set grid = $2::jsonb, updated_at = now() where id = $1 and owner = $3 and status = 'running'`, [id, JSON.stringify(m.grid), this.owner]));
+        this.publish(a.record);
+        return;
+      case 'frame': {
+        const raw = m.raw.buffer.slice(m.raw.byteOffset, m.raw.byteOffset + m.raw.byteLength) as ArrayBuffer;
+        a.frames.push(raw);
+        a.record = { ...a.record, frameCount: a.frames.length };
+        this.io?.to(`run:${id}`).emit('runFrame', id, raw);
+        const gz = Buffer.from(m.gz.buffer, m.gz.byteOffset, m.gz.byteLength);
+        this.write(a, async () => {
+          await this.db.query(`insert into run_frames (run_id, seq, t, bytes) select $1, $2, $3, $4 where exists
+            (select 1 from runs where id = $1 and owner = $5 and status = 'running')`, [id, m.seq, m.t, gz, this.owner]);
+          await this.db.query(`update runs set frame_count = $2, updated_at = now() where id = $1 and owner = $3 and status = 'running'`, [id, m.seq + 1, this.owner]);
+        });
+        this.publish(a.record);
+        return;
+      }
+      case 'progress': {
+        a.record = { ...a.record, progress: m.progress };
+        const now = Date.now();
+        if (now - a.lastEmitMs >= 250) {
+          a.lastEmitMs = now;
+          this.publish(a.record);
+        }
+        if (now - a.lastDbMs >= 1000) {
+          a.lastDbMs = now;
+          this.write(a, () => this.db.query(`update runs set progress = $2::jsonb, updated_at = now() where id = $1 and owner = $3 and status = 'running'`, [id, JSON.stringify(m.progress), this.owner]));
+        }
+        return;
+      }
+      case 'done':
+        void this.succeed(a, m);
+        return;
+      case 'failed':
+        this.stop(a, 'failed', m.message, true);
+        return;
+      case 'cancelled':
+        this.stop(a, 'cancelled', null, false);
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  private async succeed(a: Active, m: Extract<FromWorker, { type: 'done' }>) {
+    a.ended = true;
+    const summary = runSummarySchema.parse(m.summary);
+    const files: [string, Uint8Array][] = [
+      ...Object.entries(m.files),
+      ['impact.json', Buffer.from(JSON.stringify(m.impact))],
+      ['probes.json', Buffer.from(JSON.stringify(m.probes))],
+    ];
+    let stored = false;
+    await this.write(a, async () => {
+      stored = await this.db.transaction(async (tx) => {
+        const u = await tx.query(`update runs set status = 'succeeded', summary = $2::jsonb, progress = $3::jsonb, finished_at = now(), updated_at = now()
+          where id = $1 and owner = $4 and status = 'running' returning id`, [a.id, JSON.stringify(summary), JSON.stringify(a.record.progress), this.owner]);
+        if (!u.rows.length) return false; // cancelled meanwhile: nothing of it is kept
+        for (const [name, bytes] of files) await tx.query('insert into run_files (run_id, name, bytes) values ($1, $2, $3)', [a.id, name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
+        return true;
+      });
+    });
+    void a.worker.terminate();
+    this.end(a, stored ? 'succeeded' : 'cancelled');
+  }
+
+  /** Ends a run here that did not succeed: failed with the reason, or cancelled (its data dropped). */
+  private stop(a: Active, status: 'failed' | 'cancelled', error: string | null, mark: boolean) {
+    if (a.ended) return;
+    a.ended = true;
+    if (status === 'cancelled') a.worker.postMessage({ type: 'abort' } satisfies ToWorker);
+    // the worker gets a moment to stop its kernel threads itself, then it is ended
+    setTimeout(() => void a.worker.terminate(), status === 'cancelled' ? 500 : 0).unref();
+    this.write(a, async () => {
+      if (mark) {
+        await this.db.query(`update runs set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1 and owner = $4 and status = 'running'`,
+          [a.id, status, error, this.owner]);
+      }
+      if (status === 'cancelled') await dropRunData(this.db, a.id);
+    });
+    if (error) log.warn({ run: a.id, error }, 'run failed');
+    this.end(a, status);
+  }
+
+  private end(a: Active, status: string) {
+    this.active.delete(a.id);
+    runsRunning.set(this.active.size);
+    runsFinished.inc({ status });
+    runSeconds.observe((Date.now() - a.startedMs) / 1000);
+    void a.chain.then(() => this.publishFromDb(a.id)).then(() => this.kick());
+  }
+
+  /** Test hook: the worker thread of a run running here. */
+  workerOf(id: string): Worker | undefined {
+    return this.active.get(id)?.worker;
+  }
+
+  async close() {
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    // runs cut short by a shutdown go back to the queue without using up an attempt
+    const ids = [...this.active.keys()];
+    for (const a of this.active.values()) {
+      a.ended = true;
+      await a.worker.terminate();
+      await a.chain;
+    }
+    this.active.clear();
+    if (ids.length) {
+      await this.db.query(`update runs set status = 'queued', owner = null, attempts = greatest(attempts - 1, 0), progress = null, frame_count = 0, grid = null,
+        started_at = null, updated_at = now() where id = any($1::uuid[]) and status = 'running' and owner = $2`, [ids, this.owner]).catch(() => undefined);
+      await this.db.query('delete from run_frames where run_id = any($1::uuid[])', [ids]).catch(() => undefined);
+    }
+    await this.pool.close();
+  }
+}

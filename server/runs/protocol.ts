@@ -1,0 +1,27 @@
+// Messages between the server and a run's worker thread (server/runs/runWorker.ts).
+import type { CityData } from '../../models/city';
+import type { Scenario } from '../../models/scenario';
+import type { ImpactResult, RunGrid, RunProgress } from '../../models/runs';
+import type { ProbeSeries } from '../sim/runner';
+
+export type ToWorker =
+  | { type: 'run'; runId: string; scenario: Scenario; city: CityData; threads: number }
+  | { type: 'abort' };
+
+export interface RunSummary {
+  volumes: Record<string, number>;
+  floodedArea_m2: { over15cm: number; over20cm: number; over27cm: number };
+  maxDepth_m: number;
+  cellUpdatesPerSecond: number;
+  kernel: string;
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'grid'; grid: RunGrid }
+  /** raw: encodeDepthFrame bytes (to viewers); gz: the same gzipped (stored) */
+  | { type: 'frame'; seq: number; t: number; raw: Uint8Array; gz: Uint8Array }
+  | { type: 'progress'; progress: RunProgress }
+  | { type: 'done'; files: Record<string, Uint8Array>; summary: RunSummary; impact: ImpactResult; probes: Omit<ProbeSeries, 'maxDepth' | 'maxStage' | 'timeOfMax'>[] }
+  | { type: 'failed'; message: string }
+  | { type: 'cancelled' };

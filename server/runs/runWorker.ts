@@ -1,0 +1,86 @@
+// One flood run in its own worker thread, so the server's event loop never steps the kernel:
+// prepare the problem on the stored city, simulate (the runner starts its own kernel threads),
+// and post progress, depth frames and at the end the result files. The thread is started ahead
+// of time and waits warm (tsx loaded, kernel compiled) for its one run.
+import { parentPort } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
+import { encodeDepthFrame } from '../../models/depthFrames';
+import { prepare } from '../sim/prepare';
+import { simulate, type Progress } from '../sim/runner';
+import { tryWasmModule } from '../sim/wasm';
+import { impactOf } from '../sim/impact';
+import { probesCsv, rasterFiles } from '../sim/outputs';
+import { summaryOf } from '../sim/cli-simulate';
+import { InputError } from '../sim/raster';
+import { emptyImpact, impactFiles } from './results';
+import type { FromWorker, ToWorker } from './protocol';
+import type { ImpactResult } from '../../models/runs';
+
+const port = parentPort!;
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+const ac = new AbortController();
+const enc = new TextEncoder();
+
+async function run(m: Extract<ToWorker, { type: 'run' }>) {
+  const s = m.scenario;
+  // a "city" terrain is the stored city of the library entry, whatever preset it names
+  const p = await prepare(s, '/api/scenario.json', { city: m.city });
+  post({ type: 'grid', grid: { cols: p.cols, rows: p.rows, cellSize: p.cellSize, xll: p.xll, yll: p.yll } });
+  let seq = 0;
+  let lastProgress = 0;
+  const r = await simulate(p, {
+    workers: m.threads,
+    signal: ac.signal,
+    onFrame: (f) => {
+      const raw = encodeDepthFrame({ seq: seq++, t: f.t, cols: p.cols, rows: p.rows, depthMm: f.depthMm });
+      const gz = gzipSync(raw, { level: 6 });
+      post({ type: 'frame', seq: seq - 1, t: f.t, raw, gz }, [raw.buffer as ArrayBuffer, gz.buffer as ArrayBuffer]);
+    },
+    onProgress: (q: Progress) => {
+      const now = Date.now();
+      if (now - lastProgress < 200 && q.t < q.duration) return;
+      lastProgress = now;
+      post({ type: 'progress', progress: { t: q.t, duration: q.duration, steps: q.steps, wallSeconds: q.wallSeconds } });
+    },
+  });
+  const impact: ImpactResult = s.terrain.source === 'city' ? (impactOf(m.city, p, r) as ImpactResult) : emptyImpact();
+  const { csv, geojson } = impactFiles(impact, m.city);
+  const files: Record<string, Uint8Array> = {};
+  for (const [name, data] of Object.entries(rasterFiles(r, p.epsg, false))) files[name] = typeof data === 'string' ? enc.encode(data) : new Uint8Array(data);
+  files['impact.csv'] = enc.encode(csv);
+  files['impact.geojson'] = enc.encode(geojson);
+  files['probes.csv'] = enc.encode(probesCsv(r));
+  files['summary.json'] = enc.encode(JSON.stringify(summaryOf(s, p, r, impact.counts), null, 2) + '\n');
+  let maxDepth = 0;
+  for (const h of r.maxDepth) if (h > maxDepth) maxDepth = h;
+  const v = r.volumes;
+  post({
+    type: 'done',
+    files,
+    impact,
+    probes: r.probes.map((q) => ({ name: q.name, x: q.x, y: q.y, time: q.time, depth: q.depth, stage: q.stage })),
+    summary: {
+      volumes: {
+        rain_m3: v.rain, inflow_m3: v.inflow, drainage_m3: v.drainage, infiltration_m3: v.infiltration, pumped_m3: v.pumped, outflow_m3: v.outflow,
+        storedStart_m3: v.storedStart, storedEnd_m3: v.storedEnd, balanceError_m3: v.error, balanceRelativeError: v.relativeError,
+      },
+      floodedArea_m2: { over15cm: r.floodedArea['0.15'], over20cm: r.floodedArea['0.2'], over27cm: r.floodedArea['0.27'] },
+      maxDepth_m: maxDepth,
+      cellUpdatesPerSecond: r.cellUpdatesPerSecond,
+      kernel: r.kernel,
+    },
+  }, Object.values(files).map((f) => f.buffer as ArrayBuffer));
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'abort') return ac.abort();
+  // the server ends this thread once it has the last message (exiting here could drop it)
+  run(m).catch((err: unknown) => {
+    if ((err as Error)?.name === 'AbortError') post({ type: 'cancelled' });
+    else post({ type: 'failed', message: err instanceof InputError ? err.message : `${(err as Error)?.message ?? String(err)}` });
+  });
+});
+
+// Warm: the kernel module is compiled before the run arrives.
+await tryWasmModule();
+post({ type: 'ready' });

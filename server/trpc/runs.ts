@@ -1,0 +1,46 @@
+// The scenario library and flood runs (models/runs.ts): scenario.* and run.* of the API.
+import { z } from 'zod';
+import { tracked, TRPCError } from '@trpc/server';
+import {
+  cityOnlyInputSchema, impactSchema, probeSeriesSchema, runIdInputSchema, runProgressInputSchema, runRecordSchema, runStartInputSchema,
+  runStartResultSchema, scenarioCreateInputSchema, scenarioIdInputSchema, scenarioRecordSchema, scenarioUpdateInputSchema,
+} from '../../models/runs';
+import { citySlugSchema } from '../../models/city';
+import { publicProcedure, router, type Context } from './init';
+import { eventIdOf } from '../runs/manager';
+
+const runsOf = (ctx: Context) => {
+  if (!ctx.runs) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'flood runs are not available in this process' });
+  return ctx.runs;
+};
+
+export const scenarioRouter = router({
+  list: publicProcedure.input(cityOnlyInputSchema).output(z.array(scenarioRecordSchema)).query(({ ctx, input }) => runsOf(ctx).library.list(input.city)),
+  get: publicProcedure.input(scenarioIdInputSchema).output(scenarioRecordSchema).query(({ ctx, input }) => runsOf(ctx).library.get(input.id)),
+  create: publicProcedure.input(scenarioCreateInputSchema).output(scenarioRecordSchema)
+    .mutation(({ ctx, input }) => runsOf(ctx).library.create(input.city, input.name, input.scenario)),
+  update: publicProcedure.input(scenarioUpdateInputSchema).output(scenarioRecordSchema)
+    .mutation(({ ctx, input }) => runsOf(ctx).library.update(input.id, input.name, input.scenario)),
+  duplicate: publicProcedure.input(scenarioIdInputSchema).output(scenarioRecordSchema).mutation(({ ctx, input }) => runsOf(ctx).library.duplicate(input.id)),
+  delete: publicProcedure.input(scenarioIdInputSchema).output(z.object({ ok: z.literal(true) })).mutation(({ ctx, input }) => runsOf(ctx).library.delete(input.id)),
+  validate: publicProcedure
+    .input(z.object({ city: citySlugSchema, scenario: z.unknown() }))
+    .output(z.object({ ok: z.boolean(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }))
+    .query(({ ctx, input }) => runsOf(ctx).library.validate(input.city, input.scenario)),
+});
+
+export const runRouter = router({
+  start: publicProcedure.input(runStartInputSchema).output(runStartResultSchema).mutation(({ ctx, input }) => runsOf(ctx).manager.startRun(input.scenarioId, input.force)),
+  cancel: publicProcedure.input(runIdInputSchema).output(runRecordSchema).mutation(({ ctx, input }) => runsOf(ctx).manager.cancel(input.id)),
+  get: publicProcedure.input(runIdInputSchema).output(runRecordSchema).query(({ ctx, input }) => runsOf(ctx).manager.get(input.id)),
+  list: publicProcedure.input(cityOnlyInputSchema).output(z.array(runRecordSchema)).query(({ ctx, input }) => runsOf(ctx).manager.list(input.city)),
+  impact: publicProcedure.input(runIdInputSchema).output(impactSchema).query(({ ctx, input }) => runsOf(ctx).manager.impact(input.id)),
+  probes: publicProcedure.input(runIdInputSchema).output(probeSeriesSchema).query(({ ctx, input }) => runsOf(ctx).manager.probes(input.id)),
+  /**
+   * The run's record now (also after a reconnect: lastEventId only resumes the stream, the
+   * current state is what matters), then each change, until a final status. SSE, tracked ids.
+   */
+  progress: publicProcedure.input(runProgressInputSchema).subscription(async function* ({ ctx, input, signal }) {
+    for await (const rec of runsOf(ctx).manager.watch(input.id, signal)) yield tracked(eventIdOf(rec), runRecordSchema.parse(rec));
+  }),
+});
