@@ -95,7 +95,13 @@ export function linearIntegral(times: number[], flows: number[]): (t0: number, t
 
 const formulaOf = (f: 'beijing' | StormFormula): StormFormula => (f === 'beijing' ? BEIJING : f);
 
-async function loadTerrain(s: Scenario, baseDir: string): Promise<Raster> {
+/** Options for prepare(): `city` is a stored city (the server's, in memory) that a "city"
+ *  terrain means instead of generating one by preset, as the CLI does. */
+export interface PrepareOptions {
+  city?: CityData;
+}
+
+async function loadTerrain(s: Scenario, baseDir: string, opts: PrepareOptions): Promise<Raster> {
   const t = s.terrain;
   if (t.source === 'file') {
     const path = resolve(baseDir, t.path);
@@ -105,6 +111,7 @@ async function loadTerrain(s: Scenario, baseDir: string): Promise<Raster> {
     throw new InputError('terrain.path: unknown DEM format (use .asc or .tif)', path);
   }
   if (t.source === 'synthetic') return syntheticTerrain(t);
+  if (opts.city) return demRaster(opts.city);
   const city = await loadCity(t.preset, t.seed);
   return city.dem;
 }
@@ -149,13 +156,18 @@ export function getCity(preset: 'default' | 'huaibei', seed?: number): Promise<C
 /** The city's DEM as a raster (its x0/y0 are the west and north edges in local metres). */
 export async function loadCity(preset: 'default' | 'huaibei', seed?: number): Promise<{ dem: Raster; city: CityData }> {
   const city = await getCity(preset, seed);
-  const d = city.dem;
-  return { dem: { cols: d.cols, rows: d.rows, cellSize: d.cellSize, xll: d.x0, yll: d.y0 - d.rows * d.cellSize, data: Float32Array.from(d.heights) }, city };
+  return { dem: demRaster(city), city };
 }
 
-export async function prepare(s: Scenario, scenarioPath: string): Promise<Problem> {
+/** A city's DEM as a raster (a copy: resampling and burning in must not touch the city). */
+export function demRaster(city: CityData): Raster {
+  const d = city.dem;
+  return { cols: d.cols, rows: d.rows, cellSize: d.cellSize, xll: d.x0, yll: d.y0 - d.rows * d.cellSize, data: Float32Array.from(d.heights) };
+}
+
+export async function prepare(s: Scenario, scenarioPath: string, opts: PrepareOptions = {}): Promise<Problem> {
   const baseDir = dirname(resolve(scenarioPath));
-  let dem = await loadTerrain(s, baseDir);
+  let dem = await loadTerrain(s, baseDir, opts);
   if (s.cellSize) dem = resample(dem, s.cellSize);
   const frame: GridFrame = { cols: dem.cols, rows: dem.rows, cellSize: dem.cellSize, xll: dem.xll, yll: dem.yll };
   const N = dem.cols * dem.rows;
@@ -167,7 +179,7 @@ export async function prepare(s: Scenario, scenarioPath: string): Promise<Proble
   if (s.buildings) {
     const b = s.buildings;
     let polys: Poly[];
-    if (b.from === 'city') polys = await cityBuildings(s);
+    if (b.from === 'city') polys = opts.city && s.terrain.source === 'city' ? cityBuildingPolys(opts.city.buildings) : await cityBuildings(s);
     else polys = await loadPolygons(b.from, baseDir);
     const raised = new Uint8Array(N);
     for (const p of polys) {
@@ -203,7 +215,7 @@ export async function prepare(s: Scenario, scenarioPath: string): Promise<Proble
     else for (let i = 0; i < N; i++) fill(i);
   }
   if (s.terrain.source === 'city' && s.terrain.fillWater) {
-    const { city } = await loadCity(s.terrain.preset, s.terrain.seed);
+    const city = opts.city ?? (await loadCity(s.terrain.preset, s.terrain.seed)).city;
     const fill = fillTo(quantise(city.water.levelM));
     for (const ring of city.water.polygons) {
       const points = Array.from({ length: ring.length / 2 }, (_, k) => [ring[2 * k]!, ring[2 * k + 1]!] as [number, number]);

@@ -223,6 +223,10 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
     opts.onFrame({ t, depthMm: q });
   };
 
+  // The starting state goes out before the kernel threads start (each loads its module): a
+  // viewer of a server run sees the first frame without waiting for them. Same values either way.
+  recordProbes(0);
+  frame(0);
   const workers = threads > 1 ? await startWorkers(mem, module, kernel, p, threads) : [];
   const errors: string[] = [];
   for (const w of workers) w.on('message', (m) => m && typeof m === 'object' && 'error' in m && errors.push(String(m.error)));
@@ -267,8 +271,6 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   for (let i = 0; i < N; i++) if (g.h[i]! > hMaxAll) hMaxAll = g.h[i]!;
   let nextOut = p.outputInterval;
   const pumpOn = p.pumps.map(() => false);
-  recordProbes(0);
-  frame(0);
   let lastYield = performance.now();
   let lastDt = 0;
   try {
