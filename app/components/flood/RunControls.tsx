@@ -1,6 +1,6 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { RunRecord, RunStatus } from '../../../models/runs';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/zh';
@@ -13,8 +13,8 @@ const STATUS_KEY: Record<RunStatus, MessageKey> = {
 };
 
 /** Run the selected scenario (saving it first when edited), follow the shown run, pick another. */
-export function RunControls({ city, scenarioId, beforeRun, flood }: {
-  city: string; scenarioId: string | null; beforeRun(): Promise<boolean>; flood: FloodRunState;
+export function RunControls({ city, scenarioId, beforeRun, flood, children }: {
+  city: string; scenarioId: string | null; beforeRun(): Promise<boolean>; flood: FloodRunState; children?: ReactNode;
 }) {
   const { t } = useI18n();
   const trpc = useTRPC();
@@ -40,12 +40,13 @@ export function RunControls({ city, scenarioId, beforeRun, flood }: {
   return (
     <section className="run-box">
       <div className="run-buttons">
+        {children}
         <button type="button" className="btn primary" data-testid="run-start" disabled={!scenarioId || start.isPending} onClick={() => void onRun(false)}>
           ▶ {t('run.start')}
         </button>
         {run && isActive(run.status) && (
-          <button type="button" className="btn danger" data-testid="run-cancel" disabled={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })}>
-            ■ {t('run.cancel')}
+          <button type="button" className="btn danger" data-testid="run-cancel" title={t('run.cancel')} disabled={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })}>
+            ■ {t('lib.cancel')}
           </button>
         )}
       </div>

@@ -140,18 +140,17 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
       </div>
       <div className="sp-foot">
         {rec && <IssueList issues={issues} checking={check.isFetching} />}
-        <div className="sp-save">
+        {rec && dirtyIds.has(rec.id) && (
+          <p className="sp-dirty small">
+            <span className="muted">{t('editor.unsaved')}</span>
+            <button type="button" className="linkish" onClick={() => { setDrafts(({ [rec.id]: _x, ...rest }) => rest); setSaveIssues(null); }}>{t('editor.revert')}</button>
+          </p>
+        )}
+        <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood} beforeRun={async () => (rec && dirtyIds.has(rec.id) ? save() : true)}>
           <button type="button" className="btn" data-testid="scenario-save" disabled={!rec || update.isPending} onClick={() => void save()}>
             {update.isPending ? t('editor.saving') : t('editor.save')}
           </button>
-          {rec && dirtyIds.has(rec.id) && (
-            <>
-              <span className="muted small">{t('editor.unsaved')}</span>
-              <button type="button" className="btn small ghost" onClick={() => { setDrafts(({ [rec.id]: _x, ...rest }) => rest); setSaveIssues(null); }}>{t('editor.revert')}</button>
-            </>
-          )}
-        </div>
-        <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood} beforeRun={async () => (rec && dirtyIds.has(rec.id) ? save() : true)} />
+        </RunControls>
       </div>
     </div>
   );
