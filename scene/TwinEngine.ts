@@ -40,7 +40,7 @@ export class TwinEngine {
   /** removes window.__twin (set by the test hooks when loaded) */
   uninstallHooks: (() => void) | null = null;
   three: RootState | null = null;
-  private root = new THREE.Group();
+  readonly root = new THREE.Group();
   private sync: ReturnType<typeof createCameraSync>;
   city: PreparedCity | null = null;
   layerList: TwinLayer[] = [];

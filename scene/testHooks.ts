@@ -51,6 +51,8 @@ export interface TwinHooks {
   /** measurement switches: hide one part of the Three layer ('proxy' | 'map' | 'detail' | 'terrain' | 'water' | 'buildings' | 'flood') */
   debugHide(part: string, hidden: boolean): void;
   nearCount(): number;
+  /** the Three layer's objects: name, visible, vertices drawn (debugging) */
+  objects(): { name: string; visible: boolean; renderOrder: number; vertices: number }[];
   flood: {
     times(): number[];
     time(): number;
@@ -58,8 +60,9 @@ export interface TwinHooks {
     /** frames from bytes (models/depthFrames.ts), as if fetched for a finished run (tests, no server run) */
     loadFrames(bytes: Uint8Array, grid: RunGrid): void;
     setTime(t: number): void;
-    /** closed road pieces at the shown time */
+    /** closed road pieces at the shown time, and their ends (local metres) */
     closedCount(): number;
+    closedPieces(): [number, number, number, number][];
     /** per unit grid flood class at the shown time (-1 dry), or null */
     gridClass(g: number): number | null;
     /** cells wet in the shown frame and dry in the first (storm water) */
@@ -166,6 +169,10 @@ export function installTestHooks(self: TwinEngine): () => void {
       self.requestRender();
     },
     nearCount: () => self.components?.nearCount() ?? 0,
+    objects: () => self.root.children.flatMap((o) => (o instanceof THREE.Group ? o.children : [o])).map((o) => {
+      const g = (o as THREE.Mesh).geometry as THREE.BufferGeometry | undefined;
+      return { name: o.name, visible: o.visible, renderOrder: o.renderOrder, vertices: g?.index?.count ?? g?.getAttribute('position')?.count ?? 0 };
+    }),
     flood: {
       times: () => self.flood?.times() ?? [],
       time: () => self.flood?.time() ?? NaN,
@@ -173,6 +180,7 @@ export function installTestHooks(self: TwinEngine): () => void {
       loadFrames: (bytes, grid) => floodLayer()?.loadFrames(bytes, grid),
       setTime: (t) => self.flood?.setTime(t),
       closedCount: () => floodLayer()?.closedCount() ?? 0,
+      closedPieces: () => floodLayer()?.closedEnds() ?? [],
       stormWetCells: () => self.flood?.stormWetCells() ?? 0,
       drawnAt: () => self.flood?.drawnAt() ?? 0,
       gridClass: (g) => { const f = self.inputs.floodGrids; return f ? f[g] ?? -1 : null; },

@@ -225,7 +225,6 @@ export class FloodLayer implements TwinLayer {
     }
     this.u.uFloodDepth.value = this.texture;
     this.u.uFloodXform.value.set(g.xll, g.yll + g.rows * g.cellSize, 1 / (g.cols * g.cellSize), 1 / (g.rows * g.cellSize));
-    (this.material.uniforms.uCell!.value as THREE.Vector3).set(g.cellSize, 1 / g.cols, 1 / g.rows);
     const { box, gridRaster, layers } = this.ctx.city;
     this.cellGrid = cellGrids(g, (x, y) => gridAtRaster(box, gridRaster, x, y));
     const G = layers.grids.count;
@@ -289,6 +288,14 @@ export class FloodLayer implements TwinLayer {
 
   closedCount(): number {
     return this.closedN;
+  }
+
+  /** The closed pieces' ends at the shown time (tests). */
+  closedEnds(): [number, number, number, number][] {
+    const p = this.pieces, c = this.closed, out: [number, number, number, number][] = [];
+    if (!p || !c) return out;
+    for (let k = 0; k < p.count; k++) if (c[k]) out.push([p.ends[4 * k]!, p.ends[4 * k + 1]!, p.ends[4 * k + 2]!, p.ends[4 * k + 3]!]);
+    return out;
   }
 
   /** Outlines one road piece (from -> to, local metres) drawn through everything; null removes it. */

@@ -17,7 +17,7 @@ export function buildRibbons(ends: Float32Array, width: Float32Array, count: num
     if (len === 0) continue;
     const nx = -(by - ay) / len, ny = (bx - ax) / len;
     const steps = Math.max(1, Math.ceil(len / STEP_M));
-    const hw = Math.max(1.5, 0.5 * width[k]!);
+    const hw = Math.max(1.5, 0.3 * width[k]!);
     const base = pos.length / 3;
     for (let j = 0; j <= steps; j++) {
       const x = ax + ((bx - ax) * j) / steps, y = ay + ((by - ay) * j) / steps, z = groundZ(x, y);
@@ -29,7 +29,8 @@ export function buildRibbons(ends: Float32Array, width: Float32Array, count: num
     }
     for (let j = 0; j < steps; j++) {
       const a = base + 2 * j;
-      idx.push(a, a + 1, a + 3, a, a + 3, a + 2);
+      // counter-clockwise seen from above (vertex 2j is on the right of the direction of travel)
+      idx.push(a, a + 3, a + 1, a, a + 2, a + 3);
     }
   }
   const g = new THREE.BufferGeometry();

@@ -31,8 +31,6 @@ export function createWaterSurfaceMaterial(flood: FloodUniforms) {
       uMinM: { value: table.minM },
       uLift: { value: 0.0006 },
       uLight: { value: new THREE.Vector3(0.45, -0.55, 0.7).normalize() },
-      /** run grid cell size (m) and texel size in uv, for the depth gradient */
-      uCell: { value: new THREE.Vector3(5, 0.01, 0.01) },
     },
     vertexShader: /* glsl */ `
       ${FLOOD_GLSL}
@@ -56,25 +54,24 @@ export function createWaterSurfaceMaterial(flood: FloodUniforms) {
       uniform vec3 uRgb[CLASSES];
       uniform float uMinM;
       uniform vec3 uLight;
-      uniform vec3 uCell;
       varying vec2 vXY;
       varying vec3 vN;
       varying vec3 vW;
       void main() {
         vec2 uv = floodUv(vXY);
-        if (uFloodOn < 0.5 || uv.x < 0.0 || uv.y < 0.0 || uv.x > 1.0 || uv.y > 1.0) discard;
         float d = textureLod(uFloodDepth, uv, 0.0).r;
-        if (d < uMinM) discard;
+        // the depth's gradient from screen-space derivatives (before any discard: derivatives
+        // need the whole pixel quad), not four more texture reads, which SwiftShader pays for
+        vec2 px = dFdx(vXY), py = dFdy(vXY);
+        float ddx = dFdx(d), ddy = dFdy(d);
+        float det = px.x * py.y - px.y * py.x;
+        vec2 grad = abs(det) > 1e-9 ? vec2(py.y * ddx - px.y * ddy, px.x * ddy - py.x * ddx) / det : vec2(0.0);
+        if (uFloodOn < 0.5 || uv.x < 0.0 || uv.y < 0.0 || uv.x > 1.0 || uv.y > 1.0 || d < uMinM) discard;
         vec3 col = uRgb[0];
         for (int k = 1; k < CLASSES; k++) if (d >= uFrom[k]) col = uRgb[k];
-        // the water surface's slope: the terrain's (from its normal) plus the depth's (texture
-        // rows run north to south, so +v is -y)
-        float dl = textureLod(uFloodDepth, uv - vec2(uCell.y, 0.0), 0.0).r;
-        float dr = textureLod(uFloodDepth, uv + vec2(uCell.y, 0.0), 0.0).r;
-        float dn = textureLod(uFloodDepth, uv - vec2(0.0, uCell.z), 0.0).r;
-        float ds = textureLod(uFloodDepth, uv + vec2(0.0, uCell.z), 0.0).r;
+        // the water surface's slope: the terrain's (from its normal) plus the depth's
         vec3 tn = normalize(vN);
-        vec2 slope = -tn.xy / max(tn.z, 0.2) + vec2(dr - dl, dn - ds) / (2.0 * uCell.x);
+        vec2 slope = -tn.xy / max(tn.z, 0.2) + grad;
         // shores are steep in the depth field; keep their light plausible
         slope = clamp(slope, -1.0, 1.0);
         vec3 n = normalize(vec3(-slope, 1.0));
@@ -85,7 +82,7 @@ export function createWaterSurfaceMaterial(flood: FloodUniforms) {
         float fres = pow(1.0 - max(v.z, 0.0), 3.0);
         col = col * diff + vec3(spec) + fres * 0.12;
         // deeper water is more opaque; a shallow film lets the street show through
-        float a = clamp(0.5 + 0.35 * smoothstep(uMinM, 0.6, d) + 0.15 * fres, 0.0, 0.92);
+        float a = clamp(0.38 + 0.45 * smoothstep(uMinM, 0.6, d) + 0.15 * fres, 0.0, 0.92);
         gl_FragColor = linearToOutputTexel(vec4(col, a));
       }`,
   });
