@@ -4,6 +4,7 @@
 const benches: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
   flood: () => import('./flood'),
   live: () => import('./live'),
+  scenario: () => import('./scenario'),
 };
 
 async function main() {

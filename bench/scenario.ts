@@ -1,0 +1,149 @@
+// `npm run bench -- scenario`: a flood scenario as a planner runs it in the twin. The default
+// city under a 2-hour, 100-year Beijing storm (river at its normal level), measured in this run:
+//  1. firstFrameMs: navigation to the twin's first drawn frame of the city (headless Chromium,
+//     SwiftShader, 1280x720);
+//  2. runToFirstWaterMs: pressing Run in the page to the first drawn frame whose water layer shows
+//     storm water (cells wet that were dry at the start), confirmed by a pixel change on screen;
+//  3. runWallSeconds: the run's wall time through the queue (run.start to "succeeded", as the
+//     server records it) beside cliWallSeconds, the baseline: `npm run twin -- simulate` on the
+//     same scenario (a whole process: start, city, prepare, run, outputs), same machine, same run;
+//  4. scrubToFrameMs: moving the timeline slider to a new time to that step drawn (median of 12);
+//  5. frameBytesPerSimHour: bytes of the run's stored frames (gzip, as sent) per simulated hour.
+// Needs the production build (`npx next build`). Flags: --port=N (default 3500), --keep (keep the
+// data directory), --return-period=N (default 100).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../e2e/flags';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const flag = (flags: string[], name: string, dflt: number) => Number(flags.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 240_000, everyMs = 200): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`bench scenario: ${what} not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+function scenarioDoc(P: number) {
+  return {
+    name: `bench ${P}-year 2 h`,
+    terrain: { source: 'city', preset: 'default' }, buildings: { from: 'city' },
+    rainfall: { type: 'design', formula: 'beijing', returnPeriodYears: P, durationMin: 120, peakCoefficient: 0.355, stepMin: 5 },
+    drainage: { returnPeriodYears: 3 }, duration: 7200, outputInterval: 300,
+  };
+}
+
+export async function run(flags: string[]): Promise<void> {
+  const port = flag(flags, 'port', 3500);
+  const P = flag(flags, 'return-period', 100);
+  const base = `http://127.0.0.1:${port}`;
+  const dir = await mkdtemp(join(tmpdir(), 'bench-scenario-'));
+  const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(port), NODE_ENV: 'production', DATA_DIR: dir, MQTT_PORT: String(port + 1), LOG_LEVEL: 'warn' },
+  });
+  const trpc = async <T>(path: string, input: unknown, mutation = false): Promise<T> => {
+    const res = mutation
+      ? await fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+      : await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+    if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { result: { data: T } }).result.data;
+  };
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  try {
+    await until('server', async () => (await fetch(`${base}/healthz`)).ok);
+    const cities = await trpc<{ slug: string }[]>('city.list', undefined);
+    const city = cities[0]!.slug;
+    const doc = scenarioDoc(P);
+    const rec = await trpc<{ id: string }>('scenario.create', { city, name: doc.name, scenario: doc }, true);
+
+    // the CLI baseline first, on a quiet machine: the same scenario as a file
+    const file = join(dir, 'scenario.json');
+    await writeFile(file, JSON.stringify(doc));
+    const c0 = performance.now();
+    await new Promise<void>((res, rej) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'simulate', file, '--out', join(dir, 'cli-out'), '--quiet', '--workers', '2'], { cwd: root, stdio: 'inherit' });
+      p.on('exit', (code) => (code === 0 ? res() : rej(new Error(`cli exited ${code}`))));
+    });
+    const cliWallSeconds = (performance.now() - c0) / 1000;
+    console.log(`cli: ${cliWallSeconds.toFixed(2)} s (load ${loadavg()[0]!.toFixed(1)})`);
+
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' })).newPage();
+    await page.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
+    const n0 = Date.now();
+    await page.goto(`${base}/twin/${city}`);
+    await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.renderedFrames > 0, null, { timeout: 240_000, polling: 50 });
+    const firstFrameMs = await page.evaluate(() => window.__twin!.firstFrameAt ?? performance.now());
+    console.log(`first frame: ${firstFrameMs.toFixed(0)} ms after navigation (wall ${Date.now() - n0} ms)`);
+
+    // press Run in the page; the page sees storm water when its flood layer draws it
+    await page.getByTestId('scenario-item').filter({ hasText: doc.name }).click();
+    const r0 = await page.evaluate(() => performance.now());
+    await page.getByTestId('run-start').click();
+    const firstWaterAt = await page.evaluate(() => new Promise<number>((resolve) => {
+      const check = () => {
+        const f = window.__twin!.flood!;
+        if (f.stormWetCells() > 0 && f.drawnAt() > 0) resolve(f.drawnAt());
+        else requestAnimationFrame(check);
+      };
+      check();
+    }));
+    const runToFirstWaterMs = firstWaterAt - r0;
+    console.log(`run to first water on screen: ${runToFirstWaterMs.toFixed(0)} ms`);
+
+    const runs = await trpc<{ id: string; status: string; startedAt: string | null; createdAt: string; finishedAt: string | null; frameCount: number; progress: { duration: number } | null }[]>('run.list', { city });
+    const runId = runs[0]!.id;
+    const done = await until('run to finish', async () => {
+      const r = await trpc<typeof runs[number]>('run.get', { id: runId });
+      if (r.status === 'failed' || r.status === 'cancelled') throw new Error(`run ${r.status}`);
+      return r.status === 'succeeded' ? r : null;
+    }, 600_000, 250);
+    const runWallSeconds = (Date.parse(done.finishedAt!) - Date.parse(done.createdAt)) / 1000;
+    console.log(`run through the queue: ${runWallSeconds.toFixed(2)} s (cli ${cliWallSeconds.toFixed(2)} s, overhead ${((runWallSeconds / cliWallSeconds - 1) * 100).toFixed(1)}%)`);
+
+    const frames = await fetch(`${base}/api/runs/${runId}/frames`, { headers: { 'accept-encoding': 'gzip' } });
+    const frameBytes = Number(frames.headers.get('content-length') ?? (await frames.arrayBuffer()).byteLength);
+    const frameBytesPerSimHour = frameBytes / (7200 / 3600);
+    console.log(`frames: ${frameBytes} bytes (gzip) for 2 simulated hours: ${(frameBytesPerSimHour / 1024).toFixed(0)} KiB per simulated hour`);
+
+    // scrubbing: slider to a time, until that step is drawn
+    await page.waitForFunction(() => window.__twin!.flood!.times().length >= 20, null, { timeout: 60_000 });
+    const scrubs: number[] = [];
+    const times = await page.evaluate(() => window.__twin!.flood!.times());
+    for (let k = 0; k < 12; k++) {
+      const t = times[(k * 7 + 3) % times.length]!;
+      scrubs.push(await page.evaluate((target) => new Promise<number>((resolve) => {
+        const el = document.querySelector('[data-testid="timeline-slider"]') as HTMLInputElement;
+        const f = window.__twin!.flood!;
+        const t0 = performance.now();
+        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+        setter.call(el, String(target));
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        const check = () => (f.time() === target && f.drawnAt() > t0 ? resolve(f.drawnAt() - t0) : requestAnimationFrame(check));
+        check();
+      }), t));
+    }
+    scrubs.sort((a, b) => a - b);
+    const scrubToFrameMs = scrubs[scrubs.length >> 1]!;
+    console.log(`scrub to frame: median ${scrubToFrameMs.toFixed(0)} ms (min ${scrubs[0]!.toFixed(0)}, max ${scrubs[scrubs.length - 1]!.toFixed(0)})`);
+
+    console.log(JSON.stringify({
+      runToFirstWaterMs: Math.round(runToFirstWaterMs), runWallSeconds: +runWallSeconds.toFixed(2), cliWallSeconds: +cliWallSeconds.toFixed(2),
+      scrubToFrameMs: Math.round(scrubToFrameMs), frameBytesPerSimHour: Math.round(frameBytesPerSimHour), firstFrameMs: Math.round(firstFrameMs),
+      runOverheadPct: +((runWallSeconds / cliWallSeconds - 1) * 100).toFixed(1), loadAverage: +loadavg()[0]!.toFixed(2), scenario: rec.id,
+    }));
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    if (!flags.includes('--keep')) await rm(dir, { recursive: true, force: true });
+  }
+}
