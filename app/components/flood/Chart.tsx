@@ -84,12 +84,18 @@ export function Chart(p: ChartProps) {
       {p.bars?.map((b, k) => (
         <rect key={k} x={x(b.x0)} width={Math.max(0.6, x(b.x1) - x(b.x0) - 0.3)} y={y(b.y)} height={Math.max(0, TOP + H - y(b.y))} fill={p.barColor ?? 'rgba(102, 224, 255, 0.55)'} />
       ))}
-      {p.levels?.map((l) => (l.y <= yMax ? (
-        <g key={l.label}>
-          <line x1={LEFT} x2={LEFT + plotW} y1={y(l.y)} y2={y(l.y)} stroke={l.color} strokeDasharray="3 2" strokeWidth={1} />
-          <text className="label" x={LEFT + plotW - 2} y={y(l.y) - 2} textAnchor="end" style={{ fill: l.color }}>{l.label}</text>
-        </g>
-      ) : null))}
+      {p.levels?.map((l, k) => {
+        if (l.y > yMax) return null;
+        // a label only where it does not sit on the one below (levels close on a tall scale)
+        const prev = p.levels![k - 1];
+        const room = !prev || prev.y > yMax || y(prev.y) - y(l.y) >= 10;
+        return (
+          <g key={l.label}>
+            <line x1={LEFT} x2={LEFT + plotW} y1={y(l.y)} y2={y(l.y)} stroke={l.color} strokeDasharray="3 2" strokeWidth={1} />
+            {room && <text className="label" x={LEFT + plotW - 2} y={y(l.y) - 2} textAnchor="end" style={{ fill: l.color }}>{l.label}</text>}
+          </g>
+        );
+      })}
       {p.lines?.map((l, k) => (
         <path key={l.key ?? k} d={path(l, y)} fill="none" stroke={l.color} strokeWidth={l.width ?? 1.4} strokeLinejoin="round" />
       ))}

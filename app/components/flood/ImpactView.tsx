@@ -4,7 +4,7 @@ import { BUILDING_USES } from '../../../models/layers';
 import type { ImpactResult } from '../../../models/runs';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/zh';
-import { clock } from './format';
+import { clock, clockHm } from './format';
 import { IMPACT_KINDS, impactRows, sortRows, type ImpactKind, type ImpactTarget, type SortCol } from './impactRows';
 
 const KIND_KEY: Record<ImpactKind, MessageKey> = {
@@ -36,7 +36,6 @@ export function ImpactView({ impact, onRow }: { impact: ImpactResult; onRow(t: I
       </button>
     </th>
   );
-  const time = (s: number | null) => (s === null ? '–' : clock(s));
   return (
     <div className="impact-view">
       <dl className="impact-counts" data-testid="impact-counts">
@@ -80,9 +79,9 @@ export function ImpactView({ impact, onRow }: { impact: ImpactResult; onRow(t: I
               onKeyDown={(e) => { if (e.key === 'Enter') { setActive(r.key); onRow(r.target); } }}>
               <td className="name"><span>{r.name}</span><small className="muted">{r.sub}</small></td>
               <td className="num">{num(r.maxDepth_m * 100, 0)}</td>
-              <td className="num mono">{time(r.over15cm_s)}</td>
-              <td className="num mono">{time(r.over20cm_s)}</td>
-              <td className="num mono">{time(r.over27cm_s)}</td>
+              <Time s={r.over15cm_s} />
+              <Time s={r.over20cm_s} />
+              <Time s={r.over27cm_s} />
             </tr>
           ))}
         </tbody>
@@ -92,4 +91,9 @@ export function ImpactView({ impact, onRow }: { impact: ImpactResult; onRow(t: I
       <p className="muted small">{t('impact.colsNote')}</p>
     </div>
   );
+}
+
+/** A threshold time in the table: h:mm fits the column, the seconds are in the tooltip. */
+function Time({ s }: { s: number | null }) {
+  return <td className="num mono" title={s === null ? undefined : clock(s)}>{s === null ? '–' : clockHm(s)}</td>;
 }

@@ -8,6 +8,12 @@ export function clock(s: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
 }
 
+/** Simulated seconds as h:mm (rounded down to the minute). */
+export function clockHm(s: number): string {
+  const v = Math.max(0, Math.floor(s / 60));
+  return `${Math.floor(v / 60)}:${String(v % 60).padStart(2, '0')}`;
+}
+
 /** Whole percent of a run's simulated time (100 only when it is done). */
 export function runPercent(run: { status: string; progress: { t: number; duration: number } | null }): number {
   if (run.status === 'succeeded') return 100;
