@@ -105,10 +105,11 @@ export class RunManager {
 
   private async heartbeat() {
     const gone = await beat(this.db, this.owner, [...this.active.keys()]);
-    // cancelled (or taken over) elsewhere: stop it here
+    // cancelled elsewhere, or taken over after this process was thought dead: stop it here and
+    // leave the database to whoever changed it
     for (const id of gone) {
       const a = this.active.get(id);
-      if (a) this.stop(a, 'cancelled', null, false);
+      if (a) this.abandon(a);
     }
     runsQueued.set(await queuedCount(this.db));
   }
@@ -246,17 +247,25 @@ export class RunManager {
     if (this.kicking || this.closed) return;
     this.kicking = true;
     try {
+      // `claiming` counts runs claimed whose worker is still being handed over: they use a slot
       while (!this.closed && this.active.size + this.claiming < this.concurrency) {
         this.claiming++;
         let row: RunRow | undefined;
         try {
           row = await claimRun(this.db, this.owner);
-        } finally {
+        } catch (err) {
           this.claiming--;
+          throw err;
         }
-        if (!row) break;
+        if (!row) {
+          this.claiming--;
+          break;
+        }
         runsQueued.dec();
-        await this.execute(row).catch((err) => log.error({ err, run: row!.id }, 'run did not start'));
+        const claimed = row;
+        void this.execute(claimed)
+          .catch((err) => log.error({ err, run: claimed.id }, 'run did not start'))
+          .finally(() => this.claiming--);
       }
     } finally {
       this.kicking = false;
@@ -264,9 +273,20 @@ export class RunManager {
   }
 
   private async execute(row: RunRow) {
-    const scenario = Scenario.parse(row.scenario);
-    const city = await this.twin.city(row.city);
-    const worker = await this.pool.take();
+    let scenario: Scenario, city: Awaited<ReturnType<Twin['city']>>, worker: Worker;
+    try {
+      scenario = Scenario.parse(row.scenario);
+      city = await this.twin.city(row.city);
+      worker = await this.pool.take();
+    } catch (err) {
+      // claimed but not startable: failed with the reason, not left running
+      const reason = `the run could not start: ${err instanceof Error ? err.message : String(err)}`;
+      await this.db.query(`update runs set status = 'failed', error = $2, finished_at = now(), updated_at = now() where id = $1 and owner = $3 and status = 'running'`,
+        [row.id, reason, this.owner]);
+      runsFinished.inc({ status: 'failed' });
+      void this.publishFromDb(row.id);
+      throw err;
+    }
     const a: Active = {
       id: row.id, worker, record: runRecord(row), frames: [], chain: Promise.resolve(), startedMs: Date.now(), lastEmitMs: 0, lastDbMs: 0, ended: false,
     };
@@ -377,12 +397,26 @@ export class RunManager {
     this.end(a, status);
   }
 
+  private abandon(a: Active) {
+    if (a.ended) return;
+    a.ended = true;
+    a.worker.postMessage({ type: 'abort' } satisfies ToWorker);
+    setTimeout(() => void a.worker.terminate(), 500).unref();
+    log.warn({ run: a.id }, 'run stopped here: it was cancelled or taken over elsewhere');
+    this.end(a, 'cancelled');
+  }
+
   private end(a: Active, status: string) {
     this.active.delete(a.id);
     runsRunning.set(this.active.size);
     runsFinished.inc({ status });
     runSeconds.observe((Date.now() - a.startedMs) / 1000);
     void a.chain.then(() => this.publishFromDb(a.id)).then(() => this.kick());
+  }
+
+  /** Resolves when a warm worker waits for the next run. */
+  warmed(): Promise<void> {
+    return this.pool.ready();
   }
 
   /** Test hook: the worker thread of a run running here. */

@@ -50,6 +50,11 @@ export class WorkerPool {
     return w;
   }
 
+  /** Resolves when the warm worker is ready (tests and benchmarks measure the warm path). */
+  async ready(): Promise<void> {
+    await this.idle?.catch(() => undefined);
+  }
+
   async close() {
     this.closed = true;
     const w = await this.idle?.catch(() => null);

@@ -9,8 +9,9 @@ export interface StaleRun { id: string; attempts: number; owner: string | null }
 
 /** Runs this process keeps alive: the heartbeat, and the ones whose status changed elsewhere (a cancel). */
 export async function beat(db: Db, owner: string, ids: string[]): Promise<string[]> {
-  if (!ids.length) return [];
+  // every run this process owns, also one claimed a moment ago whose worker is still starting
   await db.query(`update runs set heartbeat_at = now() where owner = $1 and status = 'running'`, [owner]);
+  if (!ids.length) return [];
   const { rows } = await db.query<{ id: string }>(`select id from runs where id = any($1::uuid[]) and (status <> 'running' or owner is distinct from $2)`, [ids, owner]);
   return rows.map((r) => r.id);
 }

@@ -30,15 +30,7 @@ const quick = (over: Record<string, unknown> = {}) => ({
 /** Long enough to be caught running: 10 m cells, 10 simulated hours. */
 const long = () => quick({ cellSize: 10, duration: 36_000, outputInterval: 3600 });
 
-async function waitStatus(id: string, want: RunStatus[], ms = 60_000): Promise<RunRecord> {
-  let r: RunRecord | undefined;
-  await until(() => !!r && want.includes(r.status), `run ${id} to be ${want.join('/')}`, ms).catch(async (e) => {
-    throw new Error(`${e.message}; it is ${(await trpc().run.get.query({ id })).status}`);
-  });
-  return r!;
-  // (polled below)
-}
-// poll by query: until() wants a sync predicate, so keep the latest record in a loop
+/** Polls run.get until the run has one of the wanted statuses. */
 async function pollStatus(id: string, want: RunStatus[], ms = 60_000): Promise<RunRecord> {
   const t0 = Date.now();
   for (;;) {
@@ -48,7 +40,6 @@ async function pollStatus(id: string, want: RunStatus[], ms = 60_000): Promise<R
     await new Promise((res) => setTimeout(res, 50));
   }
 }
-void waitStatus;
 
 async function newScenario(scenario: Record<string, unknown>, name = 'test storm') {
   return trpc().scenario.create.mutate({ city: slug, name, scenario });
@@ -157,6 +148,7 @@ describe('runs', () => {
 
   it('goes queued -> running -> succeeded, streaming frames to a watcher and storing them', async () => {
     const s = await newScenario(quick());
+    await app.runs.warmed();
     const t0 = performance.now();
     const { run, reused } = await trpc().run.start.mutate({ scenarioId: s.id });
     expect(reused).toBe(false);
@@ -256,6 +248,7 @@ describe('runs', () => {
     const b = (await trpc().run.start.mutate({ scenarioId: sb.id })).run;
     await pollStatus(a.id, ['running']);
     await pollStatus(b.id, ['running', 'succeeded']);
+    await until(() => app.runs.workerOf(a.id) !== undefined, 'the worker of the run to kill');
     await app.runs.workerOf(a.id)!.terminate();
     const failed = await pollStatus(a.id, ['failed', 'succeeded', 'cancelled']);
     expect(failed.status).toBe('failed');
@@ -298,13 +291,24 @@ describe('runs', () => {
     expect(done[0]!.rec.status).toBe('succeeded');
   });
 
+  it('a run that cannot be prepared fails with the reason', async () => {
+    const s = await newScenario(quick({ probes: [{ name: 'far', at: [1e6, 0] }] }), 'bad probe');
+    const r = await pollStatus((await trpc().run.start.mutate({ scenarioId: s.id })).run.id, ['failed', 'succeeded']);
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/probes\[0\]\.at: .* outside the terrain/);
+    expect((await fetch(`${base}/api/runs/${r.id}/files/impact.csv`)).status).toBe(409);
+  });
+
   it('reports the queue position of waiting runs, and run metrics', async () => {
     const s = await newScenario(long(), 'queue');
     const runs = [];
     for (let k = 0; k < 3; k++) runs.push((await trpc().run.start.mutate({ scenarioId: s.id, force: true })).run);
+    await pollStatus(runs[1]!.id, ['running']);
     const third = await trpc().run.get.query({ id: runs[2]!.id });
     expect(third.status).toBe('queued');
     expect(third.queuePosition).toBe(1);
+    const cancelledQueued = await trpc().run.cancel.mutate({ id: runs[2]!.id });
+    expect(cancelledQueued).toMatchObject({ status: 'cancelled', queuePosition: null });
     for (const r of runs) await trpc().run.cancel.mutate({ id: r.id });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/twin_runs_finished_total\{status="succeeded"\} [1-9]/);
