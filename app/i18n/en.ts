@@ -132,6 +132,7 @@ export const en: Record<MessageKey, string> = {
   'rain.rowTime': 'Time (min)',
   'rain.cumulative': 'cumulative mm',
   'rain.total': 'Total {mm} mm',
+  'rain.beyond': '(the table holds {mm} mm; rain after the simulated duration is not run)',
   'rain.peakHour': 'worst hour {mm} mm',
   'rain.incomplete': 'The hyetograph shows once the fields are complete',
   'rain.chartAria': 'Rain rate bars and cumulative rain',

@@ -130,6 +130,7 @@ export const zh = {
   'rain.rowTime': '时刻（分钟）',
   'rain.cumulative': '累计雨量 mm',
   'rain.total': '总雨量 {mm} mm',
+  'rain.beyond': '（整表 {mm} mm，超出模拟时长的部分不计）',
   'rain.peakHour': '最大 1 小时 {mm} mm',
   'rain.incomplete': '填写完整后显示雨型图',
   'rain.chartAria': '雨强柱状图与累计雨量曲线',

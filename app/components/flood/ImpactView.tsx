@@ -40,7 +40,7 @@ export function ImpactView({ impact, onRow }: { impact: ImpactResult; onRow(t: I
     <div className="impact-view">
       <dl className="impact-counts" data-testid="impact-counts">
         <div><dt>{t('impact.pronePoints')}</dt><dd>{num(c.pronePoints)}</dd></div>
-        <div><dt>{t('impact.roadSegments')}</dt><dd>{num(c.roadSegments)} <small className="closed">{t('impact.closedN', { n: num(c.roadSegmentsClosed) })}</small></dd></div>
+        <div><dt>{t('impact.roadSegments')}</dt><dd>{num(c.roadSegments)}<small className="closed">{t('impact.closedN', { n: num(c.roadSegmentsClosed) })}</small></dd></div>
         <div><dt>{t('impact.buildings')}</dt><dd>{num(c.buildings)}</dd></div>
         <div><dt>{t('impact.components')}</dt><dd>{num(c.components)}</dd></div>
         <div><dt>{t('impact.unitGrids')}</dt><dd>{num(c.unitGrids)}</dd></div>

@@ -26,6 +26,7 @@ const zhengzhou = (): TableRow[] => [...zhengzhouTable(), { time: 86_400, rainMm
 export function RainEditor({ draft, set }: { draft: Doc; set(path: string, v: unknown): void }) {
   const { t, num } = useI18n();
   const rain = draft.rainfall as Rain | undefined;
+  const drainage = draft.drainage as { returnPeriodYears?: number; formula?: unknown } | undefined;
   const [mode, setMode] = useState<RainMode>(() => rainModeOf(rain));
   const duration = getIn(draft, 'duration') as number;
   const series = useMemo(() => rainSeries(rain, duration), [rain, duration]);
@@ -37,13 +38,16 @@ export function RainEditor({ draft, set }: { draft: Doc; set(path: string, v: un
       // the mean rate of the storm drawn now, so the total stays about the same
       const hours = Number.isFinite(duration) && duration > 0 ? duration / 3600 : 1;
       set('rainfall', { type: 'table', table: [{ time: 0, rainMmPerH: Math.round((series?.totalMm ?? 0) / hours) || 50 }] });
-    }
-    else {
+    } else {
       // the storm drawn now becomes the table to edit, so switching loses nothing
       const rows: TableRow[] = series && series.blocks.length > 1
         ? [...series.blocks.map((b) => ({ time: b.start, rainMmPerH: +b.rainMmPerH.toFixed(2) })), { time: series.blocks[series.blocks.length - 1]!.end, rainMmPerH: 0 }]
         : zhengzhou();
       set('rainfall', { type: 'table', table: rows });
+    }
+    if (m !== 'design' && drainage && 'returnPeriodYears' in drainage && !drainage.formula) {
+      // pipes designed for a return period need a storm formula; a table has none of its own
+      set('drainage.formula', 'beijing');
     }
   };
 
@@ -125,6 +129,7 @@ export function RainEditor({ draft, set }: { draft: Doc; set(path: string, v: un
             <p className="muted small chart-key">
               <span className="key bar" /> mm/h <span className="key cum" /> {t('rain.cumulative')}
               {' · '}<strong>{t('rain.total', { mm: num(series.totalMm, 1) })}</strong>
+              {series.seriesMm > series.totalMm + 0.05 && <span className="warn-text">{t('rain.beyond', { mm: num(series.seriesMm, 1) })}</span>}
               {' · '}{t('rain.peakHour', { mm: num(series.peakHourMm, 1) })}
             </p>
           </>

@@ -16,7 +16,9 @@ export interface RainSeries {
   blocks: RainBlock[];
   /** depth over the simulated duration, mm */
   totalMm: number;
-  /** the largest depth in any 60 minutes of the series, mm (what storms are quoted by) */
+  /** depth of the whole series (a recorded day may run past the simulated duration), mm */
+  seriesMm: number;
+  /** the largest depth in any 60 minutes of the whole series, mm (what storms are quoted by) */
   peakHourMm: number;
 }
 
@@ -32,7 +34,7 @@ function formulaOf(f: unknown): StormFormula | null {
 
 /** Blocks of the rain over [0, durationS]; null while the fields cannot make a storm yet. */
 export function rainSeries(rain: RainInput | undefined, durationS: number): RainSeries | null {
-  if (!rain) return { blocks: [], totalMm: 0, peakHourMm: 0 };
+  if (!rain) return { blocks: [], totalMm: 0, seriesMm: 0, peakHourMm: 0 };
   const end = ok(durationS) && durationS > 0 ? durationS : 0;
   let blocks: RainBlock[] = [];
   if (rain.type === 'design') {
@@ -55,7 +57,8 @@ export function rainSeries(rain: RainInput | undefined, durationS: number): Rain
       if (stop > row.time) blocks.push({ start: row.time, end: stop, rainMmPerH: row.rainMmPerH });
     }
   }
-  return { blocks, totalMm: depthBetween(blocks, 0, end), peakHourMm: peakHour(blocks, end) };
+  const last = Math.max(end, blocks.at(-1)?.end ?? 0);
+  return { blocks, totalMm: depthBetween(blocks, 0, end), seriesMm: depthBetween(blocks, 0, last), peakHourMm: peakHour(blocks, last) };
 }
 
 /** Rain depth (mm) that falls between t0 and t1 (s). */
