@@ -41,10 +41,19 @@ export async function openTwin(page: Page, city: string) {
   await page.waitForFunction(() => (window.__twin?.seq ?? -1) >= 0, null, { timeout: 60_000, polling: 250 });
 }
 
-/** Waits until the Three layer has drawn at least one more frame (after a camera or layer change). */
+/**
+ * Waits until the Three layer has drawn at least n more frames (after a camera, layer or flood
+ * time change). The twin draws on demand: a change of the Three layer alone (a flood frame, a
+ * colour) draws one frame, so the later frames are asked for here (__twin.redraw()).
+ */
 export async function nextFrames(page: Page, n = 1) {
   const start = await page.evaluate(() => window.__twin!.renderedFrames);
-  await page.waitForFunction((s) => window.__twin!.renderedFrames >= s, start + n, { timeout: 30_000, polling: 100 });
+  await page.waitForFunction((s) => {
+    const t = window.__twin!;
+    if (t.renderedFrames >= s) return true;
+    t.redraw();
+    return false;
+  }, start + n, { timeout: 30_000, polling: 100 });
   // the compositor shows the frame on the next animation frame
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }

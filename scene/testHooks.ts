@@ -31,6 +31,8 @@ export interface TwinHooks {
   /** camera at local (x, y, z) looking at local (tx, ty, tz) */
   lookAt(x: number, y: number, z: number, tx: number, ty: number, tz: number): void;
   home(): void;
+  /** asks for a frame of the Three layer (the twin draws on demand) */
+  redraw(): void;
   setLayer(key: LayerKey, on: boolean): void;
   select(sel: Selection): void;
   selection(): Selection;
@@ -137,6 +139,7 @@ export function installTestHooks(self: TwinEngine): () => void {
     lookFrom: (x, y, z, i) => self.lookFrom(x, y, z, i),
     lookAt: (x, y, z, tx, ty, tz) => lookFromTo(self.cameraHost, x, y, z, tx, ty, tz),
     home: () => self.home(0),
+    redraw: () => self.requestThree(),
     setLayer: (k, on) => self.setLayer(k, on),
     select: (s) => self.select(s),
     selection: () => self.selection,

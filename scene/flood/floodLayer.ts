@@ -255,10 +255,20 @@ export class FloodLayer implements TwinLayer {
       else this.err = `frame ${f.seq}: ${f.cols} x ${f.rows} cells, the run grid is ${s.grid.cols} x ${s.grid.rows}`;
     }
     if (!added) { this.ctx.emit(); return; }
-    if (this.followOn || (this.shown < 0 && Number.isNaN(this.wantT))) this.showIndex(s.count - 1, true);
-    else this.showIndex(s.indexAt(Number.isNaN(this.wantT) ? Infinity : this.wantT), true);
+    // a burst of frames (a late viewer gets every stored frame, one message each) is shown once,
+    // on the next animation frame: one upload, not one per message
+    if (!this.pendingShow) this.pendingShow = requestAnimationFrame(this.showAfterFrames);
     this.ctx.emit();
   }
+
+  private pendingShow = 0;
+  private showAfterFrames = () => {
+    this.pendingShow = 0;
+    const s = this.store;
+    if (!s) return;
+    if (this.followOn || (this.shown < 0 && Number.isNaN(this.wantT))) this.showIndex(s.count - 1, true);
+    else this.showIndex(s.indexAt(Number.isNaN(this.wantT) ? Infinity : this.wantT), true);
+  };
 
   /** Shows frame i: one texture upload, the closure bytes, the grid classes. */
   private showIndex(i: number, force = false) {
@@ -323,6 +333,7 @@ export class FloodLayer implements TwinLayer {
   }
 
   dispose() {
+    cancelAnimationFrame(this.pendingShow);
     this.stop?.();
     this.texture?.dispose();
     this.marksMat.dispose();
