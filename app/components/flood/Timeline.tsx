@@ -10,6 +10,8 @@ import { rateAt } from './hyetograph';
 import { useRunRain } from './useRunRain';
 
 const SPEEDS = [1, 2, 4, 8] as const;
+/** the slider's events are taken natively (below); React only needs to know the value is handled */
+const noop = () => {};
 
 /**
  * The shown run's clock: scrub, play at 1x (one output frame per second) to 8x, follow the newest
@@ -75,6 +77,19 @@ export function Timeline({ engine, run }: { engine: TwinEngine; run: RunRecord }
     const next = times[Math.min(Math.max((k < 0 ? times.length - 1 : k) + dir, 0), times.length - 1)];
     if (next !== undefined) scrub(next);
   };
+  // The slider listens natively: an input event after the value was set by script (a test, an
+  // assistive tool) passes React's onChange by, as React's value tracker already saw the value.
+  const slider = useRef<HTMLInputElement>(null);
+  const scrubRef = useRef(scrub);
+  scrubRef.current = scrub;
+  useEffect(() => {
+    const el = slider.current;
+    if (!el) return;
+    const on = () => scrubRef.current(Number(el.value));
+    el.addEventListener('input', on);
+    el.addEventListener('change', on);
+    return () => { el.removeEventListener('input', on); el.removeEventListener('change', on); };
+  }, []);
   const rate = rain ? rateAt(rain.blocks, time) : null;
   const availPct = duration > 0 ? Math.min(100, (100 * latest) / duration) : 0;
 
@@ -94,7 +109,7 @@ export function Timeline({ engine, run }: { engine: TwinEngine; run: RunRecord }
           type="range" className="tl-slider" data-testid="timeline-slider" min={0} max={Math.max(duration, 1)} step={1} value={Math.min(time, Math.max(duration, 1))}
           style={{ ['--avail' as string]: `${availPct}%` }}
           aria-label={t('tl.slider')} aria-valuetext={clock(time)}
-          onChange={(e) => scrub(Number(e.target.value))}
+          ref={slider} onChange={noop}
           onKeyDown={(e) => {
             // arrow keys step whole frames (the slider's unit is a second)
             if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') { e.preventDefault(); step(e.key === 'ArrowRight' ? 1 : -1); }
