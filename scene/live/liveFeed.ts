@@ -43,7 +43,8 @@ export class LiveFeed {
   /** What changed since the last pull, to the layers; true when something visible changed. */
   private apply(m: Extract<WorkerOut, { type: 'changes' }>): boolean {
     let visible = false;
-    for (const l of this.host.layers()) if (l.live?.(m)) visible = true;
+    const layers = this.host.layers();
+    for (let i = 0; i < layers.length; i++) if (layers[i]!.live?.(m)) visible = true;
     this.changeCount += m.deltaEntries;
     if (m.seq >= 0) this.host.onSeq(m.seq);
     if (m.indices.length > 0 || m.grids.length > 0) this.host.touched();
