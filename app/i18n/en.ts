@@ -105,6 +105,7 @@ export const en: Record<MessageKey, string> = {
   'lib.deleteAsk': 'Delete "{name}"? Its runs are kept.',
   'editor.name': 'Scenario name',
   'editor.nameNeeded': 'a name is needed',
+  'editor.returnRange': 'the design storm\'s return period is 1-1000 years',
   'editor.rain': 'Rain',
   'editor.losses': 'Drainage and infiltration',
   'editor.river': 'River at the start',

@@ -103,6 +103,7 @@ export const zh = {
   'lib.deleteAsk': '删除“{name}”？已有的运行结果会保留。',
   'editor.name': '情景名称',
   'editor.nameNeeded': '需要填写名称',
+  'editor.returnRange': '设计暴雨重现期应在 1–1000 年之间',
   'editor.rain': '降雨',
   'editor.losses': '排水与下渗',
   'editor.river': '河道起始水位',

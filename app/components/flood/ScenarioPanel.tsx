@@ -63,7 +63,7 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
   const [saveIssues, setSaveIssues] = useState<{ doc: Doc; name: string; issues: FieldIssue[] } | null>(null);
   const issues: FieldIssue[] = saveIssues && draft && saveIssues.doc === draft.doc && saveIssues.name === draft.name
     ? saveIssues.issues
-    : [...(draft && !draft.name.trim() ? [{ path: 'name', message: t('editor.nameNeeded') }] : []), ...(check.data?.issues ?? [])];
+    : [...(draft ? localIssues(draft, t) : []), ...(check.data?.issues ?? [])];
 
   const replace = (saved: ScenarioRecord) => qc.setQueryData(listKey, (old: ScenarioRecord[] | undefined) => old?.map((r) => (r.id === saved.id ? saved : r)));
   const refresh = () => qc.invalidateQueries({ queryKey: listKey });
@@ -86,6 +86,11 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
 
   const save = async (): Promise<boolean> => {
     if (!rec || !draft) return false;
+    const mine = localIssues(draft, t);
+    if (mine.length) {
+      setSaveIssues({ doc: draft.doc, name: draft.name, issues: [...mine, ...(check.data?.issues ?? [])] });
+      return false;
+    }
     const name = draft.name.trim();
     // the document carries the same name as the library entry (the CLI reads it)
     const doc = { ...draft.doc, name };
@@ -154,6 +159,17 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
       </div>
     </div>
   );
+}
+
+/** What the editor checks itself: a name, and the design storm's 1-1000 year range (the
+ *  schema accepts any return period from 0.1 years; the planner's formula is fitted to 1-1000). */
+function localIssues(d: Draft, t: (k: 'editor.nameNeeded' | 'editor.returnRange') => string): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  if (!d.name.trim()) out.push({ path: 'name', message: t('editor.nameNeeded') });
+  const r = d.doc.rainfall as { type?: string; returnPeriodYears?: unknown } | undefined;
+  const p = r?.returnPeriodYears;
+  if (r?.type === 'design' && typeof p === 'number' && (p < 1 || p > 1000)) out.push({ path: 'rainfall.returnPeriodYears', message: t('editor.returnRange') });
+  return out;
 }
 
 function IssueList({ issues, checking }: { issues: FieldIssue[]; checking: boolean }) {
