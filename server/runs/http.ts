@@ -1,7 +1,7 @@
 // GET /api/runs/<id>/frames (all stored depth frames back to back, models/depthFrames.ts) and
 // GET /api/runs/<id>/files/<name> (a finished run's results, as downloads).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzip } from 'node:zlib';
+import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { runFileSchema, runIdSchema, RUN_FILES } from '../../models/runs';
 import { NotFoundError } from '../twin';
@@ -11,6 +11,7 @@ import { runFile } from './store';
 import type { Db } from '../db';
 
 const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
 
 const TYPES: Record<string, string> = {
   tif: 'image/tiff', csv: 'text/csv; charset=utf-8', geojson: 'application/geo+json', json: 'application/json',
@@ -50,20 +51,25 @@ export async function serveRun(db: Db, runs: RunManager, path: string, req: Inco
     const file = runFileSchema.safeParse(name);
     if (!file.success) return sendError(res, 404, `no file "${name}" (files: ${RUN_FILES.join(', ')})`);
     if (run.status !== 'succeeded') return sendError(res, 409, `run ${id} is ${run.status}: its files come when it has succeeded`);
-    let bytes: Uint8Array | undefined;
+    // stored gzipped: sent so to a client that takes gzip, unpacked for one that does not
+    let gz: Uint8Array | undefined;
     if (file.data === 'scenario.json') {
       const { rows } = await db.query<{ scenario: unknown }>('select scenario from runs where id = $1', [id]);
-      bytes = Buffer.from(JSON.stringify(rows[0]?.scenario, null, 2) + '\n');
-    } else bytes = await runFile(db, id, file.data);
-    if (!bytes) return sendError(res, 404, `run ${id} no longer has ${file.data} (removed after the retention period)`);
+      gz = await gzipAsync(JSON.stringify(rows[0]?.scenario, null, 2) + '\n');
+    } else gz = await runFile(db, id, file.data);
+    if (!gz) return sendError(res, 404, `run ${id} no longer has ${file.data} (removed after the retention period)`);
+    const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = acceptsGzip ? gz : await gunzipAsync(gz);
     const ext = file.data.slice(file.data.lastIndexOf('.') + 1);
     res.writeHead(200, {
       'content-type': TYPES[ext] ?? 'application/octet-stream',
       'content-disposition': `attachment; filename="${file.data}"`,
-      'content-length': String(bytes.byteLength),
+      'content-length': String(body.byteLength),
       'cache-control': 'private, max-age=3600',
+      vary: 'accept-encoding',
+      ...(acceptsGzip ? { 'content-encoding': 'gzip' } : {}),
     });
-    res.end(bytes);
+    res.end(body);
   } catch (err) {
     if (err instanceof NotFoundError) return sendError(res, 404, err.message);
     log.error({ err, path }, 'run route failed');

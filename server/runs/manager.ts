@@ -1,14 +1,14 @@
 // Flood runs as jobs: started from a library scenario, queued in the database (queue.ts), run
 // here up to `concurrency` at once, each in its own worker thread (runWorker.ts). Frames go to the
 // socket.io room run:<id> and into run_frames; records go to progress subscribers.
-import { EventEmitter, on } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { TRPCError } from '@trpc/server';
-import { cityScenarioSchema, impactSchema, probeSeriesSchema, runSummarySchema, type ImpactResult, type RunRecord } from '../../models/runs';
+import { cityScenarioSchema, runSummarySchema, type RunRecord } from '../../models/runs';
 import { Scenario } from '../../models/scenario';
 import type { Db } from '../db';
 import { NotFoundError, type Twin } from '../twin';
@@ -20,9 +20,9 @@ import { applyRetention, beat, recoverStale } from './queue';
 import { claimRun, dropRunData, findReusable, getRunRow, getScenario, insertRun, listRuns, queuedCount, runFile, runFrames, runRecord, type RunRow } from './store';
 import { engineVersion, inputHash } from './version';
 import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
+import { watchRun } from './watch';
 
 const gunzipAsync = promisify(gunzip);
-const FINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 export interface RunManagerOptions {
   /** runs at once in this process (SIM_CONCURRENCY; default: the cores) */
@@ -51,8 +51,7 @@ interface Active {
   ended: boolean;
 }
 
-/** A tracked event id: changes whenever what a viewer sees of the run changes. */
-export const eventIdOf = (r: RunRecord) => `${r.status}.${r.progress?.steps ?? 0}.${r.frameCount}.${r.queuePosition ?? 0}`;
+export { eventIdOf } from './watch';
 
 export class RunManager {
   readonly owner = randomUUID();
@@ -170,20 +169,13 @@ export class RunManager {
     return listRuns(this.db, city);
   }
 
-  private async finishedFile(id: string, name: string): Promise<Uint8Array> {
+  /** A succeeded run's stored JSON result (impact.json, probes.json), through its schema. */
+  async result<T>(id: string, name: 'impact.json' | 'probes.json', schema: { parse(v: unknown): T }): Promise<T> {
     const run = await this.get(id);
     if (run.status !== 'succeeded') throw new TRPCError({ code: 'CONFLICT', message: `run ${id} is ${run.status}: results come with a succeeded run` });
     const bytes = await runFile(this.db, id, name);
     if (!bytes) throw new NotFoundError(`run ${id} has no ${name} (its results were removed after the retention period)`);
-    return bytes;
-  }
-
-  async impact(id: string): Promise<ImpactResult> {
-    return impactSchema.parse(JSON.parse(Buffer.from(await this.finishedFile(id, 'impact.json')).toString('utf8')));
-  }
-
-  async probes(id: string) {
-    return probeSeriesSchema.parse(JSON.parse(Buffer.from(await this.finishedFile(id, 'probes.json')).toString('utf8')));
+    return schema.parse(JSON.parse((await gunzipAsync(bytes)).toString('utf8')));
   }
 
   /** Frames so far, as encodeDepthFrame bytes in seq order (from memory while it runs here). */
@@ -203,32 +195,8 @@ export class RunManager {
   }
 
   /** The record now, then each change (at most ~4 a second), until a final status. */
-  async *watch(id: string, signal?: AbortSignal): AsyncGenerator<RunRecord> {
-    let rec = await this.get(id);
-    yield rec;
-    let last = eventIdOf(rec);
-    while (!FINAL.has(rec.status) && !signal?.aborted) {
-      // local changes come as events; other processes' through the database, once a second
-      const ac = new AbortController();
-      const stopTimer = setTimeout(() => ac.abort(), 1000);
-      const onAbort = () => ac.abort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      let next: RunRecord | null = null;
-      try {
-        for await (const [r] of on(this.events, id, { signal: ac.signal })) {
-          next = r as RunRecord;
-          break;
-        }
-      } catch { /* timeout or client gone */ }
-      clearTimeout(stopTimer);
-      signal?.removeEventListener('abort', onAbort);
-      if (signal?.aborted) return;
-      rec = next ?? (await this.get(id));
-      if (eventIdOf(rec) !== last) {
-        last = eventIdOf(rec);
-        yield rec;
-      }
-    }
+  watch(id: string, signal?: AbortSignal): AsyncGenerator<RunRecord> {
+    return watchRun((x) => this.get(x), this.events, id, signal);
   }
 
   private publish(r: RunRecord) {
@@ -360,12 +328,9 @@ export class RunManager {
   private async succeed(a: Active, m: Extract<FromWorker, { type: 'done' }>) {
     a.ended = true;
     const summary = runSummarySchema.parse(m.summary);
-    const files: [string, Uint8Array][] = [
-      ...Object.entries(m.files),
-      ['impact.json', Buffer.from(JSON.stringify(m.impact))],
-      ['probes.json', Buffer.from(JSON.stringify(m.probes))],
-    ];
+    const files = Object.entries(m.files);
     let stored = false;
+    const t0 = performance.now();
     await this.write(a, async () => {
       stored = await this.db.transaction(async (tx) => {
         const u = await tx.query(`update runs set status = 'succeeded', summary = $2::jsonb, progress = $3::jsonb, finished_at = now(), updated_at = now()
@@ -374,8 +339,11 @@ export class RunManager {
         for (const [name, bytes] of files) await tx.query('insert into run_files (run_id, name, bytes) values ($1, $2, $3)', [a.id, name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
         return true;
       });
+      // cancelled while its results were on the way: its frames go too
+      if (!stored) await dropRunData(this.db, a.id);
     });
     void a.worker.terminate();
+    log.info({ run: a.id, ...m.timings, storeMs: Math.round(performance.now() - t0), bytes: files.reduce((n, [, b]) => n + b.byteLength, 0) }, 'run finished');
     this.end(a, stored ? 'succeeded' : 'cancelled');
   }
 

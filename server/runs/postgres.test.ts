@@ -4,7 +4,7 @@ import { openDb, type Db } from '../db';
 import { generateCity } from '../city/generate';
 import { saveCity } from '../city/store';
 import { Twin } from '../twin';
-import { scenarioTemplate, type RunRecord, type RunStatus } from '../../models/runs';
+import { impactSchema, scenarioTemplate, type RunRecord, type RunStatus } from '../../models/runs';
 import { RunManager } from './manager';
 import { ScenarioLibrary } from './library';
 
@@ -70,7 +70,7 @@ describe('runs on PostgreSQL, two processes', () => {
     const frames = await dbs[0]!.query<{ n: number }>('select count(*)::int as n from run_frames where run_id = $1', [ids[0]]);
     expect(frames.rows[0]!.n).toBe(5);
     expect((await b.frames(ids[0]!)).length).toBe(5);
-    expect((await b.impact(ids[0]!)).thresholds_m).toEqual([0.15, 0.2, 0.27]);
+    expect((await b.result(ids[0]!, 'impact.json', impactSchema)).thresholds_m).toEqual([0.15, 0.2, 0.27]);
   });
 
   it('a cancel through one stops the run the other is running', async () => {

@@ -1,8 +1,7 @@
 // Messages between the server and a run's worker thread (server/runs/runWorker.ts).
 import type { CityData } from '../../models/city';
 import type { Scenario } from '../../models/scenario';
-import type { ImpactResult, RunGrid, RunProgress } from '../../models/runs';
-import type { ProbeSeries } from '../sim/runner';
+import type { RunGrid, RunProgress } from '../../models/runs';
 
 export type ToWorker =
   | { type: 'run'; runId: string; scenario: Scenario; city: CityData; threads: number }
@@ -22,6 +21,11 @@ export type FromWorker =
   /** raw: encodeDepthFrame bytes (to viewers); gz: the same gzipped (stored) */
   | { type: 'frame'; seq: number; t: number; raw: Uint8Array; gz: Uint8Array }
   | { type: 'progress'; progress: RunProgress }
-  | { type: 'done'; files: Record<string, Uint8Array>; summary: RunSummary; impact: ImpactResult; probes: Omit<ProbeSeries, 'maxDepth' | 'maxStage' | 'timeOfMax'>[] }
+  | {
+      /** result files, each gzipped (stored so: a 5 m city grid's six GeoTIFFs are 5.6 MB raw, mostly zeros) */
+      type: 'done'; files: Record<string, Uint8Array>; summary: RunSummary;
+      /** wall milliseconds of each phase in the worker (logged: where a run's time goes) */
+      timings: { prepareMs: number; simulateMs: number; resultsMs: number };
+    }
   | { type: 'failed'; message: string }
   | { type: 'cancelled' };

@@ -23,9 +23,11 @@ const enc = new TextEncoder();
 
 async function run(m: Extract<ToWorker, { type: 'run' }>) {
   const s = m.scenario;
+  const t0 = performance.now();
   // a "city" terrain is the stored city of the library entry, whatever preset it names
   const p = await prepare(s, '/api/scenario.json', { city: m.city });
   post({ type: 'grid', grid: { cols: p.cols, rows: p.rows, cellSize: p.cellSize, xll: p.xll, yll: p.yll } });
+  const t1 = performance.now();
   let seq = 0;
   let lastProgress = 0;
   const r = await simulate(p, {
@@ -43,6 +45,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
       post({ type: 'progress', progress: { t: q.t, duration: q.duration, steps: q.steps, wallSeconds: q.wallSeconds } });
     },
   });
+  const t2 = performance.now();
   const impact: ImpactResult = s.terrain.source === 'city' ? (impactOf(m.city, p, r) as ImpactResult) : emptyImpact();
   const { csv, geojson } = impactFiles(impact, m.city);
   const files: Record<string, Uint8Array> = {};
@@ -51,14 +54,17 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
   files['impact.geojson'] = enc.encode(geojson);
   files['probes.csv'] = enc.encode(probesCsv(r));
   files['summary.json'] = enc.encode(JSON.stringify(summaryOf(s, p, r, impact.counts), null, 2) + '\n');
+  // for run.impact and run.probes (not downloads)
+  files['impact.json'] = enc.encode(JSON.stringify(impact));
+  files['probes.json'] = enc.encode(JSON.stringify(r.probes.map((q) => ({ name: q.name, x: q.x, y: q.y, time: q.time, depth: q.depth, stage: q.stage }))));
+  for (const name of Object.keys(files)) files[name] = gzipSync(files[name]!, { level: 1 });
   let maxDepth = 0;
   for (const h of r.maxDepth) if (h > maxDepth) maxDepth = h;
   const v = r.volumes;
   post({
     type: 'done',
     files,
-    impact,
-    probes: r.probes.map((q) => ({ name: q.name, x: q.x, y: q.y, time: q.time, depth: q.depth, stage: q.stage })),
+    timings: { prepareMs: Math.round(t1 - t0), simulateMs: Math.round(t2 - t1), resultsMs: Math.round(performance.now() - t2) },
     summary: {
       volumes: {
         rain_m3: v.rain, inflow_m3: v.inflow, drainage_m3: v.drainage, infiltration_m3: v.infiltration, pumped_m3: v.pumped, outflow_m3: v.outflow,

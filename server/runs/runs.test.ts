@@ -9,6 +9,7 @@ import type { AppRouter } from '../trpc/router';
 import { decodeDepthFrame, decodeDepthFrames } from '../../models/depthFrames';
 import { scenarioTemplate, type RunRecord, type RunStatus } from '../../models/runs';
 import { until } from '../testUtil';
+import { applyRetention } from './queue';
 
 let db: Db;
 let app: TwinServer;
@@ -313,5 +314,18 @@ describe('runs', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/twin_runs_finished_total\{status="succeeded"\} [1-9]/);
     expect(metrics).toMatch(/twin_run_seconds_count [1-9]/);
+  });
+
+  it('drops the frames and files of runs older than the retention, keeping their records', async () => {
+    const id = firstRun.id;
+    await db.query(`update runs set finished_at = now() - interval '40 days' where id = $1`, [id]);
+    expect(await applyRetention(db, 30)).toBe(1);
+    const count = async (table: string) => (await db.query<{ n: number }>(`select count(*)::int as n from ${table} where run_id = $1`, [id])).rows[0]!.n;
+    expect(await count('run_frames')).toBe(0);
+    expect(await count('run_files')).toBe(0);
+    expect((await trpc().run.get.query({ id })).status).toBe('succeeded');
+    const gone = await fetch(`${base}/api/runs/${id}/files/impact.csv`);
+    expect(gone.status).toBe(404);
+    expect((await gone.json()).error).toMatch(/retention/);
   });
 });

@@ -34,8 +34,8 @@ export const runRouter = router({
   cancel: publicProcedure.input(runIdInputSchema).output(runRecordSchema).mutation(({ ctx, input }) => runsOf(ctx).manager.cancel(input.id)),
   get: publicProcedure.input(runIdInputSchema).output(runRecordSchema).query(({ ctx, input }) => runsOf(ctx).manager.get(input.id)),
   list: publicProcedure.input(cityOnlyInputSchema).output(z.array(runRecordSchema)).query(({ ctx, input }) => runsOf(ctx).manager.list(input.city)),
-  impact: publicProcedure.input(runIdInputSchema).output(impactSchema).query(({ ctx, input }) => runsOf(ctx).manager.impact(input.id)),
-  probes: publicProcedure.input(runIdInputSchema).output(probeSeriesSchema).query(({ ctx, input }) => runsOf(ctx).manager.probes(input.id)),
+  impact: publicProcedure.input(runIdInputSchema).output(impactSchema).query(({ ctx, input }) => runsOf(ctx).manager.result(input.id, 'impact.json', impactSchema)),
+  probes: publicProcedure.input(runIdInputSchema).output(probeSeriesSchema).query(({ ctx, input }) => runsOf(ctx).manager.result(input.id, 'probes.json', probeSeriesSchema)),
   /**
    * The run's record now (also after a reconnect: lastEventId only resumes the stream, the
    * current state is what matters), then each change, until a final status. SSE, tracked ids.

@@ -51,7 +51,7 @@ create table run_frames (
   primary key (run_id, seq)
 );
 
--- result files of a finished run (GeoTIFFs, CSV, GeoJSON, JSON)
+-- result files of a finished run (GeoTIFFs, CSV, GeoJSON, JSON), each gzipped
 create table run_files (
   run_id uuid not null references runs(id) on delete cascade,
   name text not null,
