@@ -26,7 +26,8 @@ export interface TwinHooks {
   colorOf(index: number): string;
   project(index: number): { x: number; y: number; visible: boolean; inFront: boolean };
   flyToComponent(index: number, distanceM: number): void;
-  flyToPoint(x: number, y: number, distanceM: number): void;
+  /** instant unless durationS > 0 (the app's flights) */
+  flyToPoint(x: number, y: number, distanceM: number, durationS?: number): void;
   lookFrom(x: number, y: number, z: number, index: number): void;
   /** camera at local (x, y, z) looking at local (tx, ty, tz) */
   lookAt(x: number, y: number, z: number, tx: number, ty: number, tz: number): void;
@@ -62,6 +63,8 @@ export interface TwinHooks {
     /** frames from bytes (models/depthFrames.ts), as if fetched for a finished run (tests, no server run) */
     loadFrames(bytes: Uint8Array, grid: RunGrid): void;
     setTime(t: number): void;
+    /** engine.flood.show(null) */
+    hide(): void;
     /** closed road pieces at the shown time, and their ends (local metres) */
     closedCount(): number;
     closedPieces(): [number, number, number, number][];
@@ -135,7 +138,7 @@ export function installTestHooks(self: TwinEngine): () => void {
       return { x, y, inFront, visible: onScreen && self.layers.components && !self.picking.occluded(p) };
     },
     flyToComponent: (i, d) => self.flyToComponent(i, d),
-    flyToPoint: (x, y, d) => self.flyToPoint(x, y, d, 0),
+    flyToPoint: (x, y, d, s = 0) => self.flyToPoint(x, y, d, s),
     lookFrom: (x, y, z, i) => self.lookFrom(x, y, z, i),
     lookAt: (x, y, z, tx, ty, tz) => lookFromTo(self.cameraHost, x, y, z, tx, ty, tz),
     home: () => self.home(0),
@@ -182,6 +185,7 @@ export function installTestHooks(self: TwinEngine): () => void {
       depthAt: (x, y) => self.flood?.depthAt(x, y) ?? NaN,
       loadFrames: (bytes, grid) => floodLayer()?.loadFrames(bytes, grid),
       setTime: (t) => self.flood?.setTime(t),
+      hide: () => self.flood?.show(null),
       closedCount: () => floodLayer()?.closedCount() ?? 0,
       closedPieces: () => floodLayer()?.closedEnds() ?? [],
       stormWetCells: () => self.flood?.stormWetCells() ?? 0,
