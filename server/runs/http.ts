@@ -50,7 +50,8 @@ export async function serveRun(db: Db, runs: RunManager, path: string, req: Inco
     }
     const file = runFileSchema.safeParse(name);
     if (!file.success) return sendError(res, 404, `no file "${name}" (files: ${RUN_FILES.join(', ')})`);
-    if (run.status !== 'succeeded') return sendError(res, 409, `run ${id} is ${run.status}: its files come when it has succeeded`);
+    // scenario.json is the run's input, there from the start (a running run's rain under the timeline)
+    if (run.status !== 'succeeded' && file.data !== 'scenario.json') return sendError(res, 409, `run ${id} is ${run.status}: its files come when it has succeeded`);
     // stored gzipped: sent so to a client that takes gzip, unpacked for one that does not
     let gz: Uint8Array | undefined;
     if (file.data === 'scenario.json') {

@@ -236,6 +236,7 @@ describe('runs', () => {
     const c = await trpc().run.cancel.mutate({ id: a.id });
     expect(c.status).toBe('cancelled');
     expect((await fetch(`${base}/api/runs/${a.id}/files/impact.csv`)).status).toBe(409);
+    expect((await (await fetch(`${base}/api/runs/${a.id}/files/scenario.json`)).json()).duration).toBe(36_000);
     await until(() => app.runs.workerOf(a.id) === undefined, 'the worker to go');
     await new Promise((r) => setTimeout(r, 300));
     expect((await db.query<{ n: number }>('select count(*)::int as n from run_frames where run_id = $1', [a.id])).rows[0]!.n).toBe(0);
