@@ -5,6 +5,7 @@ import type { ImpactResult } from '../../../models/runs';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/zh';
 import { clock, clockHm } from './format';
+import { useCityNames } from './useCityNames';
 import { IMPACT_KINDS, impactRows, sortRows, type ImpactKind, type ImpactTarget, type SortCol } from './impactRows';
 
 const KIND_KEY: Record<ImpactKind, MessageKey> = {
@@ -14,8 +15,9 @@ const THRESHOLDS = [0.15, 0.2, 0.27] as const;
 const PAGE = 150;
 
 /** Counts, a tab per kind, a threshold filter and a sortable table whose rows fly to the place. */
-export function ImpactView({ impact, onRow }: { impact: ImpactResult; onRow(t: ImpactTarget): void }) {
-  const { t, pick, num } = useI18n();
+export function ImpactView({ city, impact, onRow }: { city: string; impact: ImpactResult; onRow(t: ImpactTarget): void }) {
+  const { t, pick, num, lang } = useI18n();
+  const names = useCityNames(city, lang !== 'zh');
   const [kind, setKind] = useState<ImpactKind>('pronePoints');
   const [minDepth, setMinDepth] = useState<number>(0.15);
   const [sort, setSort] = useState<{ col: SortCol; dir: 1 | -1 }>({ col: 'over15cm_s', dir: 1 });
@@ -25,9 +27,9 @@ export function ImpactView({ impact, onRow }: { impact: ImpactResult; onRow(t: I
     const all = impactRows(impact, kind, pick, {
       building: (id, use) => `${t('impact.building')} #${id} · ${(BUILDING_USES as readonly string[]).includes(use) ? t(`use.${use}` as MessageKey) : use}`,
       segment: (n) => t('impact.segment', { n: n + 1 }), closed: t('impact.closed'),
-    });
+    }, lang === 'zh' ? null : names);
     return sortRows(all.filter((r) => r.maxDepth_m >= minDepth), sort.col, sort.dir);
-  }, [impact, kind, pick, t, minDepth, sort]);
+  }, [impact, kind, pick, t, minDepth, sort, names, lang]);
   const c = impact.counts;
   const head = (col: SortCol, label: string) => (
     <th aria-sort={sort.col === col ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>

@@ -40,7 +40,7 @@ export function ResultsPanel({ city, engine, run }: { city: string; engine: Twin
         <div hidden={tab !== 'impact'}>
           {impact.isPending && <p className="muted small">{t('inspector.loading')}</p>}
           {impact.isError && <p className="error small">{impact.error.message}</p>}
-          {impact.data && <ImpactView impact={impact.data} onRow={(target) => void onRow(target).catch(() => undefined)} />}
+          {impact.data && <ImpactView city={city} impact={impact.data} onRow={(target) => void onRow(target).catch(() => undefined)} />}
         </div>
         <div hidden={tab !== 'charts'}>
           <RunCharts run={run} cursor={cursor} />

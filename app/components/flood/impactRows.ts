@@ -27,16 +27,19 @@ export interface ImpactRow {
 
 type Pick = (x: { zh: string; en: string }) => string;
 type Words = { building(id: number, use: string): string; segment(n: number): string; closed: string };
+/** the other language's names, where the impact list has only the Chinese one */
+type Names = { road(id: number): { zh: string; en: string } | undefined; prone(id: string): { zh: string; en: string } | undefined } | null;
 
-export function impactRows(impact: ImpactResult, kind: ImpactKind, pick: Pick, w: Words): ImpactRow[] {
+export function impactRows(impact: ImpactResult, kind: ImpactKind, pick: Pick, w: Words, names: Names = null): ImpactRow[] {
+  const named = (n: { zh: string; en: string } | undefined, zh: string) => (n ? pick(n) : zh);
   const ex = (e: { maxDepth_m: number; over15cm_s: number | null; over20cm_s: number | null; over27cm_s: number | null }) =>
     ({ maxDepth_m: e.maxDepth_m, over15cm_s: e.over15cm_s, over20cm_s: e.over20cm_s, over27cm_s: e.over27cm_s });
   switch (kind) {
     case 'pronePoints':
-      return impact.pronePoints.map((p) => ({ key: p.id, name: p.name, sub: p.id, ...ex(p), target: { kind: 'point', x: p.x, y: p.y } }));
+      return impact.pronePoints.map((p) => ({ key: p.id, name: named(names?.prone(p.id), p.name), sub: p.id, ...ex(p), target: { kind: 'point', x: p.x, y: p.y } }));
     case 'roadSegments':
       return impact.roadSegments.map((r) => ({
-        key: `${r.roadId}-${r.segment}`, name: r.name, sub: `${w.segment(r.segment)} · ${Math.round(r.length_m)} m${r.over27cm_s !== null ? ` · ${w.closed}` : ''}`,
+        key: `${r.roadId}-${r.segment}`, name: named(names?.road(r.roadId), r.name), sub: `${w.segment(r.segment)} · ${Math.round(r.length_m)} m${r.over27cm_s !== null ? ` · ${w.closed}` : ''}`,
         ...ex(r), target: { kind: 'segment', from: r.from, to: r.to },
       }));
     case 'buildings':
