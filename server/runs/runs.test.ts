@@ -223,6 +223,9 @@ describe('runs', () => {
     expect(forced.reused).toBe(false);
     expect(forced.run.inputHash).toBe(firstRun.inputHash);
     await pollStatus(forced.run.id, ['succeeded', 'failed']);
+    // the same input on the same engine gives the same frames, bit for bit
+    const bytes = async (id: string) => Buffer.from(await (await fetch(`${base}/api/runs/${id}/frames`)).arrayBuffer());
+    expect((await bytes(forced.run.id)).equals(await bytes(firstRun.id))).toBe(true);
     await trpc().scenario.delete.mutate({ id: firstRun.scenarioId! });
     const kept = await trpc().run.get.query({ id: firstRun.id });
     expect(kept.scenarioId).toBe(firstRun.scenarioId);
