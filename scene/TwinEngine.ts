@@ -9,7 +9,7 @@ import { Picking } from './core/picking';
 import { RenderLoop } from './core/renderLoop';
 import { selectionPoint } from './core/selection';
 import { LAYER_KEYS, type FrameInfo, type LayerContext, type LayerKey, type Selection, type TwinCityInfo, type TwinInputs, type TwinLayer, type TwinStatus } from './core/types';
-import { loadCity } from './data/loadCity';
+import { loadCity, takePrefetched } from './data/loadCity';
 import type { PreparedCity } from './data/prepare';
 import type { FloodApi, FloodLayer } from './flood/floodLayer';
 import { createGlobe, type Globe } from './globe/createGlobe';
@@ -99,8 +99,10 @@ export class TwinEngine {
 
   async load() {
     try {
-      const t0 = performance.now();
-      const city = await loadCity(this.info.slug);
+      // the page may have started loading the layers while this code was loading (prefetchCity)
+      const early = takePrefetched(this.info.slug);
+      const t0 = early?.at ?? performance.now();
+      const city = await (early?.city ?? loadCity(this.info.slug));
       if (this.destroyed) return;
       city.timings['worker.total'] = performance.now() - t0;
       const u0 = performance.now();
