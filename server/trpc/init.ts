@@ -15,6 +15,9 @@ export interface Context {
 }
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions (run.progress) may be quiet for minutes while a run waits in the queue: a ping
+  // keeps proxies from closing them, and a client that hears nothing reconnects (lastEventId).
+  sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
   errorFormatter({ shape, error }) {
     // Say where the input was wrong: zod's issues with their paths, or our InputError's path.
     const cause = error.cause as { issues?: { path: PropertyKey[]; message: string }[] } | InputError | undefined;
