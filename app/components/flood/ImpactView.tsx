@@ -79,7 +79,7 @@ export function ImpactView({ city, impact, onRow }: { city: string; impact: Impa
             <tr key={r.key} data-testid="impact-row" className={active === r.key ? 'on' : ''} tabIndex={0}
               onClick={() => { setActive(r.key); onRow(r.target); }}
               onKeyDown={(e) => { if (e.key === 'Enter') { setActive(r.key); onRow(r.target); } }}>
-              <td className="name"><span>{r.name}</span><small className="muted">{r.sub}</small></td>
+              <td className="name" title={`${r.name} · ${r.sub}`}><span>{r.name}</span><small className="muted">{r.sub}</small></td>
               <td className="num">{num(r.maxDepth_m * 100, 0)}</td>
               <Time s={r.over15cm_s} />
               <Time s={r.over20cm_s} />
