@@ -3,7 +3,8 @@ import type { TwinEngine } from '../../../scene/TwinEngine';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/zh';
 import { useEngineSelector } from '../useEngine';
-import { Field, NumField, Section, type Doc } from './fields';
+import { Field, NumField, Section } from './fields';
+import { type Doc } from './doc';
 
 type Item = Record<string, unknown>;
 type Pt = [number, number];

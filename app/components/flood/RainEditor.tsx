@@ -5,7 +5,8 @@ import type { ScenarioInput } from '../../../models/scenario';
 import { BEIJING_PEAK_COEFFICIENT } from '../../../models/storm';
 import { useI18n } from '../../i18n';
 import { Chart } from './Chart';
-import { Field, NumField, getIn, type Doc } from './fields';
+import { Field, NumField } from './fields';
+import { getIn, type Doc } from './doc';
 import { rainSeries } from './hyetograph';
 
 type Rain = NonNullable<ScenarioInput['rainfall']>;

@@ -1,7 +1,8 @@
 'use client';
 import type { TwinEngine } from '../../../scene/TwinEngine';
 import { useI18n } from '../../i18n';
-import { Field, NumField, Section, getIn, type Doc } from './fields';
+import { Field, NumField, Section } from './fields';
+import { getIn, type Doc } from './doc';
 import { FacilityLists } from './FacilityLists';
 import { RainEditor } from './RainEditor';
 
