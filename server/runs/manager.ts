@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { gunzip } from 'node:zlib';
+import { gunzip, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { TRPCError } from '@trpc/server';
@@ -23,6 +23,7 @@ import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
 import { watchRun } from './watch';
 
 const gunzipAsync = promisify(gunzip);
+const gzipAsync = promisify(gzip) as (b: Uint8Array, o: { level: number }) => Promise<Buffer>;
 
 export interface RunManagerOptions {
   /** runs at once in this process (SIM_CONCURRENCY; default: the cores) */
@@ -108,7 +109,7 @@ export class RunManager {
     // leave the database to whoever changed it
     for (const id of gone) {
       const a = this.active.get(id);
-      if (a) this.abandon(a);
+      if (a) this.abandon(a, 'cancelled or taken over by another process');
     }
     runsQueued.set(await queuedCount(this.db));
   }
@@ -137,22 +138,22 @@ export class RunManager {
     return { run, reused: false };
   }
 
+  /** Stops a queued or running run, here or in another process (its heartbeat sees the change). */
   async cancel(id: string): Promise<RunRecord> {
-    const a = this.active.get(id);
-    if (a) {
-      await this.db.query(`update runs set status = 'cancelled', finished_at = now(), updated_at = now() where id = $1 and status = 'running'`, [id]);
-      this.stop(a, 'cancelled', null, false);
-      await a.chain;
-      return this.get(id);
-    }
-    // queued, or running in another process (its heartbeat sees this and stops it)
     const { rows } = await this.db.query<{ id: string }>(
       `update runs set status = 'cancelled', finished_at = now(), updated_at = now() where id = $1 and status in ('queued', 'running') returning id`, [id]);
     if (rows.length) {
+      // checked after the update: a run whose worker was being handed over is in `active` by now
+      const a = this.active.get(id);
+      if (a) {
+        this.abandon(a, 'cancelled');
+        await a.chain;
+      }
       await dropRunData(this.db, id);
-      void this.publishFromDb(id);
     }
-    return this.get(id);
+    const row = await getRunRow(this.db, id);
+    if (!row) throw new NotFoundError(`no run ${id}`);
+    return runRecord(row);
   }
 
   // --- reading ---
@@ -289,8 +290,10 @@ export class RunManager {
         a.frames.push(raw);
         a.record = { ...a.record, frameCount: a.frames.length };
         this.io?.to(`run:${id}`).emit('runFrame', id, raw);
-        const gz = Buffer.from(m.gz.buffer, m.gz.byteOffset, m.gz.byteLength);
+        // zlib's async gzip runs on libuv's thread pool: the event loop only hands it over
+        const gzipped = gzipAsync(m.raw, { level: 6 });
         this.write(a, async () => {
+          const gz = await gzipped;
           await this.db.query(`insert into run_frames (run_id, seq, t, bytes) select $1, $2, $3, $4 where exists
             (select 1 from runs where id = $1 and owner = $5 and status = 'running')`, [id, m.seq, m.t, gz, this.owner]);
           await this.db.query(`update runs set frame_count = $2, updated_at = now() where id = $1 and owner = $3 and status = 'running'`, [id, m.seq + 1, this.owner]);
@@ -365,12 +368,12 @@ export class RunManager {
     this.end(a, status);
   }
 
-  private abandon(a: Active) {
+  private abandon(a: Active, why: string) {
     if (a.ended) return;
     a.ended = true;
     a.worker.postMessage({ type: 'abort' } satisfies ToWorker);
     setTimeout(() => void a.worker.terminate(), 500).unref();
-    log.warn({ run: a.id }, 'run stopped here: it was cancelled or taken over elsewhere');
+    log.info({ run: a.id, why }, 'run stopped');
     this.end(a, 'cancelled');
   }
 

@@ -18,8 +18,8 @@ export interface RunSummary {
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'grid'; grid: RunGrid }
-  /** raw: encodeDepthFrame bytes (to viewers); gz: the same gzipped (stored) */
-  | { type: 'frame'; seq: number; t: number; raw: Uint8Array; gz: Uint8Array }
+  /** encodeDepthFrame bytes: to viewers at once, gzipped off the event loop for run_frames */
+  | { type: 'frame'; seq: number; t: number; raw: Uint8Array }
   | { type: 'progress'; progress: RunProgress }
   | {
       /** result files, each gzipped (stored so: a 5 m city grid's six GeoTIFFs are 5.6 MB raw, mostly zeros) */

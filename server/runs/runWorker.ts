@@ -35,8 +35,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
     signal: ac.signal,
     onFrame: (f) => {
       const raw = encodeDepthFrame({ seq: seq++, t: f.t, cols: p.cols, rows: p.rows, depthMm: f.depthMm });
-      const gz = gzipSync(raw, { level: 6 });
-      post({ type: 'frame', seq: seq - 1, t: f.t, raw, gz }, [raw.buffer as ArrayBuffer, gz.buffer as ArrayBuffer]);
+      post({ type: 'frame', seq: seq - 1, t: f.t, raw }, [raw.buffer as ArrayBuffer]);
     },
     onProgress: (q: Progress) => {
       const now = Date.now();
