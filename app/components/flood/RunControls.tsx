@@ -13,8 +13,11 @@ const STATUS_KEY: Record<RunStatus, MessageKey> = {
 };
 
 /** Run the selected scenario (saving it first when edited), follow the shown run, pick another. */
-export function RunControls({ city, scenarioId, beforeRun, flood, children }: {
-  city: string; scenarioId: string | null; beforeRun(): Promise<boolean>; flood: FloodRunState; children?: ReactNode;
+export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, children }: {
+  city: string; scenarioId: string | null; beforeRun(): Promise<boolean>; flood: FloodRunState;
+  /** a run picked from the list (the panel selects its scenario) */
+  onPicked?(run: RunRecord): void;
+  children?: ReactNode;
 }) {
   const { t } = useI18n();
   const trpc = useTRPC();
@@ -61,7 +64,7 @@ export function RunControls({ city, scenarioId, beforeRun, flood, children }: {
         </div>
       )}
       {run && <RunProgress run={run} onHide={() => flood.showRun(null)} />}
-      <RunList runs={flood.runs} shownId={run?.id ?? null} onPick={(r) => flood.showRun(r)} />
+      <RunList runs={flood.runs} shownId={run?.id ?? null} onPick={(r) => { flood.showRun(r); onPicked?.(r); }} />
     </section>
   );
 }

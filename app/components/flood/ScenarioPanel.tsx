@@ -152,7 +152,8 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
             <button type="button" className="linkish" onClick={() => { setDrafts(({ [rec.id]: _x, ...rest }) => rest); setSaveIssues(null); }}>{t('editor.revert')}</button>
           </p>
         )}
-        <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood} beforeRun={async () => (rec && dirtyIds.has(rec.id) ? save() : true)}>
+        <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood}
+          onPicked={(r) => { if (r.scenarioId && records.some((x) => x.id === r.scenarioId)) setSelId(r.scenarioId); }} beforeRun={async () => (rec && dirtyIds.has(rec.id) ? save() : true)}>
           <button type="button" className="btn" data-testid="scenario-save" disabled={!rec || update.isPending} onClick={() => void save()}>
             {update.isPending ? t('editor.saving') : t('editor.save')}
           </button>
