@@ -12,6 +12,7 @@ import { impactOf } from '../sim/impact';
 import { probesCsv, rasterFiles } from '../sim/outputs';
 import { summaryOf } from '../sim/cli-simulate';
 import { InputError } from '../sim/raster';
+import { Scenario } from '../../models/scenario';
 import { emptyImpact, impactFiles } from './results';
 import type { FromWorker, ToWorker } from './protocol';
 import type { ImpactResult } from '../../models/runs';
@@ -86,6 +87,20 @@ port.on('message', (m: ToWorker) => {
   });
 });
 
-// Warm: the kernel module is compiled before the run arrives.
+// Warm: the kernel module is compiled, and preparing and stepping a tiny problem once lets the
+// JIT see the code a run goes through first (rasterising, filling, the first frame), before the
+// run arrives.
 await tryWasmModule();
+try {
+  const ring: [number, number][] = [[30, 30], [60, 30], [60, 60], [30, 60]];
+  const tiny = Scenario.parse({
+    terrain: { source: 'synthetic', cols: 16, rows: 16, cellSize: 10, shape: 'bowl' },
+    buildings: { from: { ring } }, initialWater: [{ level: 0.5, polygon: { ring: [[0, 0], [160, 0], [160, 160]] } }],
+    rainfall: { type: 'table', table: [{ time: 0, rainMmPerH: 50 }] }, duration: 20, outputInterval: 10,
+  });
+  const p = await prepare(tiny, '/warm.json');
+  await simulate(p, { workers: 1, onFrame: (f) => void encodeDepthFrame({ seq: 0, t: f.t, cols: p.cols, rows: p.rows, depthMm: f.depthMm }) });
+} catch {
+  /* a warm-up only: the run itself reports any real problem */
+}
 post({ type: 'ready' });
