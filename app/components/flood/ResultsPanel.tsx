@@ -6,8 +6,6 @@ import type { TwinEngine } from '../../../scene/TwinEngine';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/zh';
 import { useTRPC } from '../../trpc';
-import { useEngineSelector } from '../useEngine';
-import { or0 } from './format';
 import { ImpactView } from './ImpactView';
 import { RunCharts } from './RunCharts';
 import { useImpactActions } from './useImpactActions';
@@ -22,7 +20,6 @@ export function ResultsPanel({ city, engine, run }: { city: string; engine: Twin
   const [tab, setTab] = useState<Tab>('impact');
   const impact = useQuery({ ...trpc.run.impact.queryOptions({ id: run.id }), staleTime: Infinity });
   const onRow = useImpactActions(city, engine);
-  const cursor = useEngineSelector(engine, (e) => or0(e.flood?.time())) ?? 0;
   const s = run.summary;
   return (
     <aside className="panel results" data-testid="impact-panel">
@@ -43,7 +40,7 @@ export function ResultsPanel({ city, engine, run }: { city: string; engine: Twin
           {impact.data && <ImpactView city={city} impact={impact.data} onRow={(target) => void onRow(target).catch(() => undefined)} />}
         </div>
         <div hidden={tab !== 'charts'}>
-          <RunCharts run={run} cursor={cursor} />
+          <RunCharts run={run} engine={engine} />
         </div>
         <div hidden={tab !== 'files'}>
           <ul className="downloads">

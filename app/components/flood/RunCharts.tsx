@@ -3,7 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import type { RunRecord } from '../../../models/runs';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/zh';
+import type { TwinEngine } from '../../../scene/TwinEngine';
 import { useTRPC } from '../../trpc';
+import { useEngineSelector } from '../useEngine';
+import { or0 } from './format';
 import { Chart } from './Chart';
 import { useRunRain } from './useRunRain';
 
@@ -18,8 +21,10 @@ const VOLUME_KEY: Record<string, MessageKey> = {
 };
 
 /** A finished run's charts: its rain, the probes' depth hydrographs, and where the water went. */
-export function RunCharts({ run, cursor }: { run: RunRecord; cursor: number }) {
+export function RunCharts({ run, engine }: { run: RunRecord; engine: TwinEngine | null }) {
   const { t, num } = useI18n();
+  // the time on the map, read here so a moving slider redraws the charts, not the impact table
+  const cursor = useEngineSelector(engine, (e) => or0(e.flood?.time())) ?? 0;
   const trpc = useTRPC();
   const rain = useRunRain(run);
   const probes = useQuery({ ...trpc.run.probes.queryOptions({ id: run.id }), staleTime: Infinity });
