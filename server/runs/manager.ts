@@ -16,8 +16,8 @@ import type { TwinIo } from '../live/hub';
 import { log } from '../log';
 import { WorkerPool } from './pool';
 import type { FromWorker, ToWorker } from './protocol';
-import { applyRetention, beat, recoverStale } from './queue';
-import { claimRun, dropRunData, findReusable, getRunRow, getScenario, insertRun, listRuns, queuedCount, runFile, runFrames, runRecord, type RunRow } from './store';
+import { applyRetention, beat, recoverStale, requeueOwn } from './queue';
+import { claimRun, dropRunData, findReusable, getRunRow, getScenario, insertRun, listRuns, queuedCount, runFile, runFrames, runRecord, storeResults, type RunRow } from './store';
 import { engineVersion, inputHash } from './version';
 import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
 import { watchRun } from './watch';
@@ -335,13 +335,7 @@ export class RunManager {
     let stored = false;
     const t0 = performance.now();
     await this.write(a, async () => {
-      stored = await this.db.transaction(async (tx) => {
-        const u = await tx.query(`update runs set status = 'succeeded', summary = $2::jsonb, progress = $3::jsonb, finished_at = now(), updated_at = now()
-          where id = $1 and owner = $4 and status = 'running' returning id`, [a.id, JSON.stringify(summary), JSON.stringify(a.record.progress), this.owner]);
-        if (!u.rows.length) return false; // cancelled meanwhile: nothing of it is kept
-        for (const [name, bytes] of files) await tx.query('insert into run_files (run_id, name, bytes) values ($1, $2, $3)', [a.id, name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
-        return true;
-      });
+      stored = await storeResults(this.db, a.id, this.owner, summary, a.record.progress, files);
       // cancelled while its results were on the way: its frames go too
       if (!stored) await dropRunData(this.db, a.id);
     });
@@ -406,11 +400,7 @@ export class RunManager {
       await a.chain;
     }
     this.active.clear();
-    if (ids.length) {
-      await this.db.query(`update runs set status = 'queued', owner = null, attempts = greatest(attempts - 1, 0), progress = null, frame_count = 0, grid = null,
-        started_at = null, updated_at = now() where id = any($1::uuid[]) and status = 'running' and owner = $2`, [ids, this.owner]).catch(() => undefined);
-      await this.db.query('delete from run_frames where run_id = any($1::uuid[])', [ids]).catch(() => undefined);
-    }
+    if (ids.length) await requeueOwn(this.db, this.owner, ids).catch(() => undefined);
     await this.pool.close();
   }
 }

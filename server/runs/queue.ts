@@ -59,3 +59,10 @@ export async function applyRetention(db: Db, days: number): Promise<number> {
   }
   return rows.length;
 }
+
+/** At a shutdown: this process's running runs go back to the queue without using up an attempt. */
+export async function requeueOwn(db: Db, owner: string, ids: string[]): Promise<void> {
+  await db.query(`update runs set status = 'queued', owner = null, attempts = greatest(attempts - 1, 0), progress = null, frame_count = 0, grid = null,
+    started_at = null, updated_at = now() where id = any($1::uuid[]) and status = 'running' and owner = $2`, [ids, owner]);
+  await db.query('delete from run_frames where run_id = any($1::uuid[])', [ids]);
+}

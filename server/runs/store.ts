@@ -124,3 +124,15 @@ export async function runFile(db: Q, id: string, name: string): Promise<Uint8Arr
 export async function runFrames(db: Q, id: string): Promise<{ seq: number; bytes: Uint8Array }[]> {
   return (await db.query<{ seq: number; bytes: Uint8Array }>('select seq, bytes from run_frames where run_id = $1 order by seq', [id])).rows;
 }
+
+/** A succeeded run's status and files in one transaction; false (nothing written) when the run is
+ *  no longer this owner's running run (cancelled meanwhile). */
+export async function storeResults(db: Db, id: string, owner: string, summary: unknown, progress: unknown, files: [string, Uint8Array][]): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const u = await tx.query(`update runs set status = 'succeeded', summary = $2::jsonb, progress = $3::jsonb, finished_at = now(), updated_at = now()
+      where id = $1 and owner = $4 and status = 'running' returning id`, [id, JSON.stringify(summary), JSON.stringify(progress), owner]);
+    if (!u.rows.length) return false;
+    for (const [name, bytes] of files) await tx.query('insert into run_files (run_id, name, bytes) values ($1, $2, $3)', [id, name, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
+    return true;
+  });
+}
