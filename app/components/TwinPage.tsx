@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useEffect, useMemo, useState } from 'react';
+import { prefetchCity } from '../../scene/data/loadCity';
 import type { TwinCityInfo, TwinEngine } from '../../scene/TwinEngine';
 import { useI18n } from '../i18n';
 import { useTRPC } from '../trpc';
@@ -24,6 +25,12 @@ export function TwinPage({ city }: { city: string }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.city.get.queryOptions({ city }));
   const [engine, setEngine] = useState<TwinEngine | null>(null);
+  useEffect(() => {
+    // the city's layers and the 3D chunk start loading at once, beside the page's own queries;
+    // the engine takes the prefetched load over (scene/data/loadCity.ts)
+    prefetchCity(city);
+    void import('../../scene/TwinView');
+  }, [city]);
   // the page itself needs only the phase; the panels subscribe to what they show
   const phase = useEngineSelector(engine, (e) => e.status.phase);
   const loadError = useEngineSelector(engine, (e) => e.status.error);
