@@ -78,6 +78,8 @@ export async function run(flags: string[]): Promise<void> {
 
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' })).newPage();
     await page.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
+    // tsx (esbuild keepNames) wraps named functions in page.evaluate bodies with __name()
+    await page.addInitScript('window.__name = (f) => f');
     const n0 = Date.now();
     await page.goto(`${base}/twin/${city}`);
     await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.renderedFrames > 0, null, { timeout: 240_000, polling: 50 });
