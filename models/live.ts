@@ -175,6 +175,8 @@ export interface ServerToClientEvents {
   problem: (message: string) => void;
   /** one depth frame of a flood run (models/depthFrames.ts encodeDepthFrame; seq = frame index) */
   runFrame: (runId: string, data: ArrayBuffer) => void;
+  /** the water of a running run between its stored frames (same encoding; never stored, not replayed) */
+  runLive: (runId: string, data: ArrayBuffer) => void;
 }
 
 export interface ClientToServerEvents {

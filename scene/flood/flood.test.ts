@@ -49,6 +49,23 @@ describe('frame store', () => {
     expect(s.add({ ...frame(3, 900, () => 0), cols: 5 })).toBe(false);
   });
 
+  it('shows one live frame after the stored ones until a stored frame reaches its time', () => {
+    const s = new FrameStore(grid);
+    s.add(frame(0, 0, () => 0));
+    expect(s.setLive(frame(1, 140, () => 7))).toBe(true);
+    expect(s.setLive(frame(1, 120, () => 5))).toBe(false); // older than the live one
+    expect(s.times()).toEqual([0, 140]);
+    expect(s.isLive(1)).toBe(true);
+    expect(s.depthAt(1, 5, 25)).toBeCloseTo(0.007);
+    expect(s.setLive(frame(1, 250, () => 9))).toBe(true);
+    expect(s.times()).toEqual([0, 250]);
+    s.add(frame(1, 300, () => 10));
+    expect(s.times()).toEqual([0, 300]);
+    expect(s.isLive(1)).toBe(false);
+    expect(s.setLive(frame(2, 280, () => 9))).toBe(false); // behind the stored frames
+    expect(s.count).toBe(2);
+  });
+
   it('gives the depth over time at a point from every frame, and the first wet frame', () => {
     const s = new FrameStore(grid);
     s.add(frame(0, 0, () => 0));

@@ -184,6 +184,11 @@ export class FloodLayer implements TwinLayer {
   private load(run: FloodRun, live: boolean) {
     const sink: FrameSink = {
       frames: (list) => { if (this.current?.id === run.id) this.addFrames(list); },
+      live: (f) => {
+        if (this.current?.id !== run.id || !this.store?.setLive(f)) return;
+        if (!this.pendingShow) this.pendingShow = requestAnimationFrame(this.showAfterFrames);
+        this.ctx.emit();
+      },
       error: (message) => { if (this.current?.id === run.id) { this.err = message; this.ctx.emit(); } },
     };
     if (live) {

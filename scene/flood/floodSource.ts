@@ -5,6 +5,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../models/li
 /** Where a run's frames come from: the stored file (finished runs) or the run's socket.io room. */
 export interface FrameSink {
   frames(list: DepthFrame[]): void;
+  /** the water of a running run between its stored frames */
+  live?(f: DepthFrame): void;
   error(message: string): void;
 }
 
@@ -35,15 +37,19 @@ export function watchFrames(runId: string, sink: FrameSink): () => void {
     s.on('connect', () => {
       s.emit('runWatch', { runId }, (ack) => { if (ack && !ack.ok) sink.error(ack.error); });
     });
-    s.on('runFrame', (id, data) => {
+    const on = (live: boolean) => (id: string, data: ArrayBuffer) => {
       if (id !== runId) return;
       try {
-        const f = decodeDepthFrame(new Uint8Array(data));
-        sink.frames([{ seq: f.seq, t: f.t, cols: f.cols, rows: f.rows, depthMm: f.depthMm }]);
+        const d = decodeDepthFrame(new Uint8Array(data));
+        const f = { seq: d.seq, t: d.t, cols: d.cols, rows: d.rows, depthMm: d.depthMm };
+        if (live) sink.live?.(f);
+        else sink.frames([f]);
       } catch (e) {
         sink.error(e instanceof Error ? e.message : String(e));
       }
-    });
+    };
+    s.on('runFrame', on(false));
+    s.on('runLive', on(true));
   }, (e: unknown) => sink.error(e instanceof Error ? e.message : String(e)));
   return () => {
     stopped = true;

@@ -11,8 +11,13 @@ export function cellOf(g: RunGrid, x: number, y: number): number {
 /**
  * A run's depth frames, decoded, in time order. Frames may arrive more than once (a viewer
  * that reconnects gets the stored ones again) or late: a frame replaces the one with its seq.
+ * While a run goes on, one live frame (the water now, between stored frames) may follow the
+ * stored ones; the next stored frame at or after its time replaces it.
  */
 export class FrameStore {
+  private stored: DepthFrame[] = [];
+  private live: DepthFrame | null = null;
+  /** stored + live, what the accessors read */
   private frames: DepthFrame[] = [];
   private timesCache: number[] = [];
 
@@ -22,16 +27,40 @@ export class FrameStore {
     return this.frames.length;
   }
 
-  /** Adds (or replaces) a frame; false when it does not fit the run grid. */
+  /** Adds (or replaces) a stored frame; false when it does not fit the run grid. */
   add(f: DepthFrame): boolean {
-    if (f.cols !== this.grid.cols || f.rows !== this.grid.rows) return false;
-    const fr = this.frames;
+    if (!this.fits(f)) return false;
+    const fr = this.stored;
     let i = fr.length;
     while (i > 0 && fr[i - 1]!.t > f.t) i--;
     if (i > 0 && fr[i - 1]!.seq === f.seq) fr[i - 1] = f;
     else fr.splice(i, 0, f);
-    this.timesCache = fr.map((x) => x.t);
+    if (this.live && this.live.t <= fr[fr.length - 1]!.t) this.live = null;
+    this.update();
     return true;
+  }
+
+  /** Shows the water now after the stored frames; false when it does not fit or is not newer. */
+  setLive(f: DepthFrame): boolean {
+    const last = this.stored[this.stored.length - 1];
+    if (!this.fits(f) || (last && last.t >= f.t) || (this.live && this.live.t >= f.t)) return false;
+    this.live = f;
+    this.update();
+    return true;
+  }
+
+  /** Whether frame i is the live one (not stored: the timeline does not stop on it). */
+  isLive(i: number): boolean {
+    return this.live !== null && i === this.frames.length - 1;
+  }
+
+  private fits(f: DepthFrame) {
+    return f.cols === this.grid.cols && f.rows === this.grid.rows;
+  }
+
+  private update() {
+    this.frames = this.live ? [...this.stored, this.live] : this.stored;
+    this.timesCache = this.frames.map((x) => x.t);
   }
 
   /** Frame times (s), ascending; the same array until a frame is added. */

@@ -22,6 +22,9 @@ import { engineVersion, inputHash } from './version';
 import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
 import { watchRun } from './watch';
 
+/** wall milliseconds between live frames of a running run (the water between stored frames) */
+const LIVE_EVERY_MS = 500;
+
 const gunzipAsync = promisify(gunzip);
 const gzipAsync = promisify(gzip) as (b: Uint8Array, o: { level: number }) => Promise<Buffer>;
 
@@ -266,7 +269,7 @@ export class RunManager {
     worker.on('message', (m: FromWorker) => this.onMessage(a, m));
     worker.on('error', (err) => this.stop(a, 'failed', `the run's worker failed: ${err.message}`, true));
     worker.on('exit', (code) => this.stop(a, 'failed', `the run's worker stopped (exit code ${code}) before the run ended`, true));
-    worker.postMessage({ type: 'run', runId: row.id, scenario, city: city.data, threads } satisfies ToWorker);
+    worker.postMessage({ type: 'run', runId: row.id, scenario, city: city.data, threads, liveEveryMs: LIVE_EVERY_MS } satisfies ToWorker);
     log.info({ run: row.id, threads, attempt: row.attempts }, 'run started');
     this.publish(a.record);
   }
@@ -299,6 +302,12 @@ export class RunManager {
           await this.db.query(`update runs set frame_count = $2, updated_at = now() where id = $1 and owner = $3 and status = 'running'`, [id, m.seq + 1, this.owner]);
         });
         this.publish(a.record);
+        return;
+      }
+      case 'live': {
+        // to the people watching now; a late viewer gets the stored frames, then the next live one
+        const raw = m.raw.buffer.slice(m.raw.byteOffset, m.raw.byteOffset + m.raw.byteLength) as ArrayBuffer;
+        this.io?.to(`run:${id}`).emit('runLive', id, raw);
         return;
       }
       case 'progress': {

@@ -4,7 +4,7 @@ import type { Scenario } from '../../models/scenario';
 import type { RunGrid, RunProgress } from '../../models/runs';
 
 export type ToWorker =
-  | { type: 'run'; runId: string; scenario: Scenario; city: CityData; threads: number }
+  | { type: 'run'; runId: string; scenario: Scenario; city: CityData; threads: number; liveEveryMs: number }
   | { type: 'abort' };
 
 export interface RunSummary {
@@ -20,6 +20,8 @@ export type FromWorker =
   | { type: 'grid'; grid: RunGrid }
   /** encodeDepthFrame bytes: to viewers at once, gzipped off the event loop for run_frames */
   | { type: 'frame'; seq: number; t: number; raw: Uint8Array }
+  /** the water between stored frames, for viewers only (seq = the next stored frame's) */
+  | { type: 'live'; t: number; raw: Uint8Array }
   | { type: 'progress'; progress: RunProgress }
   | {
       /** result files, each gzipped (stored so: a 5 m city grid's six GeoTIFFs are 5.6 MB raw, mostly zeros) */

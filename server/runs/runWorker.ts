@@ -38,6 +38,13 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
       const raw = encodeDepthFrame({ seq: seq++, t: f.t, cols: p.cols, rows: p.rows, depthMm: f.depthMm });
       post({ type: 'frame', seq: seq - 1, t: f.t, raw }, [raw.buffer as ArrayBuffer]);
     },
+    // between stored frames, the water as it is now for the people watching (never stored)
+    onLive: (f) => {
+      const raw = encodeDepthFrame({ seq: seq, t: f.t, cols: p.cols, rows: p.rows, depthMm: f.depthMm });
+      post({ type: 'live', t: f.t, raw }, [raw.buffer as ArrayBuffer]);
+    },
+    liveFirstMs: 150,
+    liveEveryMs: m.liveEveryMs,
     onProgress: (q: Progress) => {
       const now = Date.now();
       if (now - lastProgress < 200 && q.t < q.duration) return;

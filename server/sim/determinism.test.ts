@@ -36,6 +36,20 @@ describe('determinism', () => {
     for (const b of runs.slice(1)) expectSameRun(b, a!);
   });
 
+  it('sends live frames between the stored ones without changing the results', async () => {
+    const p = await prepare(Scenario.parse(doc), 'inline.json');
+    const plain = await simulate(p, { workers: 2 });
+    const live: number[] = [];
+    const stored: number[] = [];
+    const watched = await simulate(p, { workers: 2, onFrame: (f) => stored.push(f.t), onLive: (f) => live.push(f.t), liveEveryMs: 0, liveFirstMs: 0 });
+    expectSameRun(watched, plain);
+    expect(stored).toEqual([0, 300, 600, 900]);
+    // every step between output times (liveEveryMs 0), in time order, none on an output time
+    expect(live.length).toBeGreaterThan(10);
+    expect(live.every((t, i) => i === 0 || t > live[i - 1]!)).toBe(true);
+    expect(live.some((t) => stored.includes(t))).toBe(false);
+  });
+
   it('stops when cancelled', async () => {
     const s = Scenario.parse({ ...doc, duration: 36000, outputInterval: 3600 });
     const p = await prepare(s, 'inline.json');

@@ -43,6 +43,14 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onFrame?: (f: Frame) => void;
+  /**
+   * Live frames for people watching a run: the state between output times, at most one per
+   * liveEveryMs of wall time (the first liveFirstMs after the start). Read only: the results and
+   * the stored frames are the same with or without them.
+   */
+  onLive?: (f: Frame) => void;
+  liveEveryMs?: number;
+  liveFirstMs?: number;
   /** the largest number of steps (for benchmarks); the run stops early when reached */
   maxSteps?: number;
   /** steps left out of the timing (for benchmarks: the JIT warms up in them) */
@@ -213,14 +221,16 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
       probes[k]!.stage.push(h + g.z[pr.cell]!);
     });
   };
-  const frame = (t: number) => {
-    if (!opts.onFrame) return;
+  const quantised = () => {
     const q = new Uint16Array(N);
     for (let i = 0; i < N; i++) {
       const mm = Math.round(g.h[i]! * 1000);
       q[i] = mm > 65535 ? 65535 : mm;
     }
-    opts.onFrame({ t, depthMm: q });
+    return q;
+  };
+  const frame = (t: number) => {
+    if (opts.onFrame) opts.onFrame({ t, depthMm: quantised() });
   };
 
   // The starting state goes out before the kernel threads start (each loads its module): a
@@ -273,6 +283,8 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   const pumpOn = p.pumps.map(() => false);
   let lastYield = performance.now();
   let lastDt = 0;
+  const liveEvery = opts.liveEveryMs ?? 500;
+  let liveAt = performance.now() + (opts.liveFirstMs ?? liveEvery);
   try {
     while (t < p.duration) {
       if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
@@ -332,6 +344,9 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
         frame(t);
         if (t >= nextOut) nextOut = Math.min(p.duration, nextOut + p.outputInterval);
         if (nextOut <= t) nextOut = p.duration;
+      } else if (opts.onLive && performance.now() >= liveAt) {
+        opts.onLive({ t, depthMm: quantised() });
+        liveAt = performance.now() + liveEvery;
       }
       const now = performance.now();
       if (now - lastYield > 100) {
