@@ -4,12 +4,14 @@
 //     SwiftShader, 1280x720);
 //  2. runToFirstWaterMs: pressing Run in the page to the first drawn frame whose water layer shows
 //     storm water (cells wet that were dry at the start), confirmed by a pixel change on screen;
-//  3. runWallSeconds: the run's wall time through the queue (run.start to "succeeded", as the
-//     server records it) beside cliWallSeconds, the baseline: `npm run twin -- simulate` on the
+//  3. runWallSeconds: the run's wall time through the queue with nobody watching (run.start to
+//     "succeeded", as the server records it) beside cliWallSeconds, the baseline: `npm run twin -- simulate` on the
 //     same scenario (a whole process: start, city, prepare, run, outputs), same machine, same run;
 //  4. scrubToFrameMs: moving the timeline slider to a new time to that step drawn (median of 12);
-//  5. frameBytesPerSimHour: bytes of the run's stored frames (gzip, as sent) per simulated hour.
-// Needs the production build (`npx next build`). Flags: --port=N (default 3500), --keep (keep the
+//  5. frameBytesPerSimHour: bytes of the run's stored frames (gzip, as a replay fetches them) per
+//     simulated hour; liveBytesPerSimHour: binary websocket bytes the watching page received
+//     while the run went on (stored frames and live frames between them).
+// Needs the production build (`npx next build`). Flags: --port=N (default 3700), --keep (keep the
 // data directory), --return-period=N (default 100).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -42,7 +44,7 @@ function scenarioDoc(P: number) {
 }
 
 export async function run(flags: string[]): Promise<void> {
-  const port = flag(flags, 'port', 3500);
+  const port = flag(flags, 'port', 3700);
   const P = flag(flags, 'return-period', 100);
   const base = `http://127.0.0.1:${port}`;
   const dir = await mkdtemp(join(tmpdir(), 'bench-scenario-'));
@@ -89,6 +91,9 @@ export async function run(flags: string[]): Promise<void> {
     // press Run in the page; the page sees storm water when its flood layer draws it
     await page.getByTestId('scenario-item').filter({ hasText: doc.name }).click();
     const r0 = await page.evaluate(() => performance.now());
+    // every binary websocket message this viewer gets during the run (stored and live frames)
+    let wsBytes = 0;
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => { if (typeof f.payload !== 'string') wsBytes += f.payload.length; }));
     await page.getByTestId('run-start').click();
     const firstWaterAt = await page.evaluate(() => new Promise<number>((resolve) => {
       const check = () => {
@@ -101,20 +106,20 @@ export async function run(flags: string[]): Promise<void> {
     const runToFirstWaterMs = firstWaterAt - r0;
     console.log(`run to first water on screen: ${runToFirstWaterMs.toFixed(0)} ms`);
 
-    const runs = await trpc<{ id: string; status: string; startedAt: string | null; createdAt: string; finishedAt: string | null; frameCount: number; progress: { duration: number } | null }[]>('run.list', { city });
+    const runs = await trpc<{ id: string; status: string }[]>('run.list', { city });
     const runId = runs[0]!.id;
-    const done = await until('run to finish', async () => {
+    await until('the watched run to finish', async () => {
       const r = await trpc<typeof runs[number]>('run.get', { id: runId });
       if (r.status === 'failed' || r.status === 'cancelled') throw new Error(`run ${r.status}`);
       return r.status === 'succeeded' ? r : null;
     }, 600_000, 250);
-    const runWallSeconds = (Date.parse(done.finishedAt!) - Date.parse(done.createdAt)) / 1000;
-    console.log(`run through the queue: ${runWallSeconds.toFixed(2)} s (cli ${cliWallSeconds.toFixed(2)} s, overhead ${((runWallSeconds / cliWallSeconds - 1) * 100).toFixed(1)}%)`);
+    const liveBytesPerSimHour = wsBytes / (7200 / 3600);
+    console.log(`sent to the viewer while it ran (stored and live frames): ${(liveBytesPerSimHour / 1024).toFixed(0)} KiB per simulated hour`);
 
     const frames = await fetch(`${base}/api/runs/${runId}/frames`, { headers: { 'accept-encoding': 'gzip' } });
     const frameBytes = Number(frames.headers.get('content-length') ?? (await frames.arrayBuffer()).byteLength);
     const frameBytesPerSimHour = frameBytes / (7200 / 3600);
-    console.log(`frames: ${frameBytes} bytes (gzip) for 2 simulated hours: ${(frameBytesPerSimHour / 1024).toFixed(0)} KiB per simulated hour`);
+    console.log(`replay: ${frameBytes} bytes (gzip) of stored frames for 2 simulated hours: ${(frameBytesPerSimHour / 1024).toFixed(0)} KiB per simulated hour`);
 
     // scrubbing: slider to a time, until that step is drawn
     await page.waitForFunction(() => window.__twin!.flood!.times().length >= 20, null, { timeout: 60_000 });
@@ -137,9 +142,21 @@ export async function run(flags: string[]): Promise<void> {
     const scrubToFrameMs = scrubs[scrubs.length >> 1]!;
     console.log(`scrub to frame: median ${scrubToFrameMs.toFixed(0)} ms (min ${scrubs[0]!.toFixed(0)}, max ${scrubs[scrubs.length - 1]!.toFixed(0)})`);
 
+    await page.close();
+    // the same scenario again through the queue with nobody watching (the page's drawing would
+    // share the cores): run.start (force: not the stored result) to "succeeded", as the server records it
+    const queued = await trpc<{ run: { id: string } }>('run.start', { scenarioId: rec.id, force: true }, true);
+    const done = await until('the queued run to finish', async () => {
+      const r = await trpc<{ status: string; createdAt: string; finishedAt: string | null }>('run.get', { id: queued.run.id });
+      if (r.status === 'failed' || r.status === 'cancelled') throw new Error(`run ${r.status}`);
+      return r.status === 'succeeded' ? r : null;
+    }, 600_000, 100);
+    const runWallSeconds = (Date.parse(done.finishedAt!) - Date.parse(done.createdAt)) / 1000;
+    console.log(`run through the queue: ${runWallSeconds.toFixed(2)} s (cli ${cliWallSeconds.toFixed(2)} s, overhead ${((runWallSeconds / cliWallSeconds - 1) * 100).toFixed(1)}%)`);
+
     console.log(JSON.stringify({
       runToFirstWaterMs: Math.round(runToFirstWaterMs), runWallSeconds: +runWallSeconds.toFixed(2), cliWallSeconds: +cliWallSeconds.toFixed(2),
-      scrubToFrameMs: Math.round(scrubToFrameMs), frameBytesPerSimHour: Math.round(frameBytesPerSimHour), firstFrameMs: Math.round(firstFrameMs),
+      scrubToFrameMs: Math.round(scrubToFrameMs), frameBytesPerSimHour: Math.round(frameBytesPerSimHour), liveBytesPerSimHour: Math.round(liveBytesPerSimHour), firstFrameMs: Math.round(firstFrameMs),
       runOverheadPct: +((runWallSeconds / cliWallSeconds - 1) * 100).toFixed(1), loadAverage: +loadavg()[0]!.toFixed(2), scenario: rec.id,
     }));
   } finally {
