@@ -208,7 +208,7 @@ export const en: Record<MessageKey, string> = {
   'results.impact': 'Impact',
   'results.charts': 'Charts',
   'results.files': 'Downloads',
-  'results.summary': 'max depth {depth} cm · {area} ha over 15 cm',
+  'results.summary': 'on land: max depth {depth} cm · {area} ha over 15 cm',
   'results.engine': 'Engine {v}',
   'results.hash': 'Input hash {h}…',
   'impact.pronePoints': 'Prone points',

@@ -206,7 +206,7 @@ export const zh = {
   'results.impact': '影响',
   'results.charts': '图表',
   'results.files': '下载',
-  'results.summary': '最大水深 {depth} cm · ≥15 cm 面积 {area} 公顷',
+  'results.summary': '陆地最大水深 {depth} cm · ≥15 cm 面积 {area} 公顷',
   'results.engine': '引擎版本 {v}',
   'results.hash': '输入哈希 {h}…',
   'impact.pronePoints': '易积水点',

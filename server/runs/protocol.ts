@@ -9,6 +9,7 @@ export type ToWorker =
 
 export interface RunSummary {
   volumes: Record<string, number>;
+  /** on land: cells not under water at the start (server/sim/impact.ts waterAtStart) */
   floodedArea_m2: { over15cm: number; over20cm: number; over27cm: number };
   maxDepth_m: number;
   cellUpdatesPerSecond: number;

@@ -8,7 +8,7 @@ import { encodeDepthFrame } from '../../models/depthFrames';
 import { prepare } from '../sim/prepare';
 import { simulate, type Progress } from '../sim/runner';
 import { tryWasmModule } from '../sim/wasm';
-import { impactOf } from '../sim/impact';
+import { impactOf, waterAtStart } from '../sim/impact';
 import { probesCsv, rasterFiles } from '../sim/outputs';
 import { summaryOf } from '../sim/cli-simulate';
 import { InputError } from '../sim/raster';
@@ -65,8 +65,18 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
   files['impact.json'] = enc.encode(JSON.stringify(impact));
   files['probes.json'] = enc.encode(JSON.stringify(r.probes.map((q) => ({ name: q.name, x: q.x, y: q.y, time: q.time, depth: q.depth, stage: q.stage }))));
   for (const name of Object.keys(files)) files[name] = gzipSync(files[name]!, { level: 1 });
+  // on land: the river and ponds (under water at the start) are not what the storm floods
+  const skip = waterAtStart(p);
+  const cellArea = p.cellSize * p.cellSize;
   let maxDepth = 0;
-  for (const h of r.maxDepth) if (h > maxDepth) maxDepth = h;
+  const over = { over15cm: 0, over20cm: 0, over27cm: 0 };
+  r.maxDepth.forEach((h, i) => {
+    if (skip?.[i] || !(h > 0)) return;
+    if (h > maxDepth) maxDepth = h;
+    if (h >= 0.15) over.over15cm += cellArea;
+    if (h >= 0.2) over.over20cm += cellArea;
+    if (h >= 0.27) over.over27cm += cellArea;
+  });
   const v = r.volumes;
   post({
     type: 'done',
@@ -77,7 +87,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
         rain_m3: v.rain, inflow_m3: v.inflow, drainage_m3: v.drainage, infiltration_m3: v.infiltration, pumped_m3: v.pumped, outflow_m3: v.outflow,
         storedStart_m3: v.storedStart, storedEnd_m3: v.storedEnd, balanceError_m3: v.error, balanceRelativeError: v.relativeError,
       },
-      floodedArea_m2: { over15cm: r.floodedArea['0.15'], over20cm: r.floodedArea['0.2'], over27cm: r.floodedArea['0.27'] },
+      floodedArea_m2: over,
       maxDepth_m: maxDepth,
       cellUpdatesPerSecond: r.cellUpdatesPerSecond,
       kernel: r.kernel,

@@ -31,15 +31,28 @@ export interface Impact {
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 const t1 = (v: number) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : null);
 
-/** Running maximum depth and earliest threshold times over a set of cells. */
+/** Starting depth from which a cell is water before the storm (river, ponds): not flood impact. */
+export const WATER_AT_START_M = 0.15;
+
+/** Cells under water at the start (1), from the problem's starting depths when it has them. */
+export function waterAtStart(frame: GridFrame & { h0?: Float32Array }): Uint8Array | null {
+  const h0 = frame.h0;
+  if (!h0) return null;
+  const out = new Uint8Array(h0.length);
+  for (let i = 0; i < h0.length; i++) out[i] = h0[i]! >= WATER_AT_START_M ? 1 : 0;
+  return out;
+}
+
+/** Running maximum depth and earliest threshold times over a set of cells (cells of `skip` left out). */
 class Acc {
   h = 0;
   tm = NaN;
   t15 = Infinity;
   t20 = Infinity;
   t27 = Infinity;
+  constructor(private readonly skip: Uint8Array | null) {}
   add(r: RunResult, i: number) {
-    if (i < 0) return;
+    if (i < 0 || this.skip?.[i]) return;
     const h = r.maxDepth[i]!;
     if (!(h === h)) return;
     if (h > this.h) {
@@ -58,8 +71,14 @@ class Acc {
 
 const byTime = <T extends Exceedance>(a: T, b: T) => (a.over15cm_s ?? Infinity) - (b.over15cm_s ?? Infinity) || b.maxDepth_m - a.maxDepth_m;
 
-export function impactOf(city: CityData, frame: GridFrame, r: RunResult): Impact {
+/**
+ * What the storm floods: cells already under water at the start (the river under a bridge, a
+ * pond) do not count, so a bridge is not "flooded" from the first second.
+ */
+export function impactOf(city: CityData, frame: GridFrame & { h0?: Float32Array }, r: RunResult): Impact {
   const { cols, rows, cellSize: d, xll, yll } = frame;
+  const skip = waterAtStart(frame);
+  const newAcc = () => new Acc(skip);
   const top = yll + rows * d;
   const cell = (x: number, y: number) => {
     const c = Math.floor((x - xll) / d), row = Math.floor((top - y) / d);
@@ -68,7 +87,7 @@ export function impactOf(city: CityData, frame: GridFrame, r: RunResult): Impact
   const gridCode = (k: number) => city.unitGrids[k]?.code ?? '';
 
   const pronePoints = city.pronePoints.map((p) => {
-    const a = new Acc();
+    const a = newAcc();
     a.add(r, cell(p.x, p.y));
     return { id: p.id, name: p.name.zh, x: p.x, y: p.y, ...a.out() };
   });
@@ -84,7 +103,7 @@ export function impactOf(city: CityData, frame: GridFrame, r: RunResult): Impact
       const pieces = Math.max(1, Math.ceil(len / 100));
       const nx = -(by - ay) / len, ny = (bx - ax) / len;
       for (let p = 0; p < pieces; p++) {
-        const a = new Acc();
+        const a = newAcc();
         const s0 = p / pieces, s1 = (p + 1) / pieces;
         const n = Math.max(2, Math.ceil(((s1 - s0) * len) / (d / 2)));
         for (let j = 0; j <= n; j++) {
@@ -107,7 +126,7 @@ export function impactOf(city: CityData, frame: GridFrame, r: RunResult): Impact
   // buildings: the water against their walls, sampled one cell outside the footprint
   const buildings: Impact['buildings'] = [];
   for (const b of city.buildings) {
-    const a = new Acc();
+    const a = newAcc();
     const n = b.ring.length / 2;
     for (let k = 0; k < n; k++) {
       const ax = b.ring[2 * k]!, ay = b.ring[2 * k + 1]!, bx = b.ring[(2 * k + 2) % b.ring.length]!, by = b.ring[(2 * k + 3) % b.ring.length]!;
@@ -126,10 +145,10 @@ export function impactOf(city: CityData, frame: GridFrame, r: RunResult): Impact
   const cc = city.components;
   for (let k = 0; k < cc.count; k++) {
     const i = cell(cc.x[k]!, cc.y[k]!);
-    if (i < 0) continue;
+    if (i < 0 || skip?.[i]) continue;
     const t15 = r.firstAbove['0.15'][i]!;
     if (!(t15 === t15)) continue;
-    const a = new Acc();
+    const a = newAcc();
     a.add(r, i);
     const cls = COMPONENT_CLASSES[cc.classIndex[k]!];
     comps.push({ code: cc.codes[k]!, classCode: cls?.code ?? '', className: cls?.zh ?? '', x: r3(cc.x[k]!), y: r3(cc.y[k]!), unitGrid: gridCode(cc.unitGrid[k]!), ...a.out() });
@@ -138,12 +157,13 @@ export function impactOf(city: CityData, frame: GridFrame, r: RunResult): Impact
   const unitGrids: Impact['unitGrids'] = [];
   const area = d * d;
   for (const g of city.unitGrids) {
-    const a = new Acc();
+    const a = newAcc();
     let a15 = 0, a20 = 0, a27 = 0;
     const pts: [number, number][] = [];
     for (let k = 0; k + 1 < g.ring.length; k += 2) pts.push([g.ring[k]!, g.ring[k + 1]!]);
     rasterisePolygon(frame, { rings: [pts] }, (i) => {
       a.add(r, i);
+      if (skip?.[i]) return;
       const h = r.maxDepth[i]!;
       if (h >= 0.15) a15 += area;
       if (h >= 0.2) a20 += area;
