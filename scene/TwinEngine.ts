@@ -153,6 +153,7 @@ export class TwinEngine {
 
   destroy() {
     this.destroyed = true;
+    clearTimeout(this.sharpTimer);
     clearInterval(this.ticker);
     this.loop.stop();
     this.feed?.close();
@@ -233,6 +234,29 @@ export class TwinEngine {
   /** A frame of the Three layer alone (colours, textures): the globe keeps its image (RenderLoop). */
   requestThree() {
     this.loop.requestThree();
+  }
+
+  private sharpTimer: ReturnType<typeof setTimeout> | undefined;
+  private sharpDpr = 0;
+  /**
+   * While a control that redraws the Three layer is dragged (the timeline's slider), its frames
+   * are drawn at half resolution, and once more sharp when the drag rests for `restMs`: without
+   * a GPU a frame costs about its pixel count, and each step shows sooner (R3F's setDpr).
+   */
+  roughFrames(restMs = 250) {
+    const st = this.three;
+    if (!st) return;
+    if (!this.sharpDpr) {
+      this.sharpDpr = st.viewport.dpr;
+      st.setDpr(this.sharpDpr / 2);
+    }
+    clearTimeout(this.sharpTimer);
+    this.sharpTimer = setTimeout(() => {
+      if (this.destroyed || !this.sharpDpr) return;
+      st.setDpr(this.sharpDpr);
+      this.sharpDpr = 0;
+      this.requestThree();
+    }, restMs);
   }
 
   // ---------------------------------------------------------------- layers and selection

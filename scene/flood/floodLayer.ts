@@ -13,6 +13,10 @@ import { cellGrids, gridMaxClasses } from './gridDepth';
 import { buildRibbons, createRibbonMaterial } from './roadMarks';
 import { depthToHalf } from './waterColours';
 import { createWaterSurfaceMaterial } from './waterSurfaceMaterial';
+import { WetQuads } from './wetQuads';
+
+/** depth (mm) from which the surface draws a cell, a millimetre under the shader's cut for rounding */
+const WET_MM = Math.round(FLOOD_DRAW_MIN_M * 1000) - 1;
 
 /** A run as the flood layer needs it (models/runs.ts RunRecord has these fields). */
 export interface FloodRun {
@@ -67,6 +71,7 @@ export class FloodLayer implements TwinLayer {
   private ctx!: LayerContext;
   private u!: FloodUniforms;
   private surface!: THREE.Mesh;
+  private wetQuads: WetQuads | null = null;
   private material!: THREE.ShaderMaterial;
   private current: FloodRun | null = null;
   private store: FrameStore | null = null;
@@ -119,9 +124,14 @@ export class FloodLayer implements TwinLayer {
     this.ctx = ctx;
     this.u = floodUniforms(ctx);
     this.material = createWaterSurfaceMaterial(this.u);
-    // the terrain's own triangles: the water is the ground lifted by its depth
-    const terrain = ctx.layer<TerrainLayer>('terrain')!;
-    this.surface = new THREE.Mesh(terrain.mesh.geometry, this.material);
+    // the terrain's own vertices (shared buffers): the water is the ground lifted by its depth;
+    // its own index holds the wet quads of the shown frame only
+    const terrain = ctx.layer<TerrainLayer>('terrain')!.mesh.geometry;
+    const geometry = new THREE.BufferGeometry();
+    for (const name of ['position', 'normal', 'uv']) geometry.setAttribute(name, terrain.getAttribute(name));
+    geometry.setIndex(new THREE.BufferAttribute(new Uint32Array(0), 1));
+    geometry.setDrawRange(0, 0);
+    this.surface = new THREE.Mesh(geometry, this.material);
     this.surface.name = 'flood';
     this.surface.renderOrder = 6;
     this.surface.frustumCulled = false;
@@ -229,6 +239,12 @@ export class FloodLayer implements TwinLayer {
       this.texture = t;
     }
     this.u.uFloodDepth.value = this.texture;
+    const geo = this.surface.geometry;
+    if (!this.wetQuads?.fits(g)) {
+      this.wetQuads = new WetQuads(this.ctx.city.height, g);
+      geo.setIndex(new THREE.BufferAttribute(this.wetQuads.index, 1).setUsage(THREE.DynamicDrawUsage));
+    }
+    geo.setDrawRange(0, 0);
     this.u.uFloodXform.value.set(g.xll, g.yll + g.rows * g.cellSize, 1 / (g.cols * g.cellSize), 1 / (g.rows * g.cellSize));
     const { box, gridRaster, layers } = this.ctx.city;
     this.cellGrid = cellGrids(g, (x, y) => gridAtRaster(box, gridRaster, x, y));
@@ -282,6 +298,14 @@ export class FloodLayer implements TwinLayer {
     this.shown = i;
     depthToHalf(f.depthMm, this.half!);
     this.texture!.needsUpdate = true;
+    if (this.wetQuads) {
+      const n = this.wetQuads.update(f.depthMm, WET_MM);
+      const index = this.surface.geometry.index!;
+      index.clearUpdateRanges();
+      index.addUpdateRange(0, n);
+      index.needsUpdate = true;
+      this.surface.geometry.setDrawRange(0, n);
+    }
     this.drawPending = true;
     this.u.uFloodOn.value = 1;
     this.surface.visible = true;
@@ -341,6 +365,7 @@ export class FloodLayer implements TwinLayer {
     cancelAnimationFrame(this.pendingShow);
     this.stop?.();
     this.texture?.dispose();
+    this.surface.geometry.dispose();
     this.marksMat.dispose();
     this.highlightMat.dispose();
   }

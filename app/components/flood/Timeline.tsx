@@ -66,9 +66,11 @@ export function Timeline({ engine, run }: { engine: TwinEngine; run: RunRecord }
     return () => cancelAnimationFrame(raf);
   }, [playing, flood, run.outputInterval, run.status]);
 
-  const scrub = (v: number) => {
+  const scrub = (v: number, dragging = false) => {
     setPlaying(false);
     setFollowing(false);
+    // a drag shows each step at half resolution first (sharp again when it rests)
+    if (dragging) engine?.roughFrames();
     flood?.setTime(v);
   };
   const step = (dir: 1 | -1) => {
@@ -85,10 +87,11 @@ export function Timeline({ engine, run }: { engine: TwinEngine; run: RunRecord }
   useEffect(() => {
     const el = slider.current;
     if (!el) return;
-    const on = () => scrubRef.current(Number(el.value));
-    el.addEventListener('input', on);
-    el.addEventListener('change', on);
-    return () => { el.removeEventListener('input', on); el.removeEventListener('change', on); };
+    const onInput = () => scrubRef.current(Number(el.value), true);
+    const onChange = () => scrubRef.current(Number(el.value));
+    el.addEventListener('input', onInput);
+    el.addEventListener('change', onChange);
+    return () => { el.removeEventListener('input', onInput); el.removeEventListener('change', onChange); };
   }, []);
   const rate = rain ? rateAt(rain.blocks, time) : null;
   const availPct = duration > 0 ? Math.min(100, (100 * latest) / duration) : 0;
