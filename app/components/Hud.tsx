@@ -2,7 +2,8 @@
 import { memo } from 'react';
 import { COMPONENT_CLASSES, COMPONENT_STATES, type ComponentShape } from '../../models/components';
 import { FIVE_COLOURS } from '../../models/fiveColour';
-import { LAYER_KEYS, type TwinEngine } from '../../scene/TwinEngine';
+import { LAYER_KEYS } from '../../scene/core/types';
+import type { TwinEngine } from '../../scene/TwinEngine';
 import { useI18n } from '../i18n';
 import { useEngineVersion } from './useEngine';
 
