@@ -7,6 +7,9 @@ import { Scenario, type ScenarioInput } from './scenario';
 export const scenarioIdSchema = z.string().uuid('scenario id: a UUID');
 export const runIdSchema = z.string().uuid('run id: a UUID');
 
+/** the largest synthetic terrain (cells) a scenario through the API may ask for (the city grid is ~230,000) */
+export const API_SYNTHETIC_MAX_CELLS = 1_000_000;
+
 /**
  * Through the API a scenario names its terrain and polygons only by city or inline rings, never
  * by a path on the server (the CLI alone reads files). Returns zod-style issues with paths.
@@ -17,6 +20,9 @@ export function apiScenarioIssues(s: unknown): { path: (string | number)[]; mess
   const doc = s as Record<string, unknown>;
   const terrain = doc.terrain as Record<string, unknown> | undefined;
   if (terrain && terrain.source === 'file') out.push({ path: ['terrain', 'source'], message: 'a scenario stored in a city takes the city\'s terrain ("city"); file paths on the server are for the command line only' });
+  // a synthetic test terrain stays small through the API: the grid is allocated before anything runs
+  if (terrain && terrain.source === 'synthetic' && Number(terrain.cols) * Number(terrain.rows) > API_SYNTHETIC_MAX_CELLS)
+    out.push({ path: ['terrain', 'cols'], message: `a synthetic terrain through the API has at most ${API_SYNTHETIC_MAX_CELLS.toLocaleString('en')} cells (cols x rows is ${(Number(terrain.cols) * Number(terrain.rows)).toLocaleString('en')})` });
   // every polygon source anywhere in the document must be an inline ring
   const walk = (v: unknown, path: (string | number)[]) => {
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i]));

@@ -142,6 +142,12 @@ describe('scenario library', () => {
     const poly = await trpc().scenario.validate.query({ city: slug, scenario: quick({ buildings: { from: { geojson: '/srv/buildings.geojson' } } }) });
     expect(poly.issues.map((i) => i.path)).toContain('buildings.from.geojson');
   });
+
+  it('refuses a synthetic terrain too large to allocate, saying how large', async () => {
+    const big = await trpc().scenario.validate.query({ city: slug, scenario: quick({ terrain: { source: 'synthetic', cols: 20000, rows: 20000, cellSize: 1, shape: 'bowl' } }) });
+    const issue = big.issues.find((i) => i.path === 'terrain.cols');
+    expect(issue?.message).toMatch(/at most 1,000,000 cells .*400,000,000/);
+  });
 });
 
 describe('runs', () => {
