@@ -307,7 +307,8 @@ export class RunManager {
       case 'live': {
         // to the people watching now; a late viewer gets the stored frames, then the next live one
         const raw = m.raw.buffer.slice(m.raw.byteOffset, m.raw.byteOffset + m.raw.byteLength) as ArrayBuffer;
-        this.io?.to(`run:${id}`).emit('runLive', id, raw);
+        // volatile: a viewer whose connection is still busy skips this one (the next is newer)
+        this.io?.to(`run:${id}`).volatile.emit('runLive', id, raw);
         return;
       }
       case 'progress': {
