@@ -63,18 +63,22 @@ test('a planner creates a 10-year storm scenario, runs it and sees its progress 
   await page.getByTestId('run-start').click();
   const progress = page.getByTestId('run-progress');
   await expect(progress).toBeVisible({ timeout: 30_000 });
-  // the percent advances while it runs (several distinct values seen), then it succeeds
+  // the percent advances while it runs (several distinct values seen), then it succeeds; the
+  // water between stored frames (every 300 s of the storm) arrives live meanwhile
   const seen = new Set<string>();
+  let liveTimes = 0;
   const t0 = Date.now();
   while (Date.now() - t0 < 150_000) {
     const st = await page.getByTestId('run-status').getAttribute('data-status');
     const pct = await progress.getAttribute('data-percent').catch(() => null);
     if (pct) seen.add(pct);
+    liveTimes += await page.evaluate(() => (window.__twin?.flood?.times() ?? []).filter((t) => t % 300 !== 0).length);
     if (st === 'succeeded' || st === 'failed' || st === 'cancelled') break;
     await page.waitForTimeout(150);
   }
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 150_000 });
   expect(seen.size, `progress values seen: ${[...seen].join(', ')}`).toBeGreaterThanOrEqual(2);
+  expect(liveTimes, 'live frames between the stored ones while the run went on').toBeGreaterThan(0);
   const runs = await trpcQuery<Run[]>(page.request, 'run.list', { city });
   runId = runs[0]!.id;
   expect(runs[0]!.status).toBe('succeeded');
