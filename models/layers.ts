@@ -1,11 +1,12 @@
 import type { CityData } from './city';
+import { groundBox, paintGroundMask, rasterGrids } from './groundRaster';
 import { decodePack, encodePack, type TypedArray } from './pack';
 
 // The static layers of a city, served as binary packs (models/pack.ts) at
 // /api/layers/<city>/<layer> and decoded in the browser off the main thread. Ring and line
 // geometry is flattened: `start[i]..start[i+1]` are the vertex indices of item i in `xy`.
 
-export const LAYER_NAMES = ['terrain', 'buildings', 'roads', 'water', 'grids', 'components', 'prone'] as const;
+export const LAYER_NAMES = ['terrain', 'buildings', 'roads', 'water', 'grids', 'components', 'prone', 'ground'] as const;
 export type LayerName = (typeof LAYER_NAMES)[number];
 
 export interface TerrainLayer { cols: number; rows: number; cellSize: number; x0: number; y0: number; minM: number; maxM: number; heights: Float32Array }
@@ -17,6 +18,8 @@ export interface GridsLayer {
   start: Uint32Array; xy: Float32Array; responsibilityIndex: Uint16Array; centroid: Float32Array;
 }
 export interface ComponentsLayer { count: number; classIndex: Uint8Array; x: Float32Array; y: Float32Array; z: Float32Array; heading: Float32Array; unitGrid: Uint32Array }
+/** rasters over the terrain's box (models/groundRaster.ts): roads/water mask and unit-grid ids, RGBA, row 0 south */
+export interface GroundLayer { width: number; height: number; xmin: number; ymin: number; xmax: number; ymax: number; mask: Uint8Array; grids: Uint8Array }
 export interface ProneLayer { count: number; ids: string[]; names: { zh: string; en: string }[]; x: Float32Array; y: Float32Array; z: Float32Array }
 
 // Ids in the binary layers are indices into these lists (zod-free here, so the layer worker
@@ -84,6 +87,15 @@ export function encodeLayer(city: CityData, name: LayerName): Uint8Array {
       const c = city.components;
       return encodePack({ count: c.count }, { classIndex: c.classIndex, x: c.x, y: c.y, z: c.z, heading: c.heading, unitGrid: c.unitGrid });
     }
+    case 'ground': {
+      // painted here, once per city, so that no browser paints it (the server caches the layer)
+      const d = city.dem;
+      const box = groundBox(d.x0, d.y0 - d.rows * d.cellSize, d.x0 + d.cols * d.cellSize, d.y0);
+      const roads = decodeLayer('roads', encodeLayer(city, 'roads'));
+      const water = decodeLayer('water', encodeLayer(city, 'water'));
+      const grids = decodeLayer('grids', encodeLayer(city, 'grids'));
+      return encodePack({ ...box }, { mask: paintGroundMask(box, roads, water), grids: rasterGrids(box, grids) });
+    }
     case 'prone': {
       const p = city.pronePoints;
       return encodePack({ count: p.length, ids: p.map((x) => x.id), names: p.map((x) => x.name) }, {
@@ -96,7 +108,7 @@ export function encodeLayer(city: CityData, name: LayerName): Uint8Array {
 /** Every decoded layer of a city, by name. */
 export interface CityLayers {
   terrain: TerrainLayer; buildings: BuildingsLayer; roads: RoadsLayer; water: WaterLayer;
-  grids: GridsLayer; components: ComponentsLayer; prone: ProneLayer;
+  grids: GridsLayer; components: ComponentsLayer; prone: ProneLayer; ground: GroundLayer;
 }
 
 export function decodeLayer<N extends LayerName>(name: N, buf: ArrayBuffer | Uint8Array): CityLayers[N] {
@@ -114,6 +126,7 @@ export function decodeLayer<N extends LayerName>(name: N, buf: ArrayBuffer | Uin
     grids: ['start', 'xy', 'responsibilityIndex', 'centroid'],
     components: ['classIndex', 'x', 'y', 'z', 'heading', 'unitGrid'],
     prone: ['x', 'y', 'z'],
+    ground: ['mask', 'grids'],
   };
   const out: Record<string, unknown> = { ...meta };
   for (const k of keysByLayer[name]) out[k] = need(k);

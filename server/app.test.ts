@@ -251,7 +251,7 @@ describe('binary layers', () => {
     expect(layer.count).toBe(app.twin.cities.get(slug)!.data.components.count);
     const again = await fetch(`${base}/api/layers/${slug}/components`, { headers: { 'if-none-match': etag } });
     expect(again.status).toBe(304);
-    for (const name of ['terrain', 'buildings', 'roads', 'water', 'grids', 'prone'] as const) {
+    for (const name of ['terrain', 'buildings', 'roads', 'water', 'grids', 'prone', 'ground'] as const) {
       const r = await fetch(`${base}/api/layers/${slug}/${name}`);
       expect(r.status).toBe(200);
       expect(() => decodeLayer(name, new Uint8Array(0))).toThrow();

@@ -1,4 +1,5 @@
 import next from 'next';
+import { LAYER_NAMES } from '../models/layers';
 import { loadEnv } from './env';
 import { createTwinServer } from './app';
 import { log } from './log';
@@ -17,6 +18,8 @@ async function main() {
     env,
     next: { handle: (req, res) => void handle(req, res), upgrade: dev ? app.getUpgradeHandler() : undefined },
   });
+  // every city's binary layers (the painted ground rasters among them) ready before the first visitor
+  for (const city of twin.twin.cities.values()) for (const name of LAYER_NAMES) twin.twin.layer(city, name);
   await new Promise<void>((resolve) => twin.server.listen(env.PORT, env.HOST, resolve));
   const addr = twin.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;

@@ -1,10 +1,8 @@
 import type { CityLayers, LayerName } from '../../models/layers';
 import { buildingMeshBuffers } from '../buildings/buildingMesh';
-import { rasterGrids } from '../grids/rasterGrids';
-import { paintGroundMask } from '../roads/paintRoads';
 import { heightAt, heightGridFromDem, terrainMeshBuffers, type HeightGrid } from '../terrain/heightField';
 import { waterMeshBuffers } from '../water/waterMesh';
-import { groundBox, type GroundBox } from './box';
+import type { GroundBox } from '../../models/groundRaster';
 
 /** Everything the scene uploads, computed off the main thread from the decoded layers. */
 export interface PreparedCity {
@@ -28,15 +26,13 @@ export function prepareCity(layers: CityLayers, timings: Record<string, number>)
   const t = layers.terrain;
   let t0 = performance.now();
   const height = heightGridFromDem(t);
-  const box = groundBox(t.x0, t.y0 - t.rows * t.cellSize, t.x0 + t.cols * t.cellSize, t.y0);
+  // the ground rasters come painted by the server (the "ground" layer), over the terrain's box
+  const g = layers.ground;
+  const box: GroundBox = { xmin: g.xmin, ymin: g.ymin, xmax: g.xmax, ymax: g.ymax, width: g.width, height: g.height };
   const terrainMesh = terrainMeshBuffers(height, box);
   timings['prepare.terrain'] = performance.now() - t0;
-  t0 = performance.now();
-  const groundMask = paintGroundMask(box, layers.roads, layers.water);
-  timings['prepare.roadsWater'] = performance.now() - t0;
-  t0 = performance.now();
-  const gridRaster = rasterGrids(box, layers.grids);
-  timings['prepare.grids'] = performance.now() - t0;
+  const groundMask = g.mask;
+  const gridRaster = g.grids;
   t0 = performance.now();
   const buildingMesh = buildingMeshBuffers(layers.buildings);
   timings['prepare.buildings'] = performance.now() - t0;

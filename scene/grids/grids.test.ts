@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { groundBox } from '../data/box';
+import { groundBox, rasterGrids } from '../../models/groundRaster';
 import type { GridsLayer } from '../../models/layers';
-import { gridAt, gridAtRaster, rasterGrids } from './rasterGrids';
+import { gridAt, gridAtRaster } from './rasterGrids';
 import { fiveColourBytes } from './rollup';
 import { FIVE_COLOURS } from '../../models/fiveColour';
 
