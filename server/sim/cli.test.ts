@@ -79,7 +79,7 @@ describe('twin simulate', () => {
     const tmax = parseAscii(await readFile(join(out, 'time_of_max_s.asc'), 'utf8'));
     const wet = [...maxAsc.data.keys()].filter((i) => maxAsc.data[i]! > 0.001);
     expect(wet.length).toBeGreaterThan(0);
-    for (const i of wet) expect(tmax.data[i]).toBeGreaterThanOrEqual(0);
+    for (const i of wet) expect(tmax.data[i]! >= 0 && tmax.data[i]! <= 600, `time of max ${tmax.data[i]} s at cell ${i}`).toBe(true);
     for (const name of ['first_above_15cm_s', 'first_above_20cm_s', 'first_above_27cm_s']) {
       const t = parseAscii(await readFile(join(out, `${name}.asc`), 'utf8'));
       for (let i = 0; i < t.data.length; i++) {

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { G, cflDt, type StepParams } from './kernel';
 import { CMD_STEP, CMD_STOP, CTRL, LOCKED, chunkMaxAt, chunkRows, layoutBytes, scratchAt, sharedViews, spinsFor, stepChunks, waitWhile, writeParams, type Shared } from './shared';
-import { WASM_MIN_COLS, jsBand, tryWasmModule, wasmBand, type BandKernel, type KernelName } from './wasm';
+import { WASM_MIN_COLS, jsBand, tryWasmModule, wasmBand, wasmUnsupported, type BandKernel, type KernelName } from './wasm';
 import type { Problem } from './prepare';
 
 export const THRESHOLDS = [0.15, 0.2, 0.27] as const;
@@ -140,7 +140,7 @@ async function chooseKernel(p: Problem, asked: KernelName | undefined): Promise<
     return { kernel: 'js', module: null };
   }
   const module = await tryWasmModule();
-  if (!module && asked === 'wasm-simd') throw new Error('the WebAssembly SIMD flood kernel is not available here');
+  if (!module && asked === 'wasm-simd') throw new Error(`the WebAssembly SIMD flood kernel is not available here: ${wasmUnsupported()}`);
   return module ? { kernel: 'wasm-simd', module } : { kernel: 'js', module: null };
 }
 
