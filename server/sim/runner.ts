@@ -378,7 +378,8 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   }
   return {
     cols: p.cols, rows: p.rows, cellSize: p.cellSize, xll: p.xll, yll: p.yll, t, steps, wallSeconds,
-    cellUpdatesPerSecond: ((steps - timedFrom) * N) / wallSeconds,
+    // cells of the domain only: NODATA cells (z = NaN) are skipped, not updated
+    cellUpdatesPerSecond: ((steps - timedFrom) * p.activeCells) / wallSeconds,
     kernel,
     maxDepth, maxStage, timeOfMax: Float32Array.from(g.tmax),
     firstAbove: { '0.15': Float32Array.from(g.t15), '0.2': Float32Array.from(g.t20), '0.27': Float32Array.from(g.t27) },
