@@ -219,6 +219,7 @@ export class TwinEngine {
     for (let i = 0; i < layers.length; i++) layers[i]!.afterRender?.();
     this.loop.threeDirty = false;
     // pull model: the live worker's coalesced changes are asked for once per drawn frame
+    this.feed?.client.drawn();
     this.feed?.client.pull();
     if (this.city && !this.ready) {
       this.ready = true;

@@ -49,6 +49,8 @@ export interface TwinHooks {
   /** live client counters; loseFrames(n) drops the next n deltas as if lost (tests the resync) */
   liveStats(): { snapshots: number; deltas: number; gaps: number; lost: number; lastSeq: number; entries: number; view: 'all' | number };
   loseFrames(n: number): void;
+  /** ms from a live change's arrival in the page (its worker) to the end of the frame that drew it, per such frame since the last call */
+  drawLatency(): number[];
   /** ms per frame: the Three layer alone, and Cesium + Three, each forced to finish (readPixels) */
   bench(n: number): { threeMs: number; fullMs: number };
   /** measurement switches: hide one part of the Three layer ('proxy' | 'map' | 'detail' | 'terrain' | 'water' | 'buildings' | 'flood') */
@@ -169,6 +171,7 @@ export function installTestHooks(self: TwinEngine): () => void {
         view: self.live?.viewGrids === 'all' ? 'all' : self.live?.viewGrids.length ?? 0 };
     },
     loseFrames: (n) => self.live?.loseNext(n),
+    drawLatency: () => self.live?.drawLatencyMs.splice(0) ?? [],
     bench: (n) => bench(self, n),
     debugHide: (part, hidden) => {
       for (const l of self.layerList) l.debugHide?.(part, hidden);

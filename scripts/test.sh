@@ -17,10 +17,10 @@ apt_install() {
 }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm install, not npm ci: the lock records this platform's optional binaries only, and
-  # npm ci refuses it for lacking the others'.
-  step "npm install"
-  npm install --no-audit --no-fund
+  # npm ci: exactly what package-lock.json records (every platform's optional binaries are in it),
+  # never rewriting it; it also replaces a node_modules installed from an older lock
+  step "npm ci"
+  npm ci --no-audit --no-fund
 fi
 [ -d public/cesium/Workers ] || node scripts/copy-cesium.mjs
 

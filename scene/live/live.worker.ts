@@ -31,6 +31,8 @@ let gridDirtyN = 0;
 let deltaEntries = 0;
 let snapshotSincePull = false;
 let seqSincePull = -1;
+/** epoch ms of the first component change since the last pull (NaN: none) */
+let arrivedAt = NaN;
 
 const post = (m: WorkerOut, transfer: Transferable[] = []) => self.postMessage(m, transfer);
 
@@ -83,6 +85,7 @@ function onFrame(data: ArrayBuffer) {
   if (f.kind === FRAME_SNAPSHOT || f.kind === FRAME_DELTA) {
     // a snapshot is all entries of the subscribed grids: flagging them all replaces the page's state
     markComponents(f.indices, m.total);
+    if (arrivedAt !== arrivedAt && f.indices.length) arrivedAt = performance.timeOrigin + performance.now();
     if (f.kind === FRAME_DELTA) deltaEntries += f.indices.length;
     else { snapshotSincePull = true; post({ type: 'connection', state: 'live' }); }
     seqSincePull = f.seq;
@@ -114,12 +117,13 @@ function pull(spare: ArrayBuffer[] = [], mapMinLevel = 0) {
     levels[k] = m.levels[j]!;
   }
   post({
-    type: 'changes', snapshot: snapshotSincePull, seq: seqSincePull, deltaEntries, indices, states, values, grids: g, counts, levels, mapBands, stats: stats(),
+    type: 'changes', snapshot: snapshotSincePull, seq: seqSincePull, deltaEntries, indices, states, values, grids: g, counts, levels, mapBands, stats: stats(), arrivedAt,
   }, [indices.buffer, states.buffer, values.buffer, g.buffer, counts.buffer, levels.buffer, ...mapBands.map((b) => b.data.buffer)]);
   dirtyN = 0;
   gridDirtyN = 0;
   deltaEntries = 0;
   snapshotSincePull = false;
+  arrivedAt = NaN;
 }
 
 self.onmessage = (e: MessageEvent<WorkerIn>) => {

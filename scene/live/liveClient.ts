@@ -32,6 +32,10 @@ export class LiveClient {
   private pulling = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** epoch ms when the oldest change handed to the page and not yet drawn reached the worker (NaN: none) */
+  private undrawnSince = NaN;
+  /** per drawn frame with live changes: ms from the oldest change's arrival to the end of that frame (bench, newest last) */
+  readonly drawLatencyMs: number[] = [];
 
   constructor(private readonly city: string,
     private readonly counts: { total: number; gridCount: number; map?: MapSource },
@@ -73,6 +77,19 @@ export class LiveClient {
     this.pulling = true;
     const spare = this.h.spare?.() ?? [];
     this.send({ type: 'pull', spare, mapMinLevel: this.h.mapMinLevel?.() ?? 0 }, spare);
+  }
+
+  /** The changes just handed to the page will be in the next frame drawn. */
+  changesShown(arrivedAt: number) {
+    if (arrivedAt === arrivedAt && !(this.undrawnSince <= arrivedAt)) this.undrawnSince = arrivedAt;
+  }
+
+  /** A frame was drawn: the changes shown since the last one are in it. */
+  drawn() {
+    if (this.undrawnSince !== this.undrawnSince) return;
+    this.drawLatencyMs.push(performance.timeOrigin + performance.now() - this.undrawnSince);
+    if (this.drawLatencyMs.length > 4096) this.drawLatencyMs.splice(0, 2048);
+    this.undrawnSince = NaN;
   }
 
   /** The unit grids the view shows ('all' at a city view); sent only when it changed. */

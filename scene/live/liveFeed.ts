@@ -48,7 +48,10 @@ export class LiveFeed {
     this.changeCount += m.deltaEntries;
     if (m.seq >= 0) this.host.onSeq(m.seq);
     if (m.indices.length > 0 || m.grids.length > 0) this.host.touched();
-    if (visible) this.host.requestThree();
+    if (visible) {
+      if (m.indices.length) this.client.changesShown(m.arrivedAt);
+      this.host.requestThree();
+    }
     return visible;
   }
 

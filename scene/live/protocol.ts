@@ -31,12 +31,14 @@ export type WorkerOut =
    * The answer to a pull: every component and unit grid changed since the previous pull, each once
    * with its latest value. snapshot: a snapshot arrived in between; seq: the last component frame's
    * (-1 before the first); deltaEntries: delta entries before coalescing; mapBands: the rows of
-   * the far state map that changed (see StateMap.takeBands).
+   * the far state map that changed (see StateMap.takeBands); arrivedAt: see below.
    */
   | {
     type: 'changes'; snapshot: boolean; seq: number; deltaEntries: number;
     indices: Uint32Array; states: Uint8Array; values: Float32Array;
     grids: Uint32Array; counts: Uint16Array; levels: Uint8Array; mapBands: MapBand[]; stats: LiveStats;
+    /** epoch ms (timeOrigin + now) when the first component change in this message reached the worker; NaN: none */
+    arrivedAt: number;
   }
   | { type: 'connection'; state: LiveConnection }
   | { type: 'problem'; message: string };

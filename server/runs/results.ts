@@ -1,10 +1,10 @@
 // A finished run's impact as files: one CSV row and one GeoJSON feature per asset, in WGS84
 // (models/geo.ts) from the city's origin, so a GIS opens them without knowing our local frame.
-import { stringify } from 'csv-stringify/sync';
 import type { CityData } from '../../models/city';
 import { enuToGeodetic } from '../../models/geo';
 import type { ImpactResult } from '../../models/runs';
 import type { Exceedance } from '../sim/impact';
+import { csvTable } from '../sim/csv';
 
 export const IMPACT_CSV_COLUMNS = ['kind', 'id', 'name', 'class', 'x', 'y', 'lon', 'lat', 'max_depth_m', 'time_of_max_s', 'over15cm_s', 'over20cm_s', 'over27cm_s'] as const;
 
@@ -59,7 +59,7 @@ export function impactFiles(impact: ImpactResult, city: CityData): { csv: string
     const [lon, lat] = lonLat(a.x, a.y);
     return [a.kind, a.id, a.name, a.cls, a.x, a.y, lon, lat, a.maxDepth_m, a.timeOfMax_s, a.over15cm_s, a.over20cm_s, a.over27cm_s];
   });
-  const csv = stringify(rows, { header: true, columns: [...IMPACT_CSV_COLUMNS], cast: { number: (v) => String(v) } });
+  const csv = csvTable(IMPACT_CSV_COLUMNS, rows);
   const features = list.map((a) => ({
     type: 'Feature' as const,
     geometry: a.line ? { type: 'LineString' as const, coordinates: a.line.map(([x, y]) => lonLat(x, y)) } : { type: 'Point' as const, coordinates: lonLat(a.x, a.y) },

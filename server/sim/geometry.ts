@@ -2,6 +2,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { PolygonSource, Point } from '../../models/scenario';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError } from './raster';
 
 export interface GridFrame {
@@ -60,17 +61,24 @@ export async function expandGlob(path: string): Promise<string[]> {
   return hits.map((h) => resolve(dir, h));
 }
 
-/** Rings from a CSV of "x,y" rows (a header line is allowed). */
+/**
+ * A ring from a CSV of "x,y" rows (RFC 4180 quoting; comma, semicolon or tab between fields;
+ * further columns ignored; a header line is allowed). Errors name the line, not its content.
+ */
 export function parseCsvRing(text: string, file: string): Point[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { delimiter: [',', ';', '\t'], trim: true, skip_empty_lines: true, relax_column_count: true, bom: true, info: true }) as unknown as typeof records;
+  } catch (e) {
+    const err = e as Error & { lines?: number; code?: string };
+    throw new InputError(`not a valid CSV (${err.code ?? 'parse error'})`, file, err.lines);
+  }
   const pts: Point[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const s = raw.trim();
-    if (!s) return;
-    const parts = s.split(/[,;\s]+/);
-    const x = Number(parts[0]), y = Number(parts[1]);
-    if (parts.length < 2 || !Number.isFinite(x) || !Number.isFinite(y)) {
-      if (i === 0 && pts.length === 0) return; // header
-      throw new InputError(`expected "x,y", got "${s.slice(0, 40)}"`, file, i + 1);
+  records.forEach(({ record, info }, k) => {
+    const x = Number(record[0]), y = Number(record[1]);
+    if (record.length < 2 || record[0] === '' || record[1] === '' || !Number.isFinite(x) || !Number.isFinite(y)) {
+      if (k === 0) return; // header
+      throw new InputError('expected numbers x,y in the first two columns', file, info.lines);
     }
     pts.push([x, y]);
   });

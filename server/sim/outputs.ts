@@ -4,12 +4,13 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import { dirname, join, resolve } from 'node:path';
 import type { RunResult } from './runner';
 import { encodeGeoTiff, formatAscii, type Raster } from './raster';
+import { csvTable, type CsvCell } from './csv';
 
 export function probesCsv(r: RunResult): string {
-  const lines = ['probe,time_s,depth_m,stage_m'];
+  const rows: CsvCell[][] = [];
   for (const p of r.probes)
-    for (let k = 0; k < p.time.length; k++) lines.push(`${p.name},${round(p.time[k]!, 3)},${round(p.depth[k]!, 5)},${round(p.stage[k]!, 5)}`);
-  return lines.join('\n') + '\n';
+    for (let k = 0; k < p.time.length; k++) rows.push([p.name, round(p.time[k]!, 3), round(p.depth[k]!, 5), round(p.stage[k]!, 5)]);
+  return csvTable(['probe', 'time_s', 'depth_m', 'stage_m'], rows);
 }
 
 export const round = (v: number, d: number) => (Number.isFinite(v) ? Number(v.toFixed(d)) : null);

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { G, cflDt, type StepParams } from './kernel';
 import { CMD_STEP, CMD_STOP, CTRL, LOCKED, chunkMaxAt, chunkRows, layoutBytes, scratchAt, sharedViews, spinsFor, stepChunks, waitWhile, writeParams, type Shared } from './shared';
-import { WASM_MIN_COLS, jsBand, tryWasmModule, wasmBand, type BandKernel, type KernelName } from './wasm';
+import { WASM_MIN_COLS, jsBand, tryWasmModule, wasmBand, wasmUnsupported, type BandKernel, type KernelName } from './wasm';
 import type { Problem } from './prepare';
 
 export const THRESHOLDS = [0.15, 0.2, 0.27] as const;
@@ -148,7 +148,7 @@ async function chooseKernel(p: Problem, asked: KernelName | undefined): Promise<
     return { kernel: 'js', module: null };
   }
   const module = await tryWasmModule();
-  if (!module && asked === 'wasm-simd') throw new Error('the WebAssembly SIMD flood kernel is not available here');
+  if (!module && asked === 'wasm-simd') throw new Error(`the WebAssembly SIMD flood kernel is not available here: ${wasmUnsupported()}`);
   return module ? { kernel: 'wasm-simd', module } : { kernel: 'js', module: null };
 }
 
@@ -393,7 +393,8 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
   }
   return {
     cols: p.cols, rows: p.rows, cellSize: p.cellSize, xll: p.xll, yll: p.yll, t, steps, wallSeconds,
-    cellUpdatesPerSecond: ((steps - timedFrom) * N) / wallSeconds,
+    // cells of the domain only: NODATA cells (z = NaN) are skipped, not updated
+    cellUpdatesPerSecond: ((steps - timedFrom) * p.activeCells) / wallSeconds,
     kernel,
     maxDepth, maxStage, timeOfMax: Float32Array.from(g.tmax),
     firstAbove: { '0.15': Float32Array.from(g.t15), '0.2': Float32Array.from(g.t20), '0.27': Float32Array.from(g.t27) },

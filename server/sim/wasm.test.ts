@@ -6,7 +6,7 @@ import { Scenario } from '../../models/scenario';
 import { prepare } from './prepare';
 import { simulate, type RunResult } from './runner';
 import { gridProblem } from './testkit';
-import { tryWasmModule } from './wasm';
+import { compileWat, tryWasmModule, wasmUnsupported } from './wasm';
 import { expectSameRun } from './sameRun';
 
 const doc = {
@@ -25,9 +25,27 @@ const doc = {
 };
 
 const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-const wasm = await tryWasmModule();
+describe('WebAssembly SIMD kernel', () => {
+  // No skip: the runtime this project supports (node >= 20.19) runs WASM SIMD with shared memory,
+  // so a kernel that is not there is a failure, with the reason.
+  it('runs here, compiles, and is the default kernel', async () => {
+    expect(wasmUnsupported()).toBeNull();
+    expect(await tryWasmModule()).toBeInstanceOf(WebAssembly.Module);
+    const p = gridProblem({ cols: 16, rows: 8, dx: 1, z: () => 0, h0: (x) => (x < 4 ? 0.2 : 0), duration: 2 });
+    const env = process.env.FLOOD_KERNEL;
+    delete process.env.FLOOD_KERNEL;
+    try {
+      expect((await simulate(p, { workers: 1 })).kernel).toBe('wasm-simd');
+    } finally {
+      if (env !== undefined) process.env.FLOOD_KERNEL = env;
+    }
+  });
 
-describe.skipIf(!wasm)('WebAssembly SIMD kernel', () => {
+  it('surfaces a compile error of the WAT text instead of falling back', async () => {
+    await expect(compileWat('(module (func (result i32) i64.const 1))', 'broken.wat')).rejects.toThrow(/i32|i64|type/);
+    await expect(compileWat('(module (func $f (i32.bogus)))', 'broken.wat')).rejects.toThrow(/bogus/);
+  });
+
   it('is bit-identical to itself with 1, 2 and 3 threads (67 columns: a ragged last chunk)', async () => {
     const p = await prepare(Scenario.parse(doc), 'inline.json');
     const runs: RunResult[] = [];

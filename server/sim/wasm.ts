@@ -20,30 +20,48 @@ export const WASM_MIN_COLS = 5;
 
 let compiled: Promise<WebAssembly.Module> | undefined;
 
-/** kernel.wat compiled (once per process) with the SIMD and threads features. */
+/** WAT text compiled with the SIMD and threads features; a parse or validation error throws, with wabt's message. */
+export async function compileWat(text: string, name = 'kernel.wat'): Promise<WebAssembly.Module> {
+  const wabt = await wabtInit();
+  const m = wabt.parseWat(name, text, { simd: true, threads: true });
+  try {
+    m.resolveNames();
+    const { buffer } = m.toBinary({});
+    return await WebAssembly.compile(Uint8Array.from(buffer));
+  } finally {
+    m.destroy();
+  }
+}
+
+/** kernel.wat compiled (once per process). */
 export function wasmModule(): Promise<WebAssembly.Module> {
-  compiled ??= (async () => {
-    const wabt = await wabtInit();
-    const text = readFileSync(new URL('./kernel.wat', import.meta.url), 'utf8');
-    const m = wabt.parseWat('kernel.wat', text, { simd: true, threads: true });
-    try {
-      m.resolveNames();
-      const { buffer } = m.toBinary({});
-      return await WebAssembly.compile(Uint8Array.from(buffer));
-    } finally {
-      m.destroy();
-    }
-  })();
+  compiled ??= compileWat(readFileSync(new URL('./kernel.wat', import.meta.url), 'utf8')).catch((e: unknown) => {
+    throw new Error(`kernel.wat does not compile: ${(e as Error)?.message ?? String(e)}`);
+  });
   return compiled;
 }
 
-/** The WASM module, or null where it cannot be built or run (no SIMD, no shared memory). */
-export async function tryWasmModule(): Promise<WebAssembly.Module | null> {
+// (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)), as wasm-feature-detect tests SIMD
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** Why this runtime cannot run the WASM kernel (no SIMD, no shared memory), or null when it can. */
+export function wasmUnsupported(): string | null {
+  if (typeof SharedArrayBuffer !== 'function') return 'no SharedArrayBuffer';
   try {
-    return await wasmModule();
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   } catch {
-    return null;
+    return 'no shared WebAssembly memory';
   }
+  return WebAssembly.validate(SIMD_PROBE) ? null : 'no WebAssembly SIMD';
+}
+
+/**
+ * The WASM module, or null where the runtime cannot run it (wasmUnsupported). A kernel.wat that
+ * does not compile is a bug, not a missing feature: that error is thrown, never taken for null.
+ */
+export async function tryWasmModule(): Promise<WebAssembly.Module | null> {
+  if (wasmUnsupported()) return null;
+  return wasmModule();
 }
 
 export function jsBand(g: Grid): BandKernel {
