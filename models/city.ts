@@ -176,7 +176,11 @@ export const componentDetailSchema = z.object({
   x: z.number(),
   y: z.number(),
   z: z.number(),
-  dataSource: z.string(),
+  /**
+   * where the state comes from: `real` once a real source (ingest API, MQTT) reported on it,
+   * `simulated` when the telemetry simulator drives it, `registry` as stored (no report yet)
+   */
+  dataSource: z.enum(['real', 'simulated', 'registry']),
   history: z.array(
     z.object({ at: z.string(), state: componentStateSchema, value: z.number().nullable(), source: z.string() }),
   ),
