@@ -30,7 +30,7 @@ function iso(ms: number) {
 
 function fmt(ms: number) {
   const s = ms / 1000;
-  if (s < 120) return `${Math.round(s)} s`;
+  if (s <= 120) return `${Math.round(s)} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
   if (s < 172_800) return `${Math.round(s / 3600)} h`;
   return `${Math.round(s / 86_400)} days`;

@@ -168,6 +168,16 @@ describe('in-process broker', () => {
     await expectRejected(bin, batch(n, [30, 31]).subarray(0, 30), 'binary', /need \d+ bytes/);
   });
 
+  it('rejects reports dated beyond the allowed skew or older than the retention window, JSON and binary', async () => {
+    const code = city.data.components.codes[40]!;
+    await expectRejected(mqttTopic.state(city.slug, code), JSON.stringify({ state: 'alarm', at: '9999-01-01T00:00:00Z' }),
+      'time', /at: time 9999-01-01T00:00:00.000Z is .* ahead of the server clock/);
+    await expectRejected(mqttTopic.batch(city.slug), JSON.stringify({ changes: [{ componentCode: code, state: 'alarm', at: '2000-01-01T00:00:00Z' }] }),
+      'time', /changes\[0\]\.at: time 2000-01-01T00:00:00.000Z is older than/);
+    const future = Buffer.from(encodeBinaryBatch(city.live.count, 1, [40], [STATE_CODE.alarm], [1], Date.now() + 86_400_000));
+    await expectRejected(mqttTopic.batchBin(city.slug), future, 'time', /binary batch: time .* ahead of the server clock/);
+  });
+
   it('refuses anonymous connections, a wrong password and a wrong user name, each counted', async () => {
     const auth = await rejectedCount('auth');
     await expect(connectAsync(url, { username: 'twin', password: 'wrong-password', reconnectPeriod: 0 }))
