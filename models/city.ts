@@ -210,7 +210,8 @@ export const stateChangeSchema = z.object({
   componentCode: componentCodeInputSchema,
   state: componentStateSchema,
   /** class-specific reading: fill fraction 0..1 for bins, water depth in metres for gauges, 0/1 for lights */
-  value: z.number().finite().optional(),
+  // stored as float32 (live state, `real` columns): a larger value would become Infinity or fail the write
+  value: z.number().finite().refine((v) => Math.abs(v) <= 3.4e38, 'value: outside the float32 range (|v| <= 3.4e38)').optional(),
   /** when it happened, ISO 8601; defaults to receipt time */
   at: z.iso.datetime({ offset: true }).optional(),
 });
