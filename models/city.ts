@@ -176,7 +176,11 @@ export const componentDetailSchema = z.object({
   x: z.number(),
   y: z.number(),
   z: z.number(),
-  dataSource: z.string(),
+  /**
+   * where the state comes from: `real` once a real source (ingest API, MQTT) reported on it,
+   * `simulated` when the telemetry simulator drives it, `registry` as stored (no report yet)
+   */
+  dataSource: z.enum(['real', 'simulated', 'registry']),
   history: z.array(
     z.object({ at: z.string(), state: componentStateSchema, value: z.number().nullable(), source: z.string() }),
   ),
@@ -206,7 +210,8 @@ export const stateChangeSchema = z.object({
   componentCode: componentCodeInputSchema,
   state: componentStateSchema,
   /** class-specific reading: fill fraction 0..1 for bins, water depth in metres for gauges, 0/1 for lights */
-  value: z.number().finite().optional(),
+  // stored as float32 (live state, `real` columns): a larger value would become Infinity or fail the write
+  value: z.number().finite().refine((v) => Math.abs(v) <= 3.4e38, 'value: outside the float32 range (|v| <= 3.4e38)').optional(),
   /** when it happened, ISO 8601; defaults to receipt time */
   at: z.iso.datetime({ offset: true }).optional(),
 });

@@ -28,11 +28,14 @@ export const REJECTED_FILTER = `${MQTT_ROOT}/+/rejected`;
 export const SHARE_GROUP = 'twin';
 export const sharedFilter = (filter: string) => `$share/${SHARE_GROUP}/${filter}`;
 
+/** The user name publishers give with the ingest token as password. */
+export const MQTT_USER = 'twin';
+
 /** JSON payloads above this are refused unparsed: a full JSON batch (MAX_INGEST_BATCH) is about 1 MB. */
 export const MAX_JSON_PAYLOAD = 4 * 1024 * 1024;
 
 /** The closed set of rejection kinds: the `reason` label of twin_ingest_rejected_total{boundary="mqtt"}. */
-export const MQTT_REJECT_KINDS = ['topic', 'json', 'schema', 'city', 'component', 'registry', 'binary', 'auth', 'internal'] as const;
+export const MQTT_REJECT_KINDS = ['topic', 'json', 'schema', 'city', 'component', 'registry', 'binary', 'auth', 'internal', 'time'] as const;
 export const mqttRejectKindSchema = z.enum(MQTT_REJECT_KINDS);
 export type MqttRejectKind = z.infer<typeof mqttRejectKindSchema>;
 

@@ -12,6 +12,7 @@ import { log } from './log';
 import { RunManager, type RunManagerOptions } from './runs/manager';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
+import { Retention } from './live/retention';
 
 export interface TwinServer {
   server: Server;
@@ -26,7 +27,9 @@ export interface TwinServer {
 }
 
 export interface StartOptions {
-  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST' | 'SIM_CONCURRENCY' | 'RUN_RETENTION_DAYS'>>;
+  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & { INGEST_TOKEN: string }
+    & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST' | 'SIM_CONCURRENCY' | 'RUN_RETENTION_DAYS'
+      | 'REPORT_MAX_SKEW_S' | 'STATE_CHANGES_RETENTION_DAYS' | 'HISTORY_DOWNSAMPLE_AFTER_DAYS' | 'HISTORY_COARSE_BUCKET_S' | 'HISTORY_RETENTION_DAYS' | 'RETENTION_EVERY_S'>>;
   /** an already open database (tests); otherwise opened from env */
   db?: Db;
   /** Next's request handler and its upgrade handler; absent in API-only tests */
@@ -49,10 +52,14 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   if ((await listCities(db)).length === 0) {
     const t0 = performance.now();
     const city = generateCity({ preset: env.DEFAULT_CITY_PRESET });
-    await saveCity(db, city);
+    await saveCity(db, city, { simulator: true });
     log.info({ city: city.meta.slug, components: city.components.count, ms: Math.round(performance.now() - t0) }, 'generated the sample city on first start');
   }
-  const twin = new Twin(db, { historyBucketMs: (env.HISTORY_BUCKET_S ?? 300) * 1000 });
+  const twin = new Twin(db, {
+    historyBucketMs: (env.HISTORY_BUCKET_S ?? 300) * 1000,
+    simulator: env.SIMULATOR === 'on',
+    reportTime: { maxSkewMs: (env.REPORT_MAX_SKEW_S ?? 120) * 1000, maxAgeMs: (env.STATE_CHANGES_RETENTION_DAYS ?? 90) * 86_400_000 },
+  });
   const runs = new RunManager(db, twin, { concurrency: env.SIM_CONCURRENCY, retentionDays: env.RUN_RETENTION_DAYS, ...opts.runs });
   const library = new ScenarioLibrary(db, twin);
   const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs } });
@@ -72,7 +79,10 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   const sims: { sim: Simulator; flush(source: 'simulator' | 'load'): void }[] = [];
   const startSimulator = (city: CityRuntime) => {
     let n = 0, idx = new Uint32Array(1024), st = new Uint8Array(1024), val = new Float32Array(1024), at = new Float64Array(1024);
+    const real = city.real;
     const apply = (i: number, s: number, v: number, t: number) => {
+      // A component with a real source is left to it: when that goes silent, it shows stale.
+      if (real[i]) return;
       if (n === idx.length) {
         const grow = <T extends Uint32Array | Uint8Array | Float32Array | Float64Array>(a: T): T => {
           const b = new (a.constructor as new (len: number) => T)(a.length * 2);
@@ -92,7 +102,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
       },
     });
   };
-  if (env.SIMULATOR === 'on') twin.onCityLoaded(startSimulator);
+  // Only cities whose flag is on (generated ones; an imported city starts with it off).
+  twin.onCityLoaded((city) => city.simulated && startSimulator(city));
   const simTimer = setInterval(() => {
     const now = Date.now();
     for (const s of sims) { s.sim.tick(now); s.flush('simulator'); }
@@ -109,6 +120,20 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     twin.history.flush().catch((err) => log.error({ err }, 'history flush failed; kept for the next try'));
   }, 2000);
   histTimer.unref();
+  // History retention and down-sampling (README "Retention"), in small batches beside ingest.
+  const retention = new Retention(db, {
+    stateChangesDays: env.STATE_CHANGES_RETENTION_DAYS ?? 90,
+    historyDays: env.HISTORY_RETENTION_DAYS ?? 400,
+    downsampleAfterDays: env.HISTORY_DOWNSAMPLE_AFTER_DAYS ?? 30,
+    coarseBucketMs: (env.HISTORY_COARSE_BUCKET_S ?? 3600) * 1000,
+    fineBucketMs: twin.history.bucketMs,
+  });
+  const retentionTimer = setInterval(() => {
+    retention.run().then((r) => {
+      if (r.stateChangesDeleted || r.historyDeleted || r.historyMerged) log.info(r, 'history retention pass');
+    }, (err: unknown) => log.error({ err }, 'history retention pass failed; tried again next time'));
+  }, (env.RETENTION_EVERY_S ?? 600) * 1000);
+  retentionTimer.unref();
 
   // Cities are kept in memory from the start, so the first viewer does not wait for a load.
   for (const c of await twin.listCities()) await twin.city(c.slug);
@@ -127,6 +152,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
       clearInterval(simTimer);
       if (loadTimer) clearInterval(loadTimer);
       clearInterval(histTimer);
+      clearInterval(retentionTimer);
+      await retention.stop();
       await mqtt?.close();
       await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

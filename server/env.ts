@@ -20,8 +20,11 @@ const envSchema = z.object({
   MQTT: z.enum(['on', 'off']).default('on'),
   /** redis://... enables the socket.io Redis adapter for several instances */
   REDIS_URL: z.string().url().optional(),
-  /** bearer token for the ingest API; the embedded default is for local use only */
-  INGEST_TOKEN: z.string().min(8, 'INGEST_TOKEN must be at least 8 characters').default('twin-local-ingest-token'),
+  /**
+   * bearer token for the ingest API and MQTT password; unset: a random one kept in DATA_DIR/ingest-token
+   * (server/secrets.ts). The README's old example token is refused when HOST is beyond loopback.
+   */
+  INGEST_TOKEN: z.string().min(8, 'INGEST_TOKEN must be at least 8 characters').optional(),
   /** the telemetry simulator: on by default, "off" to take only real telemetry */
   SIMULATOR: z.enum(['on', 'off']).default('on'),
   /** synthetic load on top of the simulated city: random changes per second (benchmarks, demos) */
@@ -37,6 +40,17 @@ const envSchema = z.object({
   SIM_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** finished runs keep their frames and result files this many days (the record stays) */
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  /** reports dated more than this ahead of the server clock are refused */
+  REPORT_MAX_SKEW_S: z.coerce.number().int().min(0).max(86_400).default(120),
+  /** the raw audit trail of durable ingest (state_changes) is kept this many days; older reports are refused */
+  STATE_CHANGES_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  /** history buckets older than this many days are merged into HISTORY_COARSE_BUCKET_S buckets */
+  HISTORY_DOWNSAMPLE_AFTER_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  HISTORY_COARSE_BUCKET_S: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** component history is kept this many days (a year and a month: the same month last year) */
+  HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  /** how often retention and down-sampling run (in small batches beside ingest) */
+  RETENTION_EVERY_S: z.coerce.number().int().min(10).max(86_400).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof envSchema>;

@@ -4,8 +4,10 @@ import { LAYER_NAMES } from '../models/layers';
 import { citySlugSchema, layerNameSchema } from '../models/city';
 import { appRouter } from './trpc/router';
 import type { Twin } from './twin';
-import { InputError, NotFoundError } from './twin';
-import { httpRequests, ingestRejected, registry } from './metrics';
+import { InputError, NotFoundError, ReportTimeError } from './twin';
+import { httpRequests, ingestRejected, limitRefused, registry } from './metrics';
+import { bearerToken, tokensEqual } from './secrets';
+import { MAX_JSON_PAYLOAD } from '../models/mqtt';
 import { binaryBatchBytes, binaryBatchSchema, MAX_BINARY_BATCH } from '../models/ingest';
 import { log } from './log';
 import type { Db } from './db';
@@ -27,12 +29,11 @@ export function createRequestHandler(
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
-    createContext: ({ req }) => {
-      const auth = req.headers.authorization;
-      const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
-      return { twin, token, ingestToken: opts.ingestToken, runs };
-    },
+    // A chunked body (no content-length) is cut off here once it passes the cap.
+    maxBodySize: MAX_TRPC_BODY,
+    createContext: ({ req }) => ({ twin, token: bearerToken(req.headers.authorization), ingestToken: opts.ingestToken, runs }),
     onError: ({ error, path }) => {
+      if (error.code === 'PAYLOAD_TOO_LARGE') limitRefused.inc({ boundary: 'trpc', reason: 'body-size' });
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC error');
     },
   });
@@ -53,7 +54,17 @@ export function createRequestHandler(
       }, (err) => sendError(res, 500, String(err)));
       return;
     }
-    if (path.startsWith('/api/trpc/')) return void trpc(req, res);
+    if (path.startsWith('/api/trpc/')) {
+      // Refused before a byte of the body is read when the declared size is over the cap.
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > MAX_TRPC_BODY) {
+        limitRefused.inc({ boundary: 'trpc', reason: 'body-size' });
+        res.setHeader('connection', 'close');
+        sendError(res, 413, `body of ${declared} bytes is over the ${MAX_TRPC_BODY}-byte limit of /api/trpc (send big batches as binary to /api/ingest/<city>)`);
+        return void req.destroy();
+      }
+      return void trpc(req, res);
+    }
     if (path.startsWith('/api/layers/')) return void serveLayer(twin, path, req, res);
     if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
     if (path.startsWith('/api/runs/') && runs) return void serveRun(runs.db, runs.manager, path, req, res);
@@ -103,6 +114,9 @@ async function serveLayer(twin: Twin, path: string, req: IncomingMessage, res: S
   }
 }
 
+/** The largest tRPC request body: a full JSON ingest batch (MAX_INGEST_BATCH changes) is about 1 MB. */
+export const MAX_TRPC_BODY = MAX_JSON_PAYLOAD;
+
 /** A binary batch larger than this is refused before it is read (MAX_BINARY_BATCH changes fit). */
 const MAX_BINARY_BODY = binaryBatchBytes(MAX_BINARY_BATCH);
 
@@ -116,19 +130,19 @@ async function ingestBinary(twin: Twin, token: string, path: string, req: Incomi
     sendError(res, status, reason);
     req.resume();
   };
+  const limited = () => limitRefused.inc({ boundary: 'http', reason: 'body-size' });
   const slug = path.slice('/api/ingest/'.length);
   if (req.method !== 'POST') return reject(405, 'POST a binary batch (application/octet-stream)', 'method');
-  const auth = req.headers.authorization;
-  if (!auth?.startsWith('Bearer ') || auth.slice(7).trim() !== token) return reject(401, 'a valid "Authorization: Bearer <INGEST_TOKEN>" is required', 'auth');
+  if (!tokensEqual(bearerToken(req.headers.authorization), token)) return reject(401, 'a valid "Authorization: Bearer <INGEST_TOKEN>" is required', 'auth');
   const city = citySlugSchema.safeParse(slug);
   if (!city.success) return reject(400, `city "${slug}": ${city.error.issues[0]!.message}`, 'city');
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BINARY_BODY) return reject(413, `body of ${declared} bytes: a batch is at most ${MAX_BINARY_BODY} bytes (${MAX_BINARY_BATCH} changes)`, 'size');
+  if (declared > MAX_BINARY_BODY) return limited(), reject(413, `body of ${declared} bytes: a batch is at most ${MAX_BINARY_BODY} bytes (${MAX_BINARY_BATCH} changes)`, 'size');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BINARY_BODY) return reject(413, `a batch is at most ${MAX_BINARY_BODY} bytes`, 'size');
+    if (size > MAX_BINARY_BODY) return limited(), reject(413, `a batch is at most ${MAX_BINARY_BODY} bytes`, 'size');
     chunks.push(c as Buffer);
   }
   const body = new Uint8Array(Buffer.concat(chunks));
@@ -139,7 +153,7 @@ async function ingestBinary(twin: Twin, token: string, path: string, req: Incomi
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(r));
   } catch (err) {
-    if (err instanceof InputError) return reject(400, err.message, 'binary');
+    if (err instanceof InputError) return reject(400, err.message, err instanceof ReportTimeError ? 'time' : 'binary');
     log.error({ err }, 'binary ingest failed');
     sendError(res, 500, 'binary ingest failed');
   }

@@ -3,19 +3,26 @@ import { LAYER_NAMES } from '../models/layers';
 import { loadEnv } from './env';
 import { createTwinServer } from './app';
 import { log } from './log';
+import { resolveIngestToken } from './secrets';
 
 // The one process: Next pages, tRPC, binary layers, socket.io, simulator, on one port.
 async function main() {
   // Air-gapped: Next's telemetry would call out to the internet.
   process.env.NEXT_TELEMETRY_DISABLED ??= '1';
   const env = loadEnv();
+  const ingest = resolveIngestToken(env);
+  if (ingest.origin === 'generated') {
+    // Shown this once; afterwards it is read from the file (owner-only) by whoever needs it.
+    process.stdout.write(`\nINGEST_TOKEN generated and stored in ${ingest.file} (mode 0600):\n  ${ingest.token}\n`
+      + 'Use it as "Authorization: Bearer <token>" for ingest and as the MQTT password (user twin).\n\n');
+  }
   const dev = env.NODE_ENV === 'development';
   const t0 = performance.now();
   const app = next({ dev, dir: process.cwd(), turbopack: dev });
   await app.prepare();
   const handle = app.getRequestHandler();
   const twin = await createTwinServer({
-    env,
+    env: { ...env, INGEST_TOKEN: ingest.token },
     next: { handle: (req, res) => void handle(req, res), upgrade: dev ? app.getUpgradeHandler() : undefined },
   });
   // every city's binary layers (the painted ground rasters among them) ready before the first visitor

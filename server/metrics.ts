@@ -32,3 +32,9 @@ export const mqttMessages = new Counter({
 export const liveBytesSent = new Counter({
   name: 'twin_live_bytes_total', help: 'Bytes of live frames emitted to clients', registers: [registry],
 });
+export const limitRefused = new Counter({
+  name: 'twin_limit_refused_total', help: 'Requests refused by a size or rate limit, by boundary and reason', labelNames: ['boundary', 'reason'], registers: [registry],
+});
+export const retentionRows = new Counter({
+  name: 'twin_retention_rows_total', help: 'History rows deleted past retention or merged by down-sampling', labelNames: ['table', 'action'], registers: [registry],
+});

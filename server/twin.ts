@@ -14,6 +14,7 @@ import { LiveState } from './live/state';
 import { IndexOrder } from './live/order';
 import { HistoryWriter, readHistory, writeChanges } from './live/history';
 import { historyStepMs, type ComponentHistoryPoint } from '../models/history';
+import { DEFAULT_REPORT_TIME_BOUNDS, reportTimeProblem, type ReportTimeBounds } from '../models/reportTime';
 
 export interface CityRuntime {
   id: number;
@@ -24,6 +25,10 @@ export interface CityRuntime {
   /** static per-unit-grid membership, built once at load: a grid detail reads its own components only */
   byGrid: GridIndex;
   layers: Map<LayerName, { gz: Buffer; raw: Uint8Array; etag: string }>;
+  /** per component: 1 once it has had a report from a real source (ingest API, MQTT) */
+  real: Uint8Array;
+  /** the telemetry simulator drives this city's components that have no real source */
+  simulated: boolean;
 }
 
 /**
@@ -59,6 +64,9 @@ export class InputError extends Error {
   }
 }
 
+/** A report dated outside the accepted window (models/reportTime.ts): counted apart at the boundaries. */
+export class ReportTimeError extends InputError {}
+
 export class NotFoundError extends Error {}
 
 /** The twin's state in one process: the database, the cities in memory, their live state. */
@@ -67,8 +75,16 @@ export class Twin {
   readonly history: HistoryWriter;
   private listeners = new Set<(city: CityRuntime) => void>();
 
-  constructor(readonly db: Db, opts: { historyBucketMs?: number } = {}) {
+  /** how far ahead and back a report's own time may be */
+  readonly reportTime: ReportTimeBounds;
+
+  /** SIMULATOR=on: cities whose own flag is on are simulated */
+  private readonly simulator: boolean;
+
+  constructor(readonly db: Db, opts: { historyBucketMs?: number; reportTime?: ReportTimeBounds; simulator?: boolean } = {}) {
     this.history = new HistoryWriter(db, { bucketMs: opts.historyBucketMs });
+    this.reportTime = opts.reportTime ?? DEFAULT_REPORT_TIME_BOUNDS;
+    this.simulator = opts.simulator ?? false;
   }
 
   async listCities(slug?: string): Promise<CitySummary[]> {
@@ -97,12 +113,16 @@ export class Twin {
     const n = data.components.count;
     const values = new Float32Array(n).fill(NaN);
     const lastMs = new Float64Array(n);
-    const stored = await this.db.query<{ idx: number; value: number | null; last_report_at: Date | string | null }>(
-      'select idx, value, last_report_at from components where city_id = $1 and (value is not null or last_report_at is not null)', [id]);
+    const real = new Uint8Array(n);
+    const stored = await this.db.query<{ idx: number; value: number | null; last_report_at: Date | string | null; real: boolean }>(
+      `select idx, value, last_report_at, data_source = 'real' as real from components
+       where city_id = $1 and (value is not null or last_report_at is not null or data_source = 'real')`, [id]);
     for (const r of stored.rows) {
       if (r.value !== null) values[r.idx] = r.value;
       if (r.last_report_at) lastMs[r.idx] = new Date(r.last_report_at).getTime();
+      if (r.real) real[r.idx] = 1;
     }
+    const flag = await this.db.query<{ simulator: boolean }>('select simulator from cities where id = $1', [id]);
     const live = new LiveState(data.components.state, {
       values, gridOf: data.components.unitGrid, gridCount: data.unitGrids.length, classIndex: data.components.classIndex,
     });
@@ -110,7 +130,9 @@ export class Twin {
     this.history.register(id, n);
     const codeIndex = new Map<string, number>();
     data.components.codes.forEach((c, i) => codeIndex.set(c, i));
-    const rt: CityRuntime = { id, slug, data, live, codeIndex, byGrid: gridIndex(data), layers: new Map() };
+    const rt: CityRuntime = {
+      id, slug, data, live, codeIndex, byGrid: gridIndex(data), layers: new Map(), real, simulated: this.simulator && flag.rows[0]?.simulator === true,
+    };
     this.cities.set(slug, rt);
     for (const l of this.listeners) l(rt);
     return rt;
@@ -168,7 +190,7 @@ export class Twin {
       x: c.x[index]!,
       y: c.y[index]!,
       z: c.z[index]!,
-      dataSource: 'generated',
+      dataSource: city.real[index] ? 'real' : city.simulated ? 'simulated' : 'registry',
       history: hist.map((p) => ({ at: p.lastAt, state: p.state, value: p.last, source: p.source })),
     };
   }
@@ -232,6 +254,7 @@ export class Twin {
     const live = city.live, hist = this.history, id = city.id;
     const one = typeof atMs === 'number' ? atMs : -1;
     const record = source !== 'replica';
+    const real = source === 'api' || source === 'mqtt' ? city.real : null;
     // A big batch is applied in index order (server/live/order.ts): memory latency, not work,
     // is what a scattered batch costs.
     const order = n >= SORT_FROM ? this.order.sort(n, indices, live.count) : null;
@@ -240,6 +263,7 @@ export class Twin {
       const k = order ? order[q]! : q;
       const i = indices[k]!, st = states[k]!, v = values[k]!;
       const at = one >= 0 ? one : (atMs as ArrayLike<number>)[k]!;
+      if (real) real[i] = 1;
       if (live.set(i, st, v, at)) {
         changed++;
         if (record) hist.record(id, i, at, st, v, source as HistorySource);
@@ -270,7 +294,11 @@ export class Twin {
     if (batch.registrySize !== city.live.count) {
       throw new InputError(`binary batch: made for a registry of ${batch.registrySize} components, city "${city.slug}" has ${city.live.count}; refresh the index map`);
     }
-    const at = batch.atMs > 0 ? batch.atMs : Date.now();
+    const now = Date.now();
+    const at = batch.atMs > 0 ? batch.atMs : now;
+    // replicas were checked by the process that took them
+    const bad = source === 'replica' ? null : reportTimeProblem(at, now, this.reportTime);
+    if (bad) throw new ReportTimeError(`binary batch: ${bad}; nothing applied`, ['atMs']);
     this.applyChanges(city, batch.count, batch.indices, batch.states, batch.values, at, source);
     return { accepted: batch.count };
   }
@@ -312,6 +340,10 @@ export class Twin {
       throw new InputError(`${unknown.length} unknown component(s) in city "${batch.city}", nothing applied: ${unknown.slice(0, 5).join('; ')}${unknown.length > 5 ? '; ...' : ''}`, ['changes']);
     }
     const at = Float64Array.from(batch.changes, (ch) => (ch.at ? Date.parse(ch.at) : now));
+    for (let k = 0; k < n; k++) {
+      const bad = reportTimeProblem(at[k]!, now, this.reportTime);
+      if (bad) throw new ReportTimeError(`changes[${k}].at: ${bad}; nothing applied`, ['changes', k, 'at']);
+    }
     const states = Uint8Array.from(batch.changes, (ch) => STATE_CODE[ch.state]);
     const values = Float32Array.from(batch.changes, (ch) => ch.value ?? NaN);
     if (opts.durable !== false) {

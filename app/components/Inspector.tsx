@@ -65,6 +65,10 @@ function ComponentInspector({ engine, city, index }: { engine: TwinEngine; city:
             <dd className="mono">{d.classCode}</dd>
             {d.value !== null && (<><dt>{t('inspector.value')}</dt><dd>{num(d.value, 2)}</dd></>)}
             {d.lastReportAt && (<><dt>{t('inspector.lastReport')}</dt><dd>{date(d.lastReportAt)}</dd></>)}
+            <dt>{t('inspector.dataSource')}</dt>
+            <dd data-testid="data-source" data-source={d.dataSource} className={d.dataSource === 'simulated' ? 'muted' : undefined}>
+              {t(`inspector.source.${d.dataSource}`)}
+            </dd>
             <dt>{t('inspector.owner')}</dt>
             <dd>{pick(d.ownerDept)}</dd>
             <dt>{t('inspector.maintainer')}</dt>

@@ -19,8 +19,12 @@ export function cityCounts(city: CityData): CitySummary['counts'] {
   };
 }
 
-/** Stores a whole city in one transaction: it is there complete, or not at all. */
-export async function saveCity(db: Db, city: CityData, opts: { replace?: boolean } = {}): Promise<void> {
+/**
+ * Stores a whole city in one transaction: it is there complete, or not at all. `simulator`: the
+ * telemetry simulator drives it (generated sample cities); an imported city has real sources and
+ * starts with it off.
+ */
+export async function saveCity(db: Db, city: CityData, opts: { replace?: boolean; simulator?: boolean } = {}): Promise<void> {
   const meta = cityMetaSchema.parse(city.meta);
   await db.transaction(async (tx) => {
     const existing = await tx.query<{ id: number }>('select id from cities where slug = $1', [meta.slug]);
@@ -29,8 +33,8 @@ export async function saveCity(db: Db, city: CityData, opts: { replace?: boolean
       await tx.query('delete from cities where slug = $1', [meta.slug]);
     }
     const { rows } = await tx.query<{ id: number }>(
-      'insert into cities (slug, meta, counts) values ($1, $2, $3) returning id',
-      [meta.slug, JSON.stringify(meta), JSON.stringify(cityCounts(city))],
+      'insert into cities (slug, meta, counts, simulator) values ($1, $2, $3, $4) returning id',
+      [meta.slug, JSON.stringify(meta), JSON.stringify(cityCounts(city)), opts.simulator ?? false],
     );
     const id = rows[0]!.id;
     await saveBlobs(tx, id, city);

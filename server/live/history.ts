@@ -355,7 +355,9 @@ export class HistoryWriter {
       // (no statistics on a freshly loaded city, as in PGlite which never autovacuums) hashes every
       // component of the city for each chunk: 1-2 s a chunk at 462,894 components instead of ~0.1 s.
       await tx.query(`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`);
-      await tx.query(UPDATE_COMPONENTS, [b.cityId, idx, last, current, lastAt]);
+      // bits 0-1 of the sources seen: api, mqtt (HISTORY_SOURCES)
+      const fromReal = Array.from(src, (x) => (x >> SRC_SEEN_SHIFT & 3) !== 0);
+      await tx.query(UPDATE_COMPONENTS, [b.cityId, idx, last, current, lastAt, fromReal]);
     });
   }
 
@@ -458,16 +460,8 @@ function batchBucket(b: Batch, j: number): HistoryBucket {
   };
 }
 
-// A bucket written twice (a retry after a commit we did not hear of, a restart inside the
-// bucket, a city re-registered) merges: counts add, extremes widen, the later report's last values win.
-const INSERT_BUCKETS = `
-insert into component_history as h (city_id, component_idx, bucket_start, reports, readings, state_first, state_last,
-  states_seen, value_min, value_max, value_mean, value_last, last_at, source, sources_seen)
-select $1::int, t.idx, to_timestamp($2::float8 / 1000), t.reports, t.readings, t.f, t.l, t.seen, t.vmin, t.vmax, t.vmean,
-  t.vlast, to_timestamp(t.last_ms / 1000), t.source, t.sources
-from unnest($3::int[], $4::int[], $5::int[], $6::smallint[], $7::smallint[], $8::smallint[], $9::real[], $10::real[],
-  $11::real[], $12::real[], $13::float8[], $14::text[], $15::smallint[])
-  as t(idx, reports, readings, f, l, seen, vmin, vmax, vmean, vlast, last_ms, source, sources)
+/** The upsert's merge of a bucket written twice; also how down-sampling folds buckets (./retention.ts). */
+export const MERGE_BUCKET = `
 on conflict (city_id, component_idx, bucket_start) do update set
   reports = h.reports + excluded.reports,
   readings = h.readings + excluded.readings,
@@ -483,11 +477,24 @@ on conflict (city_id, component_idx, bucket_start) do update set
   source = case when excluded.last_at >= h.last_at then excluded.source else h.source end,
   last_at = greatest(h.last_at, excluded.last_at)`;
 
+// A bucket written twice (a retry after a commit we did not hear of, a restart inside the
+// bucket, a city re-registered) merges: counts add, extremes widen, the later report's last values win.
+const INSERT_BUCKETS = `
+insert into component_history as h (city_id, component_idx, bucket_start, reports, readings, state_first, state_last,
+  states_seen, value_min, value_max, value_mean, value_last, last_at, source, sources_seen)
+select $1::int, t.idx, to_timestamp($2::float8 / 1000), t.reports, t.readings, t.f, t.l, t.seen, t.vmin, t.vmax, t.vmean,
+  t.vlast, to_timestamp(t.last_ms / 1000), t.source, t.sources
+from unnest($3::int[], $4::int[], $5::int[], $6::smallint[], $7::smallint[], $8::smallint[], $9::real[], $10::real[],
+  $11::real[], $12::real[], $13::float8[], $14::text[], $15::smallint[])
+  as t(idx, reports, readings, f, l, seen, vmin, vmax, vmean, vlast, last_ms, source, sources)
+${MERGE_BUCKET}`;
+
 // The components' last state, so Twin.load restores it; a newer report already stored (the
 // durable ingest path writes its own) is not overwritten by an older bucket.
 const UPDATE_COMPONENTS = `
-update components c set state = u.l, value = u.v, last_report_at = to_timestamp(u.last_ms / 1000)
-from unnest($2::int[], $3::smallint[], $4::real[], $5::float8[]) as u(idx, l, v, last_ms)
+update components c set state = u.l, value = u.v, last_report_at = to_timestamp(u.last_ms / 1000),
+  data_source = case when u.real then 'real' else c.data_source end
+from unnest($2::int[], $3::smallint[], $4::real[], $5::float8[], $6::bool[]) as u(idx, l, v, last_ms, real)
 where c.city_id = $1 and c.idx = u.idx
   and (c.last_report_at is null or c.last_report_at <= to_timestamp(u.last_ms / 1000))`;
 
@@ -657,13 +664,14 @@ export async function writeChanges(
     );
     // Latest change per component wins (rows arrive in time order).
     await tx.query(
-      `update components c set state = u.state, value = u.value, last_report_at = u.at
-       from (select distinct on (city_id, component_idx) city_id, component_idx, at, state, value
-             from unnest($1::int[], $2::int[], $3::timestamptz[], $4::smallint[], $5::real[]) with ordinality
-               as t(city_id, component_idx, at, state, value, ord)
+      `update components c set state = u.state, value = u.value, last_report_at = u.at,
+         data_source = case when u.source in ('api', 'mqtt') then 'real' else c.data_source end
+       from (select distinct on (city_id, component_idx) city_id, component_idx, at, state, value, source
+             from unnest($1::int[], $2::int[], $3::timestamptz[], $4::smallint[], $5::real[], $6::text[]) with ordinality
+               as t(city_id, component_idx, at, state, value, source, ord)
              order by city_id, component_idx, ord desc) u
        where c.city_id = u.city_id and c.idx = u.component_idx`,
-      [city, comp, at, state, value],
+      [city, comp, at, state, value, source],
     );
   });
 }

@@ -9,7 +9,7 @@ import {
 import { decodeBinaryBatch } from '../../models/ingest';
 import { formatIssues } from '../../models/issues';
 import type { CityRuntime, Twin } from '../twin';
-import { framesSent, ingestRejected, liveBytesSent, liveClients, snapshotsForced, stateChanges, tickSeconds } from '../metrics';
+import { framesSent, ingestRejected, limitRefused, liveBytesSent, liveClients, snapshotsForced, stateChanges, tickSeconds } from '../metrics';
 import { log } from '../log';
 
 type TwinSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -18,6 +18,15 @@ export type TwinIo = Server<ClientToServerEvents, ServerToClientEvents, InterSer
 /** Packets a client may have queued (or bytes in its websocket) before it is treated as slow. */
 const MAX_QUEUED_PACKETS = 32;
 const MAX_BUFFERED_BYTES = 16 << 20;
+/**
+ * A client's `snapshot` requests are served at most this often: more are coalesced into one sent
+ * when the interval is over (a full snapshot is 4.2 MB at huaibei; a client must not make the
+ * server build them in a loop). A gap seen twice within a second still converges.
+ */
+export const SNAPSHOT_MIN_INTERVAL_MS = 1000;
+/** `subscribe` requests per client: a burst of this many, then one per SUBSCRIBE_REFILL_MS. */
+const SUBSCRIBE_BURST = 20;
+const SUBSCRIBE_REFILL_MS = 200;
 
 export interface LiveOptions {
   /** components tick: changes leave at most this often (ms) */
@@ -40,6 +49,10 @@ interface Sub {
   seq: number;
   /** waiting for a snapshot: after a gap, or after being too slow */
   behind: boolean;
+  /** when the last snapshot the client asked for (`snapshot`) left */
+  lastSnapshotMs: number;
+  /** a requested snapshot waits for SNAPSHOT_MIN_INTERVAL_MS to pass */
+  snapshotDue: boolean;
 }
 
 interface CityStream {
@@ -94,7 +107,19 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
       else socket.emit('problem', message);
     };
 
+    let subscribeTokens = SUBSCRIBE_BURST, subscribeRefilledMs = Date.now();
     socket.on('subscribe', async (payload, ack) => {
+      const now = Date.now();
+      subscribeTokens = Math.min(SUBSCRIBE_BURST, subscribeTokens + (now - subscribeRefilledMs) / SUBSCRIBE_REFILL_MS);
+      subscribeRefilledMs = now;
+      if (subscribeTokens < 1) {
+        limitRefused.inc({ boundary: 'socket', reason: 'subscribe-rate' });
+        const message = `subscribe: too many requests (a burst of ${SUBSCRIBE_BURST}, then ${1000 / SUBSCRIBE_REFILL_MS} a second)`;
+        if (typeof ack === 'function') ack({ ok: false, error: message });
+        else socket.emit('problem', message);
+        return;
+      }
+      subscribeTokens--;
       const r = subscribeSchema.safeParse(payload);
       if (!r.success) return reject('subscribe', formatIssues(r.error).join('; '), ack);
       try {
@@ -114,7 +139,7 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
           added = sel === 'all' ? (old.all ? new Uint32Array(0) : 'all') : Uint32Array.from(new Set(sel)).filter((g) => old.all ? false : !old.mask![g]);
         } else {
           if (old) drop(socket);
-          sub = { socket, city, all: true, mask: null, grids: new Uint32Array(0), seq: 0, behind: false };
+          sub = { socket, city, all: true, mask: null, grids: new Uint32Array(0), seq: 0, behind: false, lastSnapshotMs: 0, snapshotDue: false };
           subs.set(socket.id, sub);
           stream(city.slug).subs.add(sub);
           socket.data.city = city.slug;
@@ -140,7 +165,20 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
       if (!r.success) return reject('snapshot', formatIssues(r.error).join('; '));
       const sub = subs.get(socket.id);
       if (!sub || sub.city.slug !== r.data.city) return reject('snapshot', `subscribe to city "${r.data.city}" first`);
+      // A client that is backed up gets its snapshot when it has drained (the tick's slow-client
+      // path); one that asks again too soon gets one when the interval is over: coalesced, never queued.
+      if (slow(socket)) {
+        limitRefused.inc({ boundary: 'socket', reason: 'snapshot-slow' });
+        sub.behind = true;
+        return;
+      }
+      if (Date.now() - sub.lastSnapshotMs < SNAPSHOT_MIN_INTERVAL_MS) {
+        limitRefused.inc({ boundary: 'socket', reason: 'snapshot-rate' });
+        sub.snapshotDue = true;
+        return;
+      }
       snapshotsForced.inc();
+      sub.lastSnapshotMs = Date.now();
       sendSnapshot(sub, sub.all ? 'all' : sub.grids);
       sendRollupSnapshot(sub);
     });
@@ -270,8 +308,10 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
           sub.behind = true;
           continue;
         }
-        if (sub.behind) {
+        if (sub.behind || (sub.snapshotDue && now - sub.lastSnapshotMs >= SNAPSHOT_MIN_INTERVAL_MS)) {
+          if (sub.snapshotDue) sub.lastSnapshotMs = now;
           sub.behind = false;
+          sub.snapshotDue = false;
           snapshotsForced.inc();
           sendSnapshot(sub, sub.all ? 'all' : sub.grids);
           sendRollupSnapshot(sub);

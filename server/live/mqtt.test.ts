@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { connect as netConnect } from 'node:net';
 import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
 import type { CityRuntime } from '../twin';
@@ -27,6 +28,11 @@ const stateOf = (i: number) => city.live.states[i]! & STATE_MASK;
 async function rejectedCount(kind: MqttRejectKind): Promise<number> {
   const text = await registry.metrics();
   const m = text.match(new RegExp(`^twin_ingest_rejected_total\\{boundary="mqtt",reason="${kind}"\\} (\\d+)$`, 'm'));
+  return m ? Number(m[1]) : 0;
+}
+
+async function limitCount(boundary: string, reason: string): Promise<number> {
+  const m = (await registry.metrics()).match(new RegExp(`^twin_limit_refused_total\\{boundary="${boundary}",reason="${reason}"\\} (\\d+)$`, 'm'));
   return m ? Number(m[1]) : 0;
 }
 
@@ -65,8 +71,8 @@ beforeAll(async () => {
   url = `mqtt://127.0.0.1:${app.mqtt!.port}`;
   city = [...app.twin.cities.values()][0]!;
   pub = await connectAsync(url, { username: 'twin', password: TOKEN, reconnectPeriod: 0 });
-  // Anonymous: what a dashboard or a gateway's operator would use to watch rejections.
-  watcher = await connectAsync(url, { reconnectPeriod: 0 });
+  // What a gateway's operator uses to watch rejections (anonymous clients are refused).
+  watcher = await connectAsync(url, { username: 'twin', password: TOKEN, reconnectPeriod: 0 });
   clients.push(pub, watcher);
   watcher.on('message', (topic, payload) => {
     const r = mqttRejectedReplySchema.parse(JSON.parse(payload.toString()));
@@ -162,23 +168,36 @@ describe('in-process broker', () => {
     await expectRejected(bin, batch(n, [30, 31]).subarray(0, 30), 'binary', /need \d+ bytes/);
   });
 
-  it('refuses a wrong password, anonymous publishing and anonymous subscriptions beyond the rejections', async () => {
+  it('rejects reports dated beyond the allowed skew or older than the retention window, JSON and binary', async () => {
+    const code = city.data.components.codes[40]!;
+    await expectRejected(mqttTopic.state(city.slug, code), JSON.stringify({ state: 'alarm', at: '9999-01-01T00:00:00Z' }),
+      'time', /at: time 9999-01-01T00:00:00.000Z is .* ahead of the server clock/);
+    await expectRejected(mqttTopic.batch(city.slug), JSON.stringify({ changes: [{ componentCode: code, state: 'alarm', at: '2000-01-01T00:00:00Z' }] }),
+      'time', /changes\[0\]\.at: time 2000-01-01T00:00:00.000Z is older than/);
+    const future = Buffer.from(encodeBinaryBatch(city.live.count, 1, [40], [STATE_CODE.alarm], [1], Date.now() + 86_400_000));
+    await expectRejected(mqttTopic.batchBin(city.slug), future, 'time', /binary batch: time .* ahead of the server clock/);
+  });
+
+  it('refuses anonymous connections, a wrong password and a wrong user name, each counted', async () => {
     const auth = await rejectedCount('auth');
     await expect(connectAsync(url, { username: 'twin', password: 'wrong-password', reconnectPeriod: 0 }))
       .rejects.toThrow(/Bad username or password/i);
-    expect(await rejectedCount('auth')).toBe(auth + 1);
+    await expect(connectAsync(url, { username: 'someone', password: TOKEN, reconnectPeriod: 0 }))
+      .rejects.toThrow(/Bad username or password/i);
+    await expect(connectAsync(url, { reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+    expect(await rejectedCount('auth')).toBe(auth + 3);
+    await goodMessageApplies();
+  });
 
-    const anon = await connectAsync(url, { reconnectPeriod: 0 });
-    clients.push(anon);
-    // mqtt.js turns a refused subscription (SUBACK 0x80) into an error
-    await expect(anon.subscribeAsync('twin/v1/#', { qos: 0 })).rejects.toThrow(/Subscribe error/);
-    expect((await anon.subscribeAsync(mqttTopic.rejected(city.slug), { qos: 0 }))[0]!.qos).toBe(0);
-    const before = Uint8Array.from(city.live.states);
-    const closed = new Promise<void>((resolve) => anon.once('close', () => resolve()));
-    anon.publish(mqttTopic.state(city.slug, city.data.components.codes[9]!), JSON.stringify({ state: 'alarm' }), { qos: 1 });
-    await closed; // MQTT 3.1.1 has no negative PUBACK: the broker drops the connection
-    expect(await rejectedCount('auth')).toBe(auth + 2);
-    expect(city.live.states).toEqual(before);
+  it('closes a connection whose packet declares more than the size limit, before reading it, and counts it', async () => {
+    const before = await limitCount('mqtt', 'packet-size');
+    const sock = netConnect(app.mqtt!.port!, '127.0.0.1');
+    await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
+    const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
+    // a PUBLISH fixed header declaring 200 MB (varint 0x80 0x80 0x80 0x60), and only a few bytes of it
+    sock.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x60, 0, 4, 0x74, 0x77]));
+    await closed;
+    expect(await limitCount('mqtt', 'packet-size')).toBe(before + 1);
     await goodMessageApplies();
   });
 });

@@ -1,19 +1,20 @@
 import { createServer, type AddressInfo } from 'node:net';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import {
   decodeBinaryIngest, INGEST_FILTERS, isRejectedTopic, MQTT_ROOT, parseIngestMessage, REJECTED_FILTER, rejectedTopicFor,
-  sharedFilter, type MqttIngest, type MqttRejectedReply, type MqttRejection,
+  sharedFilter, MAX_JSON_PAYLOAD, MQTT_USER, type MqttIngest, type MqttRejectedReply, type MqttRejection,
 } from '../../models/mqtt';
 import type { Env } from '../env';
-import { ingestRejected, mqttMessages } from '../metrics';
-import { InputError, NotFoundError, type CityRuntime, type Twin } from '../twin';
+import { ingestRejected, limitRefused, mqttMessages } from '../metrics';
+import { tokensEqual } from '../secrets';
+import { limitPacketSize } from './mqttLimit';
+import { InputError, NotFoundError, ReportTimeError, type CityRuntime, type Twin } from '../twin';
 
 export interface MqttOptions {
   twin: Twin;
-  env: Pick<Env, 'MQTT_URL' | 'MQTT_PORT' | 'INGEST_TOKEN' | 'HOST'>;
+  env: Pick<Env, 'MQTT_URL' | 'MQTT_PORT' | 'HOST'> & { INGEST_TOKEN: string };
   log: Logger;
 }
 
@@ -82,7 +83,13 @@ export class MqttIngestHandler {
     // Decoded in place on the payload Buffer: a 100k-change batch is viewed, not copied.
     const batch = decodeBinaryIngest(bytes, city.live.count);
     if (!batch.ok) return batch;
-    this.twin.applyBinary(city, batch.value, 'mqtt');
+    try {
+      this.twin.applyBinary(city, batch.value, 'mqtt');
+    } catch (err) {
+      if (err instanceof ReportTimeError) return { kind: 'time', reason: err.message };
+      if (err instanceof InputError) return { kind: 'registry', reason: err.message };
+      throw err;
+    }
     return undefined;
   }
 
@@ -101,7 +108,7 @@ export class MqttIngestHandler {
       await this.twin.ingest({ city: city.slug, changes: msg.changes }, 'mqtt', { durable: false });
       return undefined;
     } catch (err) {
-      if (err instanceof InputError) return { kind: 'schema', reason: err.message };
+      if (err instanceof InputError) return { kind: err instanceof ReportTimeError ? 'time' : 'schema', reason: err.message };
       throw err;
     }
   }
@@ -121,23 +128,27 @@ export class MqttIngestHandler {
   }
 }
 
-const digest = (s: string | Buffer) => createHash('sha256').update(s).digest();
+/**
+ * The largest MQTT packet the in-process broker takes: the largest JSON payload plus room for the
+ * topic and header (a full binary batch, 900 kB, is smaller). Larger ones close the connection.
+ */
+export const MQTT_MAX_PACKET_BYTES = MAX_JSON_PAYLOAD + 64 * 1024;
 
 async function startBroker(ingest: MqttIngestHandler, env: MqttOptions['env'], log: Logger): Promise<MqttHandle> {
-  const tokenHash = digest(env.INGEST_TOKEN);
-  // Clients that gave the ingest token; everyone else is anonymous (may only watch rejections).
+  // Clients that gave user `twin` and the ingest token (the only ones let in).
   const trusted = new WeakSet<Client>();
 
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
-      if (username === undefined && password === undefined) return done(null, true);
-      if (password && timingSafeEqual(digest(password), tokenHash)) {
+      if (username === MQTT_USER && tokensEqual(password, env.INGEST_TOKEN)) {
         trusted.add(client);
         return done(null, true);
       }
       ingestRejected.inc({ boundary: 'mqtt', reason: 'auth' });
-      // 4 = bad user name or password (MQTT 3.1.1 CONNACK)
-      done(Object.assign(new Error('bad username or password'), { returnCode: 4 }) as AuthenticateError, null);
+      // CONNACK 5 = not authorized (no credentials), 4 = bad user name or password
+      const anonymous = username === undefined && password === undefined;
+      done(Object.assign(new Error(anonymous ? 'anonymous connections are refused' : 'bad username or password'),
+        { returnCode: anonymous ? 5 : 4 }) as AuthenticateError, null);
     },
     authorizePublish(client, packet, done) {
       if (!client) return done(null); // the broker's own messages
@@ -154,16 +165,18 @@ async function startBroker(ingest: MqttIngestHandler, env: MqttOptions['env'], l
       void ingest.handle(topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload, reply).then(() => done(null));
     },
     authorizeSubscribe(client, sub, done) {
-      if (trusted.has(client)) return done(null, sub);
-      const p = sub.topic.split('/');
-      const ok = p.length === 4 && p[0] === 'twin' && p[1] === 'v1' && p[2] !== '#' && p[3] === 'rejected';
-      done(null, ok ? sub : null); // null: SUBACK 0x80, the client stays connected
+      done(null, trusted.has(client) ? sub : null); // null: SUBACK 0x80
     },
   });
   broker.on('clientError', (client, err) => log.debug({ client: client.id, err: err.message }, 'mqtt: client error'));
   broker.on('connectionError', (client, err) => log.debug({ err: err.message }, 'mqtt: connection error'));
 
-  const server = createServer(broker.handle);
+  const server = createServer((socket) => {
+    broker.handle(limitPacketSize(socket, MQTT_MAX_PACKET_BYTES, (declared) => {
+      limitRefused.inc({ boundary: 'mqtt', reason: 'packet-size' });
+      log.warn({ declared, max: MQTT_MAX_PACKET_BYTES, remote: socket.remoteAddress }, 'mqtt: packet over the size limit, connection closed');
+    }));
+  });
   const host = env.HOST;
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) => {
@@ -180,7 +193,7 @@ async function startBroker(ingest: MqttIngestHandler, env: MqttOptions['env'], l
   });
   server.on('error', (err) => log.error({ err }, 'mqtt: listener error'));
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, host, subscribeAnonymously: REJECTED_FILTER }, 'mqtt: in-process broker listening');
+  log.info({ port, host, rejections: REJECTED_FILTER }, 'mqtt: in-process broker listening');
   return {
     port,
     async close() {

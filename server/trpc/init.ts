@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Twin } from '../twin';
 import { InputError, NotFoundError } from '../twin';
 import type { RunManager } from '../runs/manager';
 import type { ScenarioLibrary } from '../runs/library';
+import { tokensEqual } from '../secrets';
 
 export interface Context {
   twin: Twin;
@@ -45,12 +45,6 @@ export const publicProcedure = t.procedure.use(errorMapping);
 /** Procedures that change state from outside (gauges, gateways) need the ingest token. */
 export const ingestProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <INGEST_TOKEN>)' });
-  if (!timingSafeEqualStr(ctx.token, ctx.ingestToken)) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong ingest token' });
+  if (!tokensEqual(ctx.token, ctx.ingestToken)) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong ingest token' });
   return next();
 });
-
-/** node's constant-time compare, on digests so that tokens of different lengths compare too. */
-function timingSafeEqualStr(a: string, b: string) {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}

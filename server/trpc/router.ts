@@ -5,7 +5,8 @@ import {
 } from '../../models/city';
 import { componentHistoryInputSchema, componentHistorySchema } from '../../models/history';
 import { ingestProcedure, publicProcedure, router } from './init';
-import { NotFoundError } from '../twin';
+import { NotFoundError, ReportTimeError } from '../twin';
+import { ingestRejected } from '../metrics';
 import { runRouter, scenarioRouter } from './runs';
 
 const cityRouter = router({
@@ -48,7 +49,10 @@ const ingestRouter = router({
   batch: ingestProcedure
     .input(ingestBatchSchema)
     .output(ingestResultSchema)
-    .mutation(({ ctx, input }) => ctx.twin.ingest(input, 'api')),
+    .mutation(({ ctx, input }) => ctx.twin.ingest(input, 'api').catch((err: unknown) => {
+      if (err instanceof ReportTimeError) ingestRejected.inc({ boundary: 'trpc', reason: 'time' });
+      throw err;
+    })),
 });
 
 export const appRouter = router({

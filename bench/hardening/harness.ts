@@ -1,0 +1,283 @@
+// The parts of `npm run bench -- hardening`, also run (shorter) by server/hardening.fuzz.test.ts.
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { openDb, type Db } from '../../server/db';
+import { createTwinServer, type TwinServer } from '../../server/app';
+import type { CityRuntime } from '../../server/twin';
+import { decodeFrame, STATE_MASK } from '../../models/live';
+import { LiveMirror } from '../../models/liveMirror';
+import { STATE_COUNT } from '../../models/fiveColour';
+import { mulberry32 } from '../../server/live/simulator';
+import { Fuzzer, type Malformed } from './fuzz';
+
+export const TOKEN = 'hardening-bench-token';
+
+export interface Ctx { app: TwinServer; db: Db; base: string; mqttUrl: string; city: CityRuntime }
+
+/** The twin in this process (no Next), PGlite in memory, simulator off, MQTT on a free port. */
+export async function startTwin(): Promise<Ctx> {
+  const db = await openDb({});
+  const app = await createTwinServer({
+    env: { DATA_DIR: '', INGEST_TOKEN: TOKEN, SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', MQTT: 'on', MQTT_PORT: 0, HOST: '127.0.0.1' },
+    db, tickMs: 30,
+  });
+  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return { app, db, base, mqttUrl: `mqtt://127.0.0.1:${app.mqtt!.port}`, city: [...app.twin.cities.values()][0]! };
+}
+
+export async function stopTwin(ctx: Ctx) {
+  await ctx.app.close();
+  await ctx.db.close();
+}
+
+/**
+ * Everything a refused message must leave as it was: the live arrays, the history writer's memory
+ * (written out first) and the stored tables, as one digest.
+ */
+export async function stateDigest(ctx: Ctx): Promise<string> {
+  const h = createHash('sha256');
+  const live = ctx.city.live;
+  for (const a of [live.states, live.values, live.lastReportMs, live.rollup, live.level]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  h.update(String(ctx.app.twin.history.pending));
+  await ctx.app.twin.history.flush();
+  for (const sql of [
+    `select md5(coalesce(string_agg(concat_ws(',', idx, state, value, last_report_at, data_source), ';' order by city_id, idx), '')) as d from components`,
+    `select md5(coalesce(string_agg(concat_ws(',', id, city_id, component_idx, at, state, value, source), ';' order by id), '')) as d from state_changes`,
+    `select md5(coalesce(string_agg(concat_ws(',', city_id, component_idx, bucket_start, reports, readings, state_first, state_last, states_seen,
+       value_min, value_max, value_mean, value_last, last_at, source, sources_seen), ';' order by city_id, component_idx, bucket_start), '')) as d from component_history`,
+  ]) h.update((await ctx.db.query<{ d: string }>(sql)).rows[0]!.d);
+  return h.digest('hex');
+}
+
+export interface FuzzResult {
+  sent: number;
+  refused: number;
+  /** 5xx, internal rejections, dropped connections, unanswered messages, exceptions in the process */
+  crashes: number;
+  byChannel: Record<string, { sent: number; refused: number; crashes: number }>;
+  /** a few reasons per channel, to show what the refusals say */
+  samples: Record<string, string[]>;
+  ms: number;
+}
+
+/** Sends `count` malformed messages over HTTP ingest, tRPC, MQTT and socket.io, `concurrency` at a time. */
+export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8): Promise<FuzzResult> {
+  const f = new Fuzzer(seed, { slug: ctx.city.slug, codes: ctx.city.data.components.codes, count: ctx.city.live.count, gridCount: ctx.city.live.gridCount });
+  const res: FuzzResult = { sent: 0, refused: 0, crashes: 0, byChannel: {}, samples: {}, ms: 0 };
+  const note = (ch: string, outcome: 'refused' | 'crash', reason: string) => {
+    const b = (res.byChannel[ch] ??= { sent: 0, refused: 0, crashes: 0 });
+    if (outcome === 'refused') { b.refused++; res.refused++; } else { b.crashes++; res.crashes++; }
+    const s = (res.samples[ch] ??= []);
+    if (outcome === 'crash' || (s.length < 4 && reason && !s.includes(reason.slice(0, 160)))) s.push(`${outcome === 'crash' ? 'CRASH ' : ''}${reason.slice(0, 160)}`);
+  };
+  let uncaught = 0;
+  const onUncaught = () => uncaught++;
+  process.on('uncaughtException', onUncaught);
+
+  // MQTT: a publisher and a watcher of the rejections; each malformed message must be answered there.
+  const pub: MqttClient = await connectAsync(ctx.mqttUrl, { username: 'twin', password: TOKEN, reconnectPeriod: 0 });
+  const watch: MqttClient = await connectAsync(ctx.mqttUrl, { username: 'twin', password: TOKEN, reconnectPeriod: 0 });
+  let mqttClosed = 0;
+  pub.on('close', () => mqttClosed++);
+  await watch.subscribeAsync('twin/v1/+/rejected', { qos: 0 });
+  let replies = 0;
+  watch.on('message', (_t, payload) => {
+    replies++;
+    const r = JSON.parse(payload.toString()) as { kind: string; reason: string };
+    note('mqtt', r.kind === 'internal' ? 'crash' : 'refused', `${r.kind}: ${r.reason}`);
+  });
+  // socket.io: several clients (the subscribe budget is per client)
+  const sockets: Socket[] = [];
+  for (let k = 0; k < 16; k++) {
+    const s = ioClient(ctx.base, { transports: ['websocket'], forceNew: true, reconnection: false });
+    await new Promise<void>((resolve, reject) => { s.once('connect', () => resolve()); s.once('connect_error', reject); });
+    sockets.push(s);
+  }
+  const send = async (m: Malformed, s?: Socket) => {
+    const ch = m.channel;
+    const ts = performance.now();
+    try { await send1(m, s); } finally { timing[ch] = (timing[ch] ?? 0) + performance.now() - ts; }
+  };
+  const timing: Record<string, number> = {};
+  const send1 = async (m: Malformed, s?: Socket) => {
+    const ch = m.channel;
+    (res.byChannel[ch] ??= { sent: 0, refused: 0, crashes: 0 }).sent++;
+    res.sent++;
+    const auth: Record<string, string> = m.channel !== 'mqtt' && m.channel !== 'socket' && m.token !== 'none'
+      ? { authorization: `Bearer ${m.token === 'good' ? TOKEN : 'not-the-token'}` } : {};
+    try {
+      if (m.channel === 'http' || m.channel === 'trpc') {
+        const url = m.channel === 'http' ? `${ctx.base}/api/ingest/${m.city}` : `${ctx.base}/api/trpc/ingest.batch`;
+        const method = m.channel === 'http' ? m.method ?? 'POST' : 'POST';
+        const r = await fetch(url, { method, headers: { ...auth, 'content-type': m.channel === 'http' ? 'application/octet-stream' : 'application/json' }, body: method === 'GET' ? undefined : m.body as BodyInit });
+        const text = await r.text();
+        const reason = (() => { try { const j = JSON.parse(text); return j.error?.message ?? j.error ?? ''; } catch { return ''; } })();
+        if (r.status >= 400 && r.status < 500 && String(reason).length > 0) note(ch, 'refused', `${r.status} ${reason}`);
+        else note(ch, 'crash', `${r.status} ${text.slice(0, 200)}`);
+      } else if (m.channel === 'mqtt') {
+        await pub.publishAsync(m.topic, m.payload, { qos: 1 });
+      } else {
+        if (!s) throw new Error('no socket');
+        if (m.event === 'subscribe') {
+          const ack = await s.timeout(5000).emitWithAck('subscribe', m.payload as never) as { ok: boolean; error?: string };
+          if (!ack.ok && ack.error) note(ch, 'refused', ack.error);
+          else note(ch, 'crash', `accepted: ${JSON.stringify(m.payload).slice(0, 100)}`);
+        } else {
+          const problem = new Promise<string>((resolve, reject) => {
+            const t = setTimeout(() => reject(new Error(`no answer to ${m.event} ${JSON.stringify(m.payload)?.slice(0, 100)}`)), 5000);
+            s.once('problem', (p: string) => { clearTimeout(t); resolve(p); });
+          });
+          s.emit(m.event, m.payload as never);
+          note(ch, 'refused', await problem);
+        }
+      }
+    } catch (err) {
+      note(ch, 'crash', err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  const t0 = performance.now();
+  // socket requests are answered by event, not by id: one at a time per client keeps answers matched
+  let made = 0, turn = 0;
+  const chains = sockets.map(() => Promise.resolve());
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (made < count) {
+      made++;
+      const m = f.next();
+      if (m.channel === 'socket') {
+        const k = turn++ % sockets.length;
+        const p = chains[k]!.then(() => send(m, sockets[k]));
+        chains[k] = p;
+        await p;
+      } else {
+        await send(m);
+      }
+    }
+  }));
+  await Promise.all(chains);
+  const mqttSent = res.byChannel.mqtt?.sent ?? 0;
+  const until = Date.now() + 10_000;
+  while (replies < mqttSent && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  for (let k = replies; k < mqttSent; k++) note('mqtt', 'crash', 'no rejection reply');
+  res.ms = performance.now() - t0;
+  if (process.env.BENCH_DEBUG) console.log('ms per channel', timing);
+  res.crashes += uncaught + mqttClosed;
+  process.off('uncaughtException', onUncaught);
+  for (const s of sockets) s.close();
+  await pub.endAsync(true);
+  await watch.endAsync(true);
+  return res;
+}
+
+/** Random changes straight into the twin at `perS` a second (the stream), until stopped. */
+export function stream(ctx: Ctx, perS: number, seed = 5) {
+  const r = mulberry32(seed);
+  const city = ctx.city, n = city.live.count;
+  const every = 10;
+  const cap = Math.max(1, Math.round(perS / 10)); // at most 100 ms of changes at once
+  const idx = new Uint32Array(cap), st = new Uint8Array(cap), val = new Float32Array(cap);
+  let applied = 0;
+  const t0 = performance.now();
+  // by elapsed time: a late timer is made up for, so the rate holds when the loop is busy
+  const timer = setInterval(() => {
+    const per = Math.min(cap, Math.floor((perS * (performance.now() - t0)) / 1000) - applied);
+    if (per <= 0) return;
+    for (let k = 0; k < per; k++) { idx[k] = Math.floor(r() * n); st[k] = Math.floor(r() * STATE_COUNT); val[k] = Math.fround(r()); }
+    ctx.app.twin.applyChanges(city, per, idx, st, val, Date.now(), 'load');
+    applied += per;
+  }, every);
+  return { stop() { clearInterval(timer); return { applied, perS: applied / ((performance.now() - t0) / 1000) }; } };
+}
+
+/** A socket.io client that keeps a mirror of the city's live state and asks for a snapshot on a gap. */
+function mirrorClient(ctx: Ctx, grids: 'all' | number[] = 'all') {
+  const mirror = new LiveMirror(ctx.city.live.count, ctx.city.live.gridCount);
+  const socket = ioClient(ctx.base, { transports: ['websocket'], forceNew: true, reconnection: false });
+  let lastFrameMs = Date.now();
+  socket.on('connect', () => {
+    mirror.reset();
+    socket.emit('subscribe', { city: ctx.city.slug, grids });
+  });
+  socket.on('frame', (_c: string, data: ArrayBuffer) => {
+    lastFrameMs = Date.now();
+    if (mirror.apply(decodeFrame(data)) === 'gap') socket.emit('snapshot', { city: ctx.city.slug });
+  });
+  return { socket, mirror, quietFor: () => Date.now() - lastFrameMs };
+}
+
+/**
+ * A client drops its connection during the stream and connects again: the time from the new
+ * connection to its snapshot (from then on it follows in sequence), then, once the stream stops,
+ * whether it holds exactly the server's state (no update lost).
+ */
+export async function reconnect(ctx: Ctx, perS: number, streamMs = 1500) {
+  const c = mirrorClient(ctx);
+  await waitFor(() => c.mirror.snapshots >= 1, 'the first snapshot');
+  const s = stream(ctx, perS);
+  await sleep(streamMs / 2);
+  c.socket.disconnect();
+  await sleep(200);
+  const before = c.mirror.snapshots;
+  const t0 = performance.now();
+  c.socket.connect();
+  await waitFor(() => c.mirror.snapshots > before, 'the snapshot after reconnecting', 10_000);
+  const convergeMs = performance.now() - t0;
+  await sleep(streamMs / 2);
+  const rate = s.stop();
+  await waitFor(() => c.quietFor() > 300, 'the stream to go quiet', 10_000);
+  const live = ctx.city.live;
+  let wrong = 0;
+  for (let i = 0; i < live.count; i++) {
+    const a = c.mirror.values[i]!, b = live.values[i]!;
+    if (c.mirror.states[i] !== live.states[i] || !(a === b || (a !== a && b !== b))) wrong++;
+  }
+  c.socket.close();
+  return { reconnectConvergeMs: Math.round(convergeMs), updatesLost: wrong, gaps: c.mirror.gaps, streamPerS: Math.round(rate.perS) };
+}
+
+/**
+ * `clients` socket clients on random views while the stream runs for `seconds`: RSS growth after
+ * a fifth of the time (warm-up), and the longest event-loop stall after it.
+ */
+export async function soak(ctx: Ctx, perS: number, clients: number, seconds: number) {
+  const r = mulberry32(11);
+  const gc = ctx.city.live.gridCount;
+  const cs = Array.from({ length: clients }, () => mirrorClient(ctx, Array.from({ length: 30 }, () => Math.floor(r() * gc))));
+  await waitFor(() => cs.every((c) => c.mirror.snapshots >= 1), 'every client subscribed', 30_000);
+  const s = stream(ctx, perS);
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  const warm = Math.max(1, Math.round(seconds / 5));
+  await sleep(warm * 1000);
+  const rss0 = process.memoryUsage().rss;
+  h.enable();
+  let rssMax = rss0;
+  for (let t = warm; t < seconds; t++) {
+    await sleep(1000);
+    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+  }
+  h.disable();
+  const rate = s.stop();
+  const rss1 = process.memoryUsage().rss;
+  for (const c of cs) c.socket.close();
+  return {
+    soakSeconds: seconds, soakClients: clients, soakPerS: Math.round(rate.perS),
+    soakRssGrowthPct: Math.round(((rss1 - rss0) / rss0) * 1000) / 10, soakRssMaxGrowthPct: Math.round(((rssMax - rss0) / rss0) * 1000) / 10,
+    maxEventLoopStallMs: Math.round(h.max / 1e6), gapsInSoak: cs.reduce((a, c) => a + c.mirror.gaps, 0),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitFor(cond: () => boolean, what: string, ms = 10_000) {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+export { STATE_MASK };
