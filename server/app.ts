@@ -12,6 +12,11 @@ import { log } from './log';
 import { RunManager, type RunManagerOptions } from './runs/manager';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
+import { AccountStore } from './accounts/store';
+import { SetupLink } from './accounts/setup';
+import { mayReadTwin, userOf, type Accounts } from './accounts/auth';
+import { accountAddInputSchema } from '../models/accounts';
+import { formatIssues } from '../models/issues';
 
 export interface TwinServer {
   server: Server;
@@ -22,11 +27,14 @@ export interface TwinServer {
   mqtt?: MqttHandle;
   /** flood scenarios and runs */
   runs: RunManager;
+  accounts: Accounts;
+  /** the one-time setup link's token when no administrator exists (main.ts prints the link) */
+  setupToken: string | null;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
-  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST' | 'SIM_CONCURRENCY' | 'RUN_RETENTION_DAYS'>>;
+  env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'INGEST_TOKEN' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST' | 'SIM_CONCURRENCY' | 'RUN_RETENTION_DAYS' | 'TWIN_BOOTSTRAP_ADMIN' | 'TWIN_BOOTSTRAP_PASSWORD'>>;
   /** an already open database (tests); otherwise opened from env */
   db?: Db;
   /** Next's request handler and its upgrade handler; absent in API-only tests */
@@ -55,7 +63,16 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   const twin = new Twin(db, { historyBucketMs: (env.HISTORY_BUCKET_S ?? 300) * 1000 });
   const runs = new RunManager(db, twin, { concurrency: env.SIM_CONCURRENCY, retentionDays: env.RUN_RETENTION_DAYS, ...opts.runs });
   const library = new ScenarioLibrary(db, twin);
-  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs } });
+  const store = new AccountStore(db);
+  const accounts: Accounts = { store, setup: new SetupLink(store) };
+  let bootstrap: { name: string; password: string } | undefined;
+  if (env.TWIN_BOOTSTRAP_ADMIN && env.TWIN_BOOTSTRAP_PASSWORD) {
+    const b = accountAddInputSchema.safeParse({ name: env.TWIN_BOOTSTRAP_ADMIN, role: 'administrator', password: env.TWIN_BOOTSTRAP_PASSWORD });
+    if (!b.success) throw new Error(`TWIN_BOOTSTRAP_ADMIN / TWIN_BOOTSTRAP_PASSWORD: ${formatIssues(b.error).join('; ')}`);
+    bootstrap = { name: b.data.name, password: b.data.password };
+  }
+  const setupToken = await accounts.setup.start(bootstrap);
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
     const up = opts.next.upgrade;
@@ -64,6 +81,15 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     });
   }
   const live = await attachLive(server, twin, { tickMs: opts.tickMs, redisUrl: env.REDIS_URL });
+  // socket.io carries reads only (live frames, run frames): a connection needs the right to read
+  // the twin; the user is kept on the socket for any event that would change something.
+  live.io.use((socket, next) => {
+    userOf(accounts, socket.request).then(async (user) => {
+      socket.data.user = user;
+      if (await mayReadTwin(accounts, user)) next();
+      else next(new Error('sign in: the twin is not public on this server'));
+    }, (err: Error) => next(err));
+  });
   runs.attachIo(live.io);
   attachRunWatch(live.io, runs);
 
@@ -121,7 +147,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   });
 
   return {
-    server, twin, db, live, mqtt, runs,
+    server, twin, db, live, mqtt, runs, accounts, setupToken,
     async close() {
       await runs.close();
       clearInterval(simTimer);

@@ -37,7 +37,15 @@ const envSchema = z.object({
   SIM_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** finished runs keep their frames and result files this many days (the record stays) */
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  /**
+   * An administrator created at start when none exists (tests, automated installs); both or
+   * neither. Without them the first start prints a one-time setup link.
+   */
+  TWIN_BOOTSTRAP_ADMIN: z.string().optional(),
+  TWIN_BOOTSTRAP_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((e, ctx) => {
+  if (!!e.TWIN_BOOTSTRAP_ADMIN !== !!e.TWIN_BOOTSTRAP_PASSWORD) ctx.addIssue({ code: 'custom', path: ['TWIN_BOOTSTRAP_PASSWORD'], message: 'TWIN_BOOTSTRAP_ADMIN and TWIN_BOOTSTRAP_PASSWORD go together' });
 });
 export type Env = z.infer<typeof envSchema>;
 

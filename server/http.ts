@@ -12,6 +12,7 @@ import type { Db } from './db';
 import type { RunManager } from './runs/manager';
 import type { ScenarioLibrary } from './runs/library';
 import { serveRun } from './runs/http';
+import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './accounts/auth';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -21,16 +22,21 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function createRequestHandler(
   twin: Twin,
-  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager } },
+  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts },
 ): Handler {
   const runs = opts.runs ?? null;
+  const accounts = opts.accounts ?? null;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
-    createContext: ({ req }) => {
+    createContext: async ({ req, res }) => {
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
-      return { twin, token, ingestToken: opts.ingestToken, runs };
+      return {
+        twin, token, ingestToken: opts.ingestToken, runs, accounts,
+        user: await userOf(accounts, req), sessionToken: sessionToken(req), secure: isHttps(req),
+        setCookie: (c: string) => void res.appendHeader('set-cookie', c),
+      };
     },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC error');
@@ -38,6 +44,12 @@ export function createRequestHandler(
   });
 
   return (req, res) => {
+    const readTwin = (serve: () => Promise<void>) => void guardTwinRead(accounts, req, res).then(async (ok) => {
+      if (ok) await serve();
+    }).catch((err) => {
+      log.error({ err }, 'read route failed');
+      if (!res.headersSent) sendError(res, 500, 'read route failed');
+    });
     const url = new URL(req.url ?? '/', 'http://local');
     const path = url.pathname;
     res.on('finish', () => httpRequests.inc({ route: routeKind(path), status: String(res.statusCode) }));
@@ -54,9 +66,10 @@ export function createRequestHandler(
       return;
     }
     if (path.startsWith('/api/trpc/')) return void trpc(req, res);
-    if (path.startsWith('/api/layers/')) return void serveLayer(twin, path, req, res);
+    // the twin's read routes follow the public-twin setting (tRPC checks its own, per procedure)
+    if (path.startsWith('/api/layers/')) return readTwin(() => serveLayer(twin, path, req, res));
     if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
-    if (path.startsWith('/api/runs/') && runs) return void serveRun(runs.db, runs.manager, path, req, res);
+    if (path.startsWith('/api/runs/') && runs) return readTwin(() => serveRun(runs.db, runs.manager, path, req, res));
     if (opts.fallback) return opts.fallback(req, res);
     sendError(res, 404, `no route for ${path}`);
   };

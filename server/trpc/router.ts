@@ -7,6 +7,7 @@ import { componentHistoryInputSchema, componentHistorySchema } from '../../model
 import { ingestProcedure, publicProcedure, router } from './init';
 import { NotFoundError } from '../twin';
 import { runRouter, scenarioRouter } from './runs';
+import { accountRouter } from './accounts';
 
 const cityRouter = router({
   list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
@@ -58,6 +59,7 @@ export const appRouter = router({
   ingest: ingestRouter,
   scenario: scenarioRouter,
   run: runRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;
