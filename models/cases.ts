@@ -72,6 +72,13 @@ export const CASE_STEPS: Record<CaseAction, Step> = {
   selfHandle: { from: ['reported'], to: 'selfHandled', roles: ['inspector'], zh: '自处理', en: 'Handled on the spot' },
 };
 
+/** Who opens a case by hand (sensors and Open311 open theirs through the server). */
+export const REPORT_ROLES: readonly Role[] = ['inspector', 'intake'];
+/** Who reads cases at all (cases are never public; a department handler sees its own department's). */
+export const CASE_READ_ROLES: readonly Role[] = ['administrator', 'intake', 'dispatcher', 'shift_lead', 'department', 'inspector'];
+/** Every role that takes some step of the loop (the pure caseTransition decides which). */
+export const CASE_STEP_ROLES: readonly Role[] = ['intake', 'dispatcher', 'shift_lead', 'department', 'inspector'];
+
 export type StepResult =
   | { ok: true; to: CaseState }
   | { ok: false; reason: string };

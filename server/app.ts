@@ -13,6 +13,7 @@ import { RunManager, type RunManagerOptions } from './runs/manager';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
 import { AccountStore } from './accounts/store';
+import { CaseStore } from './cases/store';
 import { SetupLink } from './accounts/setup';
 import { mayReadTwin, userOf, type Accounts } from './accounts/auth';
 import { accountAddInputSchema } from '../models/accounts';
@@ -72,7 +73,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     bootstrap = { name: b.data.name, password: b.data.password };
   }
   const setupToken = await accounts.setup.start(bootstrap);
-  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts });
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases: new CaseStore(db, twin) });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
     const up = opts.next.upgrade;

@@ -13,6 +13,8 @@ import type { RunManager } from './runs/manager';
 import type { ScenarioLibrary } from './runs/library';
 import { serveRun } from './runs/http';
 import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './accounts/auth';
+import type { CaseStore } from './cases/store';
+import { serveCasePhotos } from './cases/http';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -22,10 +24,11 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function createRequestHandler(
   twin: Twin,
-  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts },
+  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts; cases?: CaseStore },
 ): Handler {
   const runs = opts.runs ?? null;
   const accounts = opts.accounts ?? null;
+  const cases = opts.cases ?? null;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
@@ -33,7 +36,7 @@ export function createRequestHandler(
       const auth = req.headers.authorization;
       const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
       return {
-        twin, token, ingestToken: opts.ingestToken, runs, accounts,
+        twin, token, ingestToken: opts.ingestToken, runs, accounts, cases,
         user: await userOf(accounts, req), sessionToken: sessionToken(req), secure: isHttps(req),
         setCookie: (c: string) => void res.appendHeader('set-cookie', c),
       };
@@ -69,6 +72,12 @@ export function createRequestHandler(
     // the twin's read routes follow the public-twin setting (tRPC checks its own, per procedure)
     if (path.startsWith('/api/layers/')) return readTwin(() => serveLayer(twin, path, req, res));
     if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
+    if (path.startsWith('/api/cases/') && cases) {
+      return void userOf(accounts, req).then((user) => serveCasePhotos(cases, user, path, req, res)).catch((err) => {
+        log.error({ err }, 'case route failed');
+        if (!res.headersSent) sendError(res, 500, 'case route failed');
+      });
+    }
     if (path.startsWith('/api/runs/') && runs) return readTwin(() => serveRun(runs.db, runs.manager, path, req, res));
     if (opts.fallback) return opts.fallback(req, res);
     sendError(res, 404, `no route for ${path}`);

@@ -7,6 +7,7 @@ import type { ScenarioLibrary } from '../runs/library';
 import type { Role, SessionUser } from '../../models/accounts';
 import { mayReadTwin, type Accounts } from '../accounts/auth';
 import { AuthError } from '../accounts/store';
+import type { CaseStore } from '../cases/store';
 
 export interface Context {
   twin: Twin;
@@ -25,6 +26,8 @@ export interface Context {
   setCookie(cookie: string): void;
   /** the request came over https (the cookie is then Secure) */
   secure: boolean;
+  /** the case loop; null in processes without it (some tests) */
+  cases?: CaseStore | null;
 }
 
 /**

@@ -8,6 +8,7 @@ import { ingestProcedure, publicProcedure, router } from './init';
 import { NotFoundError } from '../twin';
 import { runRouter, scenarioRouter } from './runs';
 import { accountRouter } from './accounts';
+import { caseRouter } from './cases';
 
 const cityRouter = router({
   list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
@@ -60,6 +61,7 @@ export const appRouter = router({
   scenario: scenarioRouter,
   run: runRouter,
   account: accountRouter,
+  case: caseRouter,
 });
 
 export type AppRouter = typeof appRouter;
