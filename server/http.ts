@@ -15,6 +15,7 @@ import { serveRun } from './runs/http';
 import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './accounts/auth';
 import type { CaseStore } from './cases/store';
 import { serveCasePhotos } from './cases/http';
+import { serveOpen311 } from './cases/open311';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -72,6 +73,7 @@ export function createRequestHandler(
     // the twin's read routes follow the public-twin setting (tRPC checks its own, per procedure)
     if (path.startsWith('/api/layers/')) return readTwin(() => serveLayer(twin, path, req, res));
     if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
+    if (path.startsWith('/open311/v2/') && cases) return void serveOpen311(twin, cases, path, req, res);
     if (path.startsWith('/api/cases/') && cases) {
       return void userOf(accounts, req).then((user) => serveCasePhotos(cases, user, path, req, res)).catch((err) => {
         log.error({ err }, 'case route failed');

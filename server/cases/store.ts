@@ -127,6 +127,15 @@ export class CaseStore {
     return rows[0];
   }
 
+  /** Cases that came in through Open311 (the only ones its public API lists), newest first. */
+  async open311Cases(f: { numbers?: string[]; serviceCode?: string }): Promise<(CaseRow & { updated_at: Date | string })[]> {
+    const params: unknown[] = [];
+    let where = "source = 'open311'";
+    if (f.numbers?.length) { params.push(f.numbers); where += ` and number = any($${params.length})`; }
+    if (f.serviceCode) { params.push(f.serviceCode); where += ` and class_code = $${params.length}`; }
+    return (await this.db.query<CaseRow & { updated_at: Date | string }>(`select * from cases where ${where} order by reported_at desc limit 1000`, params)).rows;
+  }
+
   private mayRead(row: CaseRow, viewer: SessionUser) {
     if (viewer.role === 'department' && row.department !== viewer.department) throw new AuthError(`case ${row.number} is not with your department`, 403);
   }

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useI18n } from '../../i18n';
 import { useTRPC } from '../../trpc';
+import { CASE_READ_ROLES } from '../../../models/cases';
 import { roleName, useMe } from './useMe';
 
 /** The top bar's account corner: a sign-in link, or who is signed in with the account page and sign-out. */
@@ -26,6 +27,7 @@ export function UserMenu() {
       </summary>
       <div className="user-menu-pop panel">
         <p className="small muted">{t('auth.signedInAs', { name: user.name, role: roleName(user.role, lang) })}{user.department ? ` · ${user.department}` : ''}</p>
+        {CASE_READ_ROLES.includes(user.role) && <Link className="btn small" href="/cases" data-testid="menu-cases">{t('cases.title')}</Link>}
         <Link className="btn small" href="/signin">{t('auth.account')}</Link>
         <button type="button" className="btn small" data-testid="signout" onClick={() => signOut.mutate()}>{t('auth.signOut')}</button>
       </div>
