@@ -115,7 +115,7 @@ export class CaseStore {
     this.mayRead(row, actor);
     const photoId = randomUUID();
     await this.db.query('insert into case_photos (id, case_id, phase, mime, bytes, size, uploaded_by) values ($1, $2, $3, $4, $5, $6, $7)',
-      [photoId, id, phase, mime, bytes, bytes.byteLength, actor.id]);
+      [photoId, id, phase, mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes.byteLength, actor.id]);
     return photoId;
   }
 
