@@ -14,6 +14,7 @@ import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
 import { AccountStore } from './accounts/store';
 import { CaseStore } from './cases/store';
+import { SensorCases } from './cases/sensor';
 import { SetupLink } from './accounts/setup';
 import { mayReadTwin, userOf, type Accounts } from './accounts/auth';
 import { accountAddInputSchema } from '../models/accounts';
@@ -29,6 +30,9 @@ export interface TwinServer {
   /** flood scenarios and runs */
   runs: RunManager;
   accounts: Accounts;
+  /** the case loop, and the cases real telemetry opens */
+  cases: CaseStore;
+  sensorCases: SensorCases;
   /** the one-time setup link's token when no administrator exists (main.ts prints the link) */
   setupToken: string | null;
   close(): Promise<void>;
@@ -73,7 +77,9 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     bootstrap = { name: b.data.name, password: b.data.password };
   }
   const setupToken = await accounts.setup.start(bootstrap);
-  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases: new CaseStore(db, twin) });
+  const cases = new CaseStore(db, twin);
+  const sensorCases = new SensorCases(twin, cases);
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
     const up = opts.next.upgrade;
@@ -148,8 +154,9 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   });
 
   return {
-    server, twin, db, live, mqtt, runs, accounts, setupToken,
+    server, twin, db, live, mqtt, runs, accounts, setupToken, cases, sensorCases,
     async close() {
+      await sensorCases.close();
       await runs.close();
       clearInterval(simTimer);
       if (loadTimer) clearInterval(loadTimer);

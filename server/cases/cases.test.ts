@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
 import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
+import { STATE_CODE } from '../../models/components';
 
 let db: Db;
 let app: TwinServer;
@@ -118,5 +119,33 @@ describe('case loop over the API', () => {
     const bad = await call('case.report', { city: slug, kind: 'event', classCode: '99999', description: 'x', lonDeg: 1, latDeg: 1 }, 'ins');
     expect(bad.status).toBe(400);
     expect(bad.error).toMatch(/unknown case class 99999/);
+  });
+
+  it('a sensor alarm opens exactly one case; the simulator opens none', async () => {
+    const rt = app.twin.cities.get(slug)!;
+    const a = await app.twin.component(slug, 5), b = await app.twin.component(slug, 6);
+    const sensorCases = async (code: string) => (await db.query<{ number: string; state: string }>("select number, state from cases where component_code = $1 and source = 'sensor'", [code])).rows;
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'intact' }] }, 'api');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'damaged' }] }, 'api');
+    await app.sensorCases.flush();
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'alarm' }] }, 'mqtt');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'intact' }] }, 'api');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'missing' }] }, 'api');
+    await app.sensorCases.flush();
+    const opened = await sensorCases(a.code);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]!.number).toMatch(new RegExp(`^C${a.classCode}\\d{12}$`));
+    // the simulator's changes are not telemetry from the street
+    app.twin.applyChanges(rt, 1, [6], [STATE_CODE.alarm], [0], Date.now(), 'simulator');
+    await app.sensorCases.flush();
+    expect(await sensorCases(b.code)).toHaveLength(0);
+    // once that case is voided, a new alarm opens a new one
+    const lead = (await app.accounts.store.list()).find((x) => x.name === 'lead')!;
+    const c = (await db.query<{ id: string; version: number }>('select id, version from cases where number = $1', [opened[0]!.number])).rows[0]!;
+    await app.cases.step({ id: c.id, version: c.version, action: 'void' }, { id: lead.id, name: 'lead', role: 'shift_lead', department: null });
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'intact' }] }, 'api');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'alarm' }] }, 'api');
+    await app.sensorCases.flush();
+    expect((await sensorCases(a.code)).map((r) => r.state).sort()).toEqual(['reported', 'voided']);
   });
 });

@@ -35,7 +35,8 @@ export class CaseStore {
   }
 
   async report(input: CaseReportInput, actor: SessionUser | null, source: string): Promise<CaseRecord> {
-    const cls = CASE_CLASSES.find((c) => c.code === input.classCode);
+    // a sensor's component may be of any component class (the default handling limit then applies)
+    const cls = CASE_CLASSES.find((c) => c.code === input.classCode) ?? (source === 'sensor' ? { kind: 'component' as const } : undefined);
     if (!cls) throw new InputError(`unknown case class ${input.classCode} (classes: ${CASE_CLASSES.map((c) => c.code).join(', ')})`, ['classCode']);
     if (cls.kind !== input.kind) throw new InputError(`class ${input.classCode} is a${cls.kind === 'event' ? 'n event' : ' component'} class`, ['kind']);
     let place = { lon: input.lonDeg ?? null, lat: input.latDeg ?? null, grid: null as string | null, department: null as string | null };
@@ -61,6 +62,25 @@ export class CaseStore {
         [id, 'report', 'reported', actor?.id ?? null, actor?.name ?? source, actor?.role ?? source, null, new Date(now)]);
     });
     return this.record(await this.row(id), actor, await this.calendar());
+  }
+
+  /**
+   * A component in alarm, damaged or missing (real telemetry) opens one case: none while a sensor
+   * case for it is open (checked here, and by a unique index across processes). Returns the case
+   * number, or null when one is open already or the component is fine again.
+   */
+  async openSensorCase(city: string, index: number): Promise<string | null> {
+    const c = await this.twin.component(city, index);
+    if (c.state !== 'alarm' && c.state !== 'damaged' && c.state !== 'missing') return null;
+    const open = await this.db.query("select 1 from cases where city = $1 and component_code = $2 and source = 'sensor' and state not in ('closed', 'evaluated', 'voided', 'selfHandled')", [city, c.code]);
+    if (open.rows.length) return null;
+    try {
+      const r = await this.report({ city, kind: 'component', classCode: c.classCode, description: `${c.className.zh}：传感器报告${{ alarm: '告警', damaged: '破损', missing: '丢失' }[c.state]} (${c.className.en}: sensor reports ${c.state})`, componentCode: c.code }, null, 'sensor');
+      return r.number;
+    } catch (err) {
+      if (/unique|duplicate/i.test(String((err as Error).message))) return null; // another process opened it
+      throw err;
+    }
   }
 
   async list(city: string, states: CaseState[] | undefined, viewer: SessionUser): Promise<CaseRecord[]> {

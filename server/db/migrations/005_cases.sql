@@ -25,6 +25,9 @@ create table cases (
   updated_at timestamptz not null default now()
 );
 create index cases_city_state on cases (city, state);
+-- a sensor opens one case per component while one is open (server/cases/sensor.ts)
+create unique index cases_one_open_sensor on cases (city, component_code)
+  where source = 'sensor' and state not in ('closed', 'evaluated', 'voided', 'selfHandled');
 
 create table case_steps (
   id bigserial primary key,
