@@ -1,9 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS } from './e2e/flags';
-import { INGEST_TOKEN } from './e2e/helpers';
+import { E2E_ADMIN, INGEST_TOKEN } from './e2e/helpers';
 
 // Playwright against the production build (`next build` runs before this; .next must exist) in
 // Debian's Chromium with SwiftShader WebGL. The config starts the real server on its own port
@@ -13,6 +14,9 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 const EXTERNAL = process.env.E2E_BASE_URL;
 // Workers re-read this file: the directory is chosen once, in the main process, and inherited.
 process.env.TWIN_E2E_DATA ??= mkdtempSync(join(tmpdir(), 'twin-e2e-'));
+// The server under test starts with an administrator whose password is made here, per run
+// (the product has no default password); e2e/helpers.ts signIn() creates the other roles with it.
+process.env.E2E_ADMIN_PASSWORD ??= `e2e-${randomBytes(12).toString('hex')}`;
 
 export default defineConfig({
   testDir: './e2e',
@@ -47,6 +51,8 @@ export default defineConfig({
       INGEST_TOKEN,
       MQTT_PORT: String(PORT + 1),
       LOG_LEVEL: 'warn',
+      TWIN_BOOTSTRAP_ADMIN: E2E_ADMIN.name,
+      TWIN_BOOTSTRAP_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
     },
   },
 });

@@ -13,6 +13,7 @@
 //     while the run went on (stored frames and live frames between them).
 // Needs the production build (`npx next build`). Flags: --port=N (default 3700), --keep (keep the
 // data directory), --return-period=N (default 100).
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -48,13 +49,17 @@ export async function run(flags: string[]): Promise<void> {
   const P = flag(flags, 'return-period', 100);
   const base = `http://127.0.0.1:${port}`;
   const dir = await mkdtemp(join(tmpdir(), 'bench-scenario-'));
+  // an administrator made for this run (the product has no default password): it plans and runs
+  const admin = { name: 'bench-admin', password: `bench-${randomBytes(12).toString('hex')}` };
+  let cookie = '';
   const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production', DATA_DIR: dir, MQTT_PORT: String(port + 1), LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), NODE_ENV: 'production', DATA_DIR: dir, MQTT_PORT: String(port + 1), LOG_LEVEL: 'warn',
+      TWIN_BOOTSTRAP_ADMIN: admin.name, TWIN_BOOTSTRAP_PASSWORD: admin.password },
   });
   const trpc = async <T>(path: string, input: unknown, mutation = false): Promise<T> => {
     const res = mutation
-      ? await fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+      ? await fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(input) })
       : await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
     return ((await res.json()) as { result: { data: T } }).result.data;
@@ -62,6 +67,9 @@ export async function run(flags: string[]): Promise<void> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
   try {
     await until('server', async () => (await fetch(`${base}/healthz`)).ok);
+    const signIn = await fetch(`${base}/api/trpc/account.signIn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) });
+    if (!signIn.ok) throw new Error(`sign-in: HTTP ${signIn.status} ${await signIn.text()}`);
+    cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     const cities = await trpc<{ slug: string }[]>('city.list', undefined);
     const city = cities[0]!.slug;
     const doc = scenarioDoc(P);
@@ -78,7 +86,10 @@ export async function run(flags: string[]): Promise<void> {
     const cliWallSeconds = (performance.now() - c0) / 1000;
     console.log(`cli: ${cliWallSeconds.toFixed(2)} s (load ${loadavg()[0]!.toFixed(1)})`);
 
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' })).newPage();
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+    const [cookieName, ...cookieValue] = cookie.split('=');
+    await ctx.addCookies([{ name: cookieName!, value: cookieValue.join('='), url: base }]);
+    const page = await ctx.newPage();
     await page.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
     // tsx (esbuild keepNames) wraps named functions in page.evaluate bodies with __name()
     await page.addInitScript('window.__name = (f) => f');

@@ -19,6 +19,37 @@ export function ingest(request: APIRequestContext, city: string, changes: { comp
   });
 }
 
+/**
+ * The administrator the server under test starts with (playwright.config.ts makes its password
+ * per run; against E2E_BASE_URL set E2E_ADMIN and E2E_ADMIN_PASSWORD).
+ */
+export const E2E_ADMIN = { name: process.env.E2E_ADMIN ?? 'e2e-admin', get password() { return process.env.E2E_ADMIN_PASSWORD ?? ''; } };
+
+export type E2eRole = 'administrator' | 'planner' | 'intake' | 'dispatcher' | 'shift_lead' | 'department' | 'inspector' | 'viewer';
+
+/** POST a tRPC mutation with the cookies of `request` (a page's request shares its context's cookies). */
+export async function trpcPost(request: APIRequestContext, path: string, input: unknown) {
+  return request.post(`/api/trpc/${path}`, { data: input ?? {}, headers: { 'content-type': 'application/json' } });
+}
+
+/**
+ * Signs the page's browser context in as a user of this role: the administrator creates the user
+ * (once per name) through the account API, then the user signs in. Returns the user's name.
+ */
+export async function signIn(page: Page, role: E2eRole, name = `e2e-${role}`, department = role === 'department' ? 'e2e 市政养护' : undefined): Promise<string> {
+  const req = page.context().request;
+  const password = `${E2E_ADMIN.password}-${role}`;
+  if (role !== 'administrator' || name !== E2E_ADMIN.name) {
+    const a = await trpcPost(req, 'account.signIn', { name: E2E_ADMIN.name, password: E2E_ADMIN.password });
+    expect(a.ok(), `admin sign-in: HTTP ${a.status()} ${await a.text()}`).toBeTruthy();
+    const add = await trpcPost(req, 'account.add', { name, role, password, department });
+    expect(add.ok() || /exists already/.test(await add.text()), `account.add ${name}: HTTP ${add.status()}`).toBeTruthy();
+  }
+  const res = await trpcPost(req, 'account.signIn', { name, password: name === E2E_ADMIN.name ? E2E_ADMIN.password : password });
+  expect(res.ok(), `sign-in of ${name}: HTTP ${res.status()} ${await res.text()}`).toBeTruthy();
+  return name;
+}
+
 export async function firstCity(request: APIRequestContext): Promise<string> {
   const list = await trpcQuery<{ slug: string }[]>(request, 'city.list');
   expect(list.length).toBeGreaterThan(0);

@@ -195,4 +195,6 @@ export interface InterServerEvents {
 
 export interface SocketData {
   city: string | null;
+  /** the signed-in user of the connection (server/app.ts), null for anonymous */
+  user?: { id: string; name: string; role: string; department: string | null } | null;
 }

@@ -13,6 +13,13 @@ import { RunManager, type RunManagerOptions } from './runs/manager';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
 import { Retention } from './live/retention';
+import { AccountStore } from './accounts/store';
+import { CaseStore } from './cases/store';
+import { SensorCases } from './cases/sensor';
+import { SetupLink } from './accounts/setup';
+import { mayReadTwin, userOf, type Accounts } from './accounts/auth';
+import { accountAddInputSchema } from '../models/accounts';
+import { formatIssues } from '../models/issues';
 
 export interface TwinServer {
   server: Server;
@@ -23,13 +30,20 @@ export interface TwinServer {
   mqtt?: MqttHandle;
   /** flood scenarios and runs */
   runs: RunManager;
+  accounts: Accounts;
+  /** the case loop, and the cases real telemetry opens */
+  cases: CaseStore;
+  sensorCases: SensorCases;
+  /** the one-time setup link's token when no administrator exists (main.ts prints the link) */
+  setupToken: string | null;
   close(): Promise<void>;
 }
 
 export interface StartOptions {
   env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & { INGEST_TOKEN: string }
     & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST' | 'SIM_CONCURRENCY' | 'RUN_RETENTION_DAYS'
-      | 'REPORT_MAX_SKEW_S' | 'STATE_CHANGES_RETENTION_DAYS' | 'HISTORY_DOWNSAMPLE_AFTER_DAYS' | 'HISTORY_COARSE_BUCKET_S' | 'HISTORY_RETENTION_DAYS' | 'RETENTION_EVERY_S'>>;
+      | 'REPORT_MAX_SKEW_S' | 'STATE_CHANGES_RETENTION_DAYS' | 'HISTORY_DOWNSAMPLE_AFTER_DAYS' | 'HISTORY_COARSE_BUCKET_S' | 'HISTORY_RETENTION_DAYS' | 'RETENTION_EVERY_S'
+      | 'TWIN_BOOTSTRAP_ADMIN' | 'TWIN_BOOTSTRAP_PASSWORD'>>;
   /** an already open database (tests); otherwise opened from env */
   db?: Db;
   /** Next's request handler and its upgrade handler; absent in API-only tests */
@@ -62,7 +76,18 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   });
   const runs = new RunManager(db, twin, { concurrency: env.SIM_CONCURRENCY, retentionDays: env.RUN_RETENTION_DAYS, ...opts.runs });
   const library = new ScenarioLibrary(db, twin);
-  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs } });
+  const store = new AccountStore(db);
+  const accounts: Accounts = { store, setup: new SetupLink(store) };
+  let bootstrap: { name: string; password: string } | undefined;
+  if (env.TWIN_BOOTSTRAP_ADMIN && env.TWIN_BOOTSTRAP_PASSWORD) {
+    const b = accountAddInputSchema.safeParse({ name: env.TWIN_BOOTSTRAP_ADMIN, role: 'administrator', password: env.TWIN_BOOTSTRAP_PASSWORD });
+    if (!b.success) throw new Error(`TWIN_BOOTSTRAP_ADMIN / TWIN_BOOTSTRAP_PASSWORD: ${formatIssues(b.error).join('; ')}`);
+    bootstrap = { name: b.data.name, password: b.data.password };
+  }
+  const setupToken = await accounts.setup.start(bootstrap);
+  const cases = new CaseStore(db, twin);
+  const sensorCases = new SensorCases(twin, cases);
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
     const up = opts.next.upgrade;
@@ -71,6 +96,15 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     });
   }
   const live = await attachLive(server, twin, { tickMs: opts.tickMs, redisUrl: env.REDIS_URL });
+  // socket.io carries reads only (live frames, run frames): a connection needs the right to read
+  // the twin; the user is kept on the socket for any event that would change something.
+  live.io.use((socket, next) => {
+    userOf(accounts, socket.request).then(async (user) => {
+      socket.data.user = user;
+      if (await mayReadTwin(accounts, user)) next();
+      else next(new Error('sign in: the twin is not public on this server'));
+    }, (err: Error) => next(err));
+  });
   runs.attachIo(live.io);
   attachRunWatch(live.io, runs);
 
@@ -146,8 +180,9 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   });
 
   return {
-    server, twin, db, live, mqtt, runs,
+    server, twin, db, live, mqtt, runs, accounts, setupToken, cases, sensorCases,
     async close() {
+      await sensorCases.close();
       await runs.close();
       clearInterval(simTimer);
       if (loadTimer) clearInterval(loadTimer);

@@ -2,6 +2,7 @@
 // command loads only what it needs.
 const commands: Record<string, { about: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   generate: { about: 'generate a sample city into the database (--preset default|huaibei, --seed N, --name NAME)', load: () => import('./city/cli-generate') },
+  user: { about: 'accounts: user add <name> --role <role> [--department D] [--password-stdin] | user list | user unlock <name>', load: () => import('./accounts/cli-user') },
   simulate: { about: 'run a flood scenario: simulate <scenario.json> --out <dir> [--asc] [--png] [--frames] [--workers N]', load: () => import('./sim/cli-simulate') },
 };
 

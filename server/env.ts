@@ -51,7 +51,15 @@ const envSchema = z.object({
   HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
   /** how often retention and down-sampling run (in small batches beside ingest) */
   RETENTION_EVERY_S: z.coerce.number().int().min(10).max(86_400).default(600),
+  /**
+   * An administrator created at start when none exists (tests, automated installs); both or
+   * neither. Without them the first start prints a one-time setup link.
+   */
+  TWIN_BOOTSTRAP_ADMIN: z.string().optional(),
+  TWIN_BOOTSTRAP_PASSWORD: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((e, ctx) => {
+  if (!!e.TWIN_BOOTSTRAP_ADMIN !== !!e.TWIN_BOOTSTRAP_PASSWORD) ctx.addIssue({ code: 'custom', path: ['TWIN_BOOTSTRAP_PASSWORD'], message: 'TWIN_BOOTSTRAP_ADMIN and TWIN_BOOTSTRAP_PASSWORD go together' });
 });
 export type Env = z.infer<typeof envSchema>;
 

@@ -14,6 +14,10 @@ import type { Db } from './db';
 import type { RunManager } from './runs/manager';
 import type { ScenarioLibrary } from './runs/library';
 import { serveRun } from './runs/http';
+import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './accounts/auth';
+import type { CaseStore } from './cases/store';
+import { serveCasePhotos } from './cases/http';
+import { serveOpen311 } from './cases/open311';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -23,15 +27,21 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function createRequestHandler(
   twin: Twin,
-  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager } },
+  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts; cases?: CaseStore },
 ): Handler {
   const runs = opts.runs ?? null;
+  const accounts = opts.accounts ?? null;
+  const cases = opts.cases ?? null;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
     // A chunked body (no content-length) is cut off here once it passes the cap.
     maxBodySize: MAX_TRPC_BODY,
-    createContext: ({ req }) => ({ twin, token: bearerToken(req.headers.authorization), ingestToken: opts.ingestToken, runs }),
+    createContext: async ({ req, res }) => ({
+      twin, token: bearerToken(req.headers.authorization), ingestToken: opts.ingestToken, runs, accounts, cases,
+      user: await userOf(accounts, req), sessionToken: sessionToken(req), secure: isHttps(req),
+      setCookie: (c: string) => void res.appendHeader('set-cookie', c),
+    }),
     onError: ({ error, path }) => {
       if (error.code === 'PAYLOAD_TOO_LARGE') limitRefused.inc({ boundary: 'trpc', reason: 'body-size' });
       if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error, path }, 'tRPC error');
@@ -39,6 +49,12 @@ export function createRequestHandler(
   });
 
   return (req, res) => {
+    const readTwin = (serve: () => Promise<void>) => void guardTwinRead(accounts, req, res).then(async (ok) => {
+      if (ok) await serve();
+    }).catch((err) => {
+      log.error({ err }, 'read route failed');
+      if (!res.headersSent) sendError(res, 500, 'read route failed');
+    });
     const url = new URL(req.url ?? '/', 'http://local');
     const path = url.pathname;
     res.on('finish', () => httpRequests.inc({ route: routeKind(path), status: String(res.statusCode) }));
@@ -65,9 +81,17 @@ export function createRequestHandler(
       }
       return void trpc(req, res);
     }
-    if (path.startsWith('/api/layers/')) return void serveLayer(twin, path, req, res);
+    // the twin's read routes follow the public-twin setting (tRPC checks its own, per procedure)
+    if (path.startsWith('/api/layers/')) return readTwin(() => serveLayer(twin, path, req, res));
     if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
-    if (path.startsWith('/api/runs/') && runs) return void serveRun(runs.db, runs.manager, path, req, res);
+    if (path.startsWith('/open311/v2/') && cases) return void serveOpen311(twin, cases, path, req, res);
+    if (path.startsWith('/api/cases/') && cases) {
+      return void userOf(accounts, req).then((user) => serveCasePhotos(cases, user, path, req, res)).catch((err) => {
+        log.error({ err }, 'case route failed');
+        if (!res.headersSent) sendError(res, 500, 'case route failed');
+      });
+    }
+    if (path.startsWith('/api/runs/') && runs) return readTwin(() => serveRun(runs.db, runs.manager, path, req, res));
     if (opts.fallback) return opts.fallback(req, res);
     sendError(res, 404, `no route for ${path}`);
   };

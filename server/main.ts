@@ -32,6 +32,10 @@ async function main() {
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
   log.info({ port, dev, db: twin.db.kind, cities: [...twin.twin.cities.keys()], startMs: Math.round(performance.now() - t0) },
     `city twin ready on http://localhost:${port}`);
+  if (twin.setupToken) {
+    // printed, not logged as a field: the operator opens it once to create the first administrator
+    log.warn(`no administrator yet: open http://localhost:${port}/setup#${twin.setupToken} once to create one (or: npm run twin -- user add <name> --role administrator)`);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -271,6 +271,8 @@ export class Twin {
     }
     this.counted[source] = (this.counted[source] ?? 0) + changed;
     this.appliedTotal += n;
+    // real telemetry (not the simulator, not another process's replica) may open sensor cases
+    if (this.onSensorChanges && changed > 0 && (source === 'api' || source === 'mqtt')) this.onSensorChanges(city, n, indices, states);
     if (this.replicate && source !== 'replica' && n > 0) {
       this.replicate(city, encodeBinaryBatch(live.count, n, indices, states, values, one >= 0 ? one : Date.now()));
     }
@@ -278,6 +280,9 @@ export class Twin {
   }
 
   private readonly order = new IndexOrder();
+
+  /** set by server/cases/sensor.ts: sees every applied batch from real sources */
+  onSensorChanges: ((city: CityRuntime, n: number, indices: ArrayLike<number>, states: ArrayLike<number>) => void) | null = null;
 
   /** Changes applied per source since the last call (metrics are updated per tick, not per change). */
   takeCounts(): Record<string, number> {

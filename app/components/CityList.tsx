@@ -5,6 +5,7 @@ import { useI18n } from '../i18n';
 import { useTRPC } from '../trpc';
 import { CityThumb } from './CityThumb';
 import { LangSwitch } from './LangSwitch';
+import { UserMenu } from './account/UserMenu';
 
 const COUNT_KEYS = ['buildings', 'components', 'unitGrids', 'responsibilityGrids', 'roads', 'pronePoints'] as const;
 
@@ -22,7 +23,7 @@ export function CityList() {
             <p className="muted">{t('app.subtitle')}</p>
           </div>
         </div>
-        <LangSwitch />
+        <div className="topbar-right"><UserMenu /><LangSwitch /></div>
       </header>
       <main className="home-main">
         <h2>{t('home.heading')}</h2>

@@ -14,6 +14,7 @@ import { useFloodRun } from './flood/useFloodRun';
 import { LayerPanel, StatusLine } from './Hud';
 import { Inspector } from './Inspector';
 import { LangSwitch } from './LangSwitch';
+import { UserMenu } from './account/UserMenu';
 import { useEngineSelector } from './useEngine';
 
 const TwinView = dynamic(() => import('../../scene/TwinView'), { ssr: false });
@@ -57,6 +58,7 @@ export function TwinPage({ city }: { city: string }) {
           <span className="muted small">{t('app.title')}</span>
         </div>
         <StatusLine engine={engine} />
+        <UserMenu />
         <LangSwitch />
       </header>
       <div className={`stage-wrap${timeline ? ' has-timeline' : ''}${right ? ' has-right' : ''}${docked ? ' has-left' : ''}`}>

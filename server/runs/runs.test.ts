@@ -7,6 +7,7 @@ import { fromArrayBuffer } from 'geotiff';
 import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
 import type { AppRouter } from '../trpc/router';
+import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import { decodeDepthFrame, decodeDepthFrames } from '../../models/depthFrames';
 import { scenarioTemplate, type RunRecord, type RunStatus } from '../../models/runs';
 import { until } from '../testUtil';
@@ -17,7 +18,9 @@ let app: TwinServer;
 let base: string;
 let slug: string;
 const sockets: Socket[] = [];
-const trpc = () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/api/trpc` })] });
+// a signed-in administrator (scenario and run changes need a planner or an administrator)
+let cookie = '';
+const trpc = () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/api/trpc`, headers: () => ({ cookie }) })] });
 
 /** A quick city storm: 25 m cells, half an hour, a frame every 5 minutes (7 frames). */
 const quick = (over: Record<string, unknown> = {}) => ({
@@ -91,11 +94,12 @@ async function progressEvents(id: string, lastEventId?: string, stop?: (n: numbe
 beforeAll(async () => {
   db = await openDb({});
   app = await createTwinServer({
-    env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', SIM_CONCURRENCY: 2 },
+    env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', SIM_CONCURRENCY: 2, ...TEST_ADMIN },
     db, mqtt: false, runs: { heartbeatMs: 500, staleS: 2 },
   });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  cookie = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
   slug = [...app.twin.cities.keys()][0]!;
 });
 

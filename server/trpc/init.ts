@@ -4,6 +4,10 @@ import { InputError, NotFoundError } from '../twin';
 import type { RunManager } from '../runs/manager';
 import type { ScenarioLibrary } from '../runs/library';
 import { tokensEqual } from '../secrets';
+import type { Role, SessionUser } from '../../models/accounts';
+import { mayReadTwin, type Accounts } from '../accounts/auth';
+import { AuthError } from '../accounts/store';
+import type { CaseStore } from '../cases/store';
 
 export interface Context {
   twin: Twin;
@@ -12,9 +16,33 @@ export interface Context {
   ingestToken: string;
   /** the scenario library and flood runs; null where the process runs none (some tests) */
   runs: { library: ScenarioLibrary; manager: RunManager } | null;
+  /** accounts, sessions and settings; null in processes without them (some tests: all anonymous, twin public) */
+  accounts: Accounts | null;
+  /** the signed-in user of the request's session cookie */
+  user: SessionUser | null;
+  /** the session cookie's token (sign-out, password change keep or end it) */
+  sessionToken: string | null;
+  /** adds a Set-Cookie header to the response (sign-in, sign-out) */
+  setCookie(cookie: string): void;
+  /** the request came over https (the cookie is then Secure) */
+  secure: boolean;
+  /** the case loop; null in processes without it (some tests) */
+  cases?: CaseStore | null;
 }
 
-const t = initTRPC.context<Context>().create({
+/**
+ * Who may call a procedure. Every mutation must say (a mutation without it is refused, so a new
+ * one cannot be forgotten): `roles` it needs, or `access`: 'ingest' (machines, bearer token),
+ * 'anyone' (sign-in, setup: their input is the credential), 'self' (any signed-in user, on their
+ * own account). Queries default to 'twin': public when the administrator makes the twin public,
+ * else any signed-in user.
+ */
+export interface Meta {
+  roles?: readonly Role[];
+  access?: 'ingest' | 'anyone' | 'self' | 'twin';
+}
+
+const t = initTRPC.context<Context>().meta<Meta>().create({
   // Subscriptions (run.progress) may be quiet for minutes while a run waits in the queue: a ping
   // keeps proxies from closing them, and a client that hears nothing reconnects (lastEventId).
   sse: { ping: { enabled: true, intervalMs: 10_000 }, client: { reconnectAfterInactivityMs: 25_000 } },
@@ -35,15 +63,33 @@ const errorMapping = t.middleware(async ({ next }) => {
     const cause = r.error.cause;
     if (cause instanceof NotFoundError) throw new TRPCError({ code: 'NOT_FOUND', message: cause.message, cause });
     if (cause instanceof InputError) throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+    if (cause instanceof AuthError) throw new TRPCError({ code: cause.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: cause.message, cause });
   }
   return r;
 });
 
+/** The one role guard of tRPC (runs before the input is read, so a refusal says nothing about it). */
+const guard = t.middleware(async ({ ctx, meta, type, path, next }) => {
+  if (meta?.roles) {
+    if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: `${path}: sign in as ${meta.roles.join(' or ')}` });
+    if (!meta.roles.includes(ctx.user.role)) throw new TRPCError({ code: 'FORBIDDEN', message: `${path}: needs the role ${meta.roles.join(' or ')} (you are ${ctx.user.role})` });
+    return next();
+  }
+  const access = meta?.access ?? (type === 'mutation' ? undefined : 'twin');
+  if (access === undefined) throw new TRPCError({ code: 'FORBIDDEN', message: `${path}: this mutation declares no roles, so nobody may call it` });
+  if (access === 'self' && !ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: `${path}: sign in first` });
+  if (access === 'twin' && !(await mayReadTwin(ctx.accounts, ctx.user))) throw new TRPCError({ code: 'UNAUTHORIZED', message: `${path}: sign in: the twin is not public on this server` });
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(errorMapping);
+/** Reads of the twin (public when the setting says so); give mutations `.meta({ roles })`. */
+export const publicProcedure = t.procedure.use(errorMapping).use(guard);
+/** Procedures for these roles only. */
+export const rolesProcedure = (roles: readonly Role[]) => publicProcedure.meta({ roles });
 
 /** Procedures that change state from outside (gauges, gateways) need the ingest token. */
-export const ingestProcedure = publicProcedure.use(({ ctx, next }) => {
+export const ingestProcedure = publicProcedure.meta({ access: 'ingest' }).use(({ ctx, next }) => {
   if (!ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'missing bearer token (Authorization: Bearer <INGEST_TOKEN>)' });
   if (!tokensEqual(ctx.token, ctx.ingestToken)) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong ingest token' });
   return next();

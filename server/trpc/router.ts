@@ -8,6 +8,8 @@ import { ingestProcedure, publicProcedure, router } from './init';
 import { NotFoundError, ReportTimeError } from '../twin';
 import { ingestRejected } from '../metrics';
 import { runRouter, scenarioRouter } from './runs';
+import { accountRouter } from './accounts';
+import { caseRouter } from './cases';
 
 const cityRouter = router({
   list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
@@ -62,6 +64,8 @@ export const appRouter = router({
   ingest: ingestRouter,
   scenario: scenarioRouter,
   run: runRouter,
+  account: accountRouter,
+  case: caseRouter,
 });
 
 export type AppRouter = typeof appRouter;

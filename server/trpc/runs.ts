@@ -6,7 +6,11 @@ import {
   runStartResultSchema, scenarioCreateInputSchema, scenarioIdInputSchema, scenarioRecordSchema, scenarioUpdateInputSchema,
 } from '../../models/runs';
 import { citySlugSchema } from '../../models/city';
-import { publicProcedure, router, type Context } from './init';
+import { publicProcedure, rolesProcedure, router, type Context } from './init';
+import { PLANNING_ROLES } from '../../models/accounts';
+
+/** scenario and run changes: planners and administrators */
+const planProcedure = rolesProcedure(PLANNING_ROLES);
 import { eventIdOf } from '../runs/manager';
 
 const runsOf = (ctx: Context) => {
@@ -17,12 +21,12 @@ const runsOf = (ctx: Context) => {
 export const scenarioRouter = router({
   list: publicProcedure.input(cityOnlyInputSchema).output(z.array(scenarioRecordSchema)).query(({ ctx, input }) => runsOf(ctx).library.list(input.city)),
   get: publicProcedure.input(scenarioIdInputSchema).output(scenarioRecordSchema).query(({ ctx, input }) => runsOf(ctx).library.get(input.id)),
-  create: publicProcedure.input(scenarioCreateInputSchema).output(scenarioRecordSchema)
+  create: planProcedure.input(scenarioCreateInputSchema).output(scenarioRecordSchema)
     .mutation(({ ctx, input }) => runsOf(ctx).library.create(input.city, input.name, input.scenario)),
-  update: publicProcedure.input(scenarioUpdateInputSchema).output(scenarioRecordSchema)
+  update: planProcedure.input(scenarioUpdateInputSchema).output(scenarioRecordSchema)
     .mutation(({ ctx, input }) => runsOf(ctx).library.update(input.id, input.name, input.scenario)),
-  duplicate: publicProcedure.input(scenarioIdInputSchema).output(scenarioRecordSchema).mutation(({ ctx, input }) => runsOf(ctx).library.duplicate(input.id)),
-  delete: publicProcedure.input(scenarioIdInputSchema).output(z.object({ ok: z.literal(true) })).mutation(({ ctx, input }) => runsOf(ctx).library.delete(input.id)),
+  duplicate: planProcedure.input(scenarioIdInputSchema).output(scenarioRecordSchema).mutation(({ ctx, input }) => runsOf(ctx).library.duplicate(input.id)),
+  delete: planProcedure.input(scenarioIdInputSchema).output(z.object({ ok: z.literal(true) })).mutation(({ ctx, input }) => runsOf(ctx).library.delete(input.id)),
   validate: publicProcedure
     .input(z.object({ city: citySlugSchema, scenario: z.unknown() }))
     .output(z.object({ ok: z.boolean(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }))
@@ -30,8 +34,8 @@ export const scenarioRouter = router({
 });
 
 export const runRouter = router({
-  start: publicProcedure.input(runStartInputSchema).output(runStartResultSchema).mutation(({ ctx, input }) => runsOf(ctx).manager.startRun(input.scenarioId, input.force)),
-  cancel: publicProcedure.input(runIdInputSchema).output(runRecordSchema).mutation(({ ctx, input }) => runsOf(ctx).manager.cancel(input.id)),
+  start: planProcedure.input(runStartInputSchema).output(runStartResultSchema).mutation(({ ctx, input }) => runsOf(ctx).manager.startRun(input.scenarioId, input.force)),
+  cancel: planProcedure.input(runIdInputSchema).output(runRecordSchema).mutation(({ ctx, input }) => runsOf(ctx).manager.cancel(input.id)),
   get: publicProcedure.input(runIdInputSchema).output(runRecordSchema).query(({ ctx, input }) => runsOf(ctx).manager.get(input.id)),
   list: publicProcedure.input(cityOnlyInputSchema).output(z.array(runRecordSchema)).query(({ ctx, input }) => runsOf(ctx).manager.list(input.city)),
   impact: publicProcedure.input(runIdInputSchema).output(impactSchema).query(({ ctx, input }) => runsOf(ctx).manager.result(input.id, 'impact.json', impactSchema)),

@@ -13,8 +13,10 @@ const STATUS_KEY: Record<RunStatus, MessageKey> = {
 };
 
 /** Run the selected scenario (saving it first when edited), follow the shown run, pick another. */
-export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, children }: {
+export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canRun = true, children }: {
   city: string; scenarioId: string | null; beforeRun(): Promise<boolean>; flood: FloodRunState;
+  /** false: the signed-in role may not start or cancel runs (progress and the list stay) */
+  canRun?: boolean;
   /** a run picked from the list (the panel selects its scenario) */
   onPicked?(run: RunRecord): void;
   children?: ReactNode;
@@ -44,10 +46,10 @@ export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, chil
     <section className="run-box">
       <div className="run-buttons">
         {children}
-        <button type="button" className="btn primary" data-testid="run-start" disabled={!scenarioId || start.isPending} onClick={() => void onRun(false)}>
+        {canRun && <button type="button" className="btn primary" data-testid="run-start" disabled={!scenarioId || start.isPending} onClick={() => void onRun(false)}>
           ▶ {t('run.start')}
-        </button>
-        {run && isActive(run.status) && (
+        </button>}
+        {canRun && run && isActive(run.status) && (
           <button type="button" className="btn danger" data-testid="run-cancel" title={t('run.cancel')} disabled={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })}>
             ■ {t('lib.cancel')}
           </button>

@@ -6,6 +6,8 @@ import { useI18n } from '../../i18n';
 /** The city's scenarios: pick one to edit; new, duplicate, rename, delete (after a confirm). */
 export function ScenarioLibrary(p: {
   records: ScenarioRecord[]; loading: boolean; selectedId: string | null; dirtyIds: Set<string>; busy: boolean;
+  /** no new, duplicate, rename or delete (the role may not change scenarios) */
+  readOnly?: boolean;
   onSelect(id: string): void; onNew(): void; onDuplicate(id: string): void; onRename(id: string, name: string): void; onDelete(id: string): void;
 }) {
   const { t, date } = useI18n();
@@ -16,7 +18,7 @@ export function ScenarioLibrary(p: {
     <section className="lib">
       <div className="lib-head">
         <h3>{t('lib.title')}</h3>
-        <button type="button" className="btn small primary" data-testid="scenario-new" disabled={p.busy} onClick={p.onNew}>+ {t('lib.new')}</button>
+        {!p.readOnly && <button type="button" className="btn small primary" data-testid="scenario-new" disabled={p.busy} onClick={p.onNew}>+ {t('lib.new')}</button>}
       </div>
       {p.loading && <p className="muted small">{t('inspector.loading')}</p>}
       {!p.loading && p.records.length === 0 && <p className="muted small">{t('lib.empty')}</p>}
@@ -39,7 +41,7 @@ export function ScenarioLibrary(p: {
           </li>
         ))}
       </ul>
-      {sel && (
+      {sel && !p.readOnly && (
         confirmDelete === sel.id ? (
           <div className="lib-actions confirm" data-testid="scenario-delete-confirm">
             <span>{t('lib.deleteAsk', { name: sel.name })}</span>

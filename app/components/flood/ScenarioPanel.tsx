@@ -11,6 +11,7 @@ import { RunControls } from './RunControls';
 import { ScenarioEditor } from './ScenarioEditor';
 import { ScenarioLibrary } from './ScenarioLibrary';
 import type { FloodRunState } from './useFloodRun';
+import { useMe } from '../account/useMe';
 
 interface Draft { name: string; doc: Doc }
 
@@ -37,6 +38,8 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
   const { t } = useI18n();
   const trpc = useTRPC();
   const qc = useQueryClient();
+  // only planners and administrators may change scenarios or run them (the server checks it too)
+  const { canPlan } = useMe();
   const listKey = trpc.scenario.list.queryKey({ city });
   const list = useQuery(trpc.scenario.list.queryOptions({ city }));
   const records = useMemo(() => list.data ?? [], [list.data]);
@@ -118,7 +121,7 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
     <div className="scenario-panel" data-testid="scenario-panel">
       <div className="sp-body">
         <ScenarioLibrary
-          records={records} loading={list.isPending} selectedId={selId} dirtyIds={dirtyIds} busy={busy}
+          records={records} loading={list.isPending} selectedId={selId} dirtyIds={dirtyIds} busy={busy} readOnly={!canPlan}
           onSelect={setSelId}
           onNew={() => { setSelId(null); create.mutate({ city, name: t('lib.newName', { n: records.length + 1 }) }); }}
           onDuplicate={(id) => { setSelId(null); duplicate.mutate({ id }); }}
@@ -152,11 +155,12 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
             <button type="button" className="linkish" onClick={() => { setDrafts(({ [rec.id]: _x, ...rest }) => rest); setSaveIssues(null); }}>{t('editor.revert')}</button>
           </p>
         )}
-        <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood}
+        {!canPlan && <p className="small muted" data-testid="planner-only">{t('auth.plannerOnly')}</p>}
+        <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood} canRun={canPlan}
           onPicked={(r) => { if (r.scenarioId && records.some((x) => x.id === r.scenarioId)) setSelId(r.scenarioId); }} beforeRun={async () => (rec && dirtyIds.has(rec.id) ? save() : true)}>
-          <button type="button" className="btn" data-testid="scenario-save" disabled={!rec || update.isPending} onClick={() => void save()}>
+          {canPlan && <button type="button" className="btn" data-testid="scenario-save" disabled={!rec || update.isPending} onClick={() => void save()}>
             {update.isPending ? t('editor.saving') : t('editor.save')}
-          </button>
+          </button>}
         </RunControls>
       </div>
     </div>

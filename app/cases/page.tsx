@@ -1,0 +1,5 @@
+import { CaseDesk } from '../components/cases/CaseDesk';
+
+export default function Page() {
+  return <CaseDesk />;
+}

@@ -1,0 +1,5 @@
+import { ReportPage } from '../../components/cases/ReportPage';
+
+export default function Page() {
+  return <ReportPage />;
+}

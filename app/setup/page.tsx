@@ -1,0 +1,5 @@
+import { SetupPage } from '../components/account/SetupPage';
+
+export default function Page() {
+  return <SetupPage />;
+}

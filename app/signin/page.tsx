@@ -1,0 +1,5 @@
+import { SignInPage } from '../components/account/SignInPage';
+
+export default function Page() {
+  return <SignInPage />;
+}

@@ -1,0 +1,151 @@
+// The case loop through the API in one process: five roles take a case from report to
+// evaluation; each is refused a step that is not its own, with the reason; photos are checked
+// from their bytes and shown only to those who may see the case.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { openDb, type Db } from '../db';
+import { createTwinServer, type TwinServer } from '../app';
+import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
+import { STATE_CODE } from '../../models/components';
+
+let db: Db;
+let app: TwinServer;
+let base: string;
+let slug: string;
+const PW = 'case loop password';
+const who: Record<string, string> = {};
+
+async function call<T = { id: string; version: number; state: string; actions: string[]; number: string; department: string | null; limit: { colour: string } | null }>(path: string, input: unknown, as: string) {
+  const res = await fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: who[as] ?? '' }, body: JSON.stringify(input) });
+  const body = await res.json() as { result?: { data: T }; error?: { message: string } };
+  return { status: res.status, data: body.result?.data as T, error: body.error?.message };
+}
+async function read<T>(path: string, input: unknown, as: string) {
+  const res = await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie: who[as] ?? '' } });
+  return { status: res.status, data: ((await res.json()) as { result?: { data: T } }).result?.data as T };
+}
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+
+beforeAll(async () => {
+  db = await openDb({});
+  app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
+  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  slug = [...app.twin.cities.keys()][0]!;
+  who.admin = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
+  for (const [name, role, department] of [['ins', 'inspector'], ['lead', 'shift_lead'], ['disp', 'dispatcher'], ['roads', 'department', '道路养护'], ['parks', 'department', '园林'], ['view', 'viewer']] as const) {
+    const r = await call('account.add', { name, role, password: PW, department }, 'admin');
+    expect(r.status, r.error).toBe(200);
+    who[name] = await sessionCookieFor(base, name, PW);
+  }
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+describe('case loop over the API', () => {
+  it('takes a case from report to evaluation with five roles, refusing each a step that is not its own', async () => {
+    const comp = app.twin.cities.get(slug)!.data;
+    const code = (await app.twin.component(slug, 0)).code;
+    expect(comp).toBeTruthy();
+    const rep = await call('case.report', { city: slug, kind: 'component', classCode: '01001', description: '井盖破损', componentCode: code }, 'ins');
+    expect(rep.status, rep.error).toBe(200);
+    expect(rep.data.number).toMatch(/^C01001\d{8}0001$/);
+    expect(rep.data).toMatchObject({ state: 'reported', actions: ['verify', 'selfHandle'] });
+    let c = rep.data;
+    const step = async (as: string, action: string, extra: Record<string, unknown> = {}) => {
+      const r = await call('case.step', { id: c.id, version: c.version, action, ...extra }, as);
+      expect(r.status, `${action} by ${as}: ${r.error}`).toBe(200);
+      c = r.data;
+      return c;
+    };
+    const refused = async (as: string, action: string, why: RegExp, extra: Record<string, unknown> = {}) => {
+      const r = await call('case.step', { id: c.id, version: c.version, action, ...extra }, as);
+      expect(r.status, `${action} by ${as}`).toBe(403);
+      expect(r.error).toMatch(why);
+    };
+    await refused('disp', 'verify', /is for inspector or intake, not dispatcher/);
+    await step('ins', 'verify');
+    await refused('ins', 'file', /is for intake or shift_lead/);
+    await step('lead', 'file');
+    await refused('lead', 'dispatch', /is for dispatcher/, { department: '道路养护' });
+    await step('disp', 'dispatch', { department: '道路养护' });
+    expect(c.department).toBe('道路养护');
+    await refused('parks', 'handle', /with 道路养护, not 园林/);
+    await step('roads', 'handle');
+    await refused('roads', 'close', /is for shift_lead/);
+    await step('roads', 'reportBack');
+    // the photo after handling
+    const up = await fetch(`${base}/api/cases/${c.id}/photos?phase=after`, { method: 'POST', headers: { cookie: who.roads!, 'content-type': 'image/png' }, body: PNG });
+    expect(up.status).toBe(201);
+    await refused('disp', 'checkPass', /is for inspector/);
+    await step('ins', 'checkPass');
+    await step('lead', 'close');
+    await refused('lead', 'close', /is taken from checked or selfHandled; this case is closed/);
+    await step('lead', 'evaluate');
+    expect(c.state).toBe('evaluated');
+    const detail = await read<{ steps: { action: string; actorName: string }[]; photos: { id: string; mime: string }[] }>('case.get', { id: c.id }, 'lead');
+    expect(detail.data.steps.map((s) => `${s.action}:${s.actorName}`)).toEqual([
+      'report:ins', 'verify:ins', 'file:lead', 'dispatch:disp', 'handle:roads', 'reportBack:roads', 'checkPass:ins', 'close:lead', 'evaluate:lead',
+    ]);
+    expect(detail.data.photos).toMatchObject([{ mime: 'image/png' }]);
+    // a photo is never served to someone who may not see its case
+    const photoUrl = `${base}/api/cases/${c.id}/photos/${detail.data.photos[0]!.id}`;
+    expect((await fetch(photoUrl, { headers: { cookie: who.lead! } })).status).toBe(200);
+    expect((await fetch(photoUrl)).status).toBe(401);
+    expect((await fetch(photoUrl, { headers: { cookie: who.view! } })).status).toBe(403);
+    expect((await fetch(photoUrl, { headers: { cookie: who.parks! } })).status).toBe(403);
+  });
+
+  it('refuses a stale version, a photo that is not an image, and cases to viewers and anonymous visitors', async () => {
+    const rep = await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: '暴露垃圾', lonDeg: 120.09, latDeg: 30.87 }, 'ins');
+    expect(rep.status, rep.error).toBe(200);
+    expect(rep.data.limit?.colour).toMatch(/green|yellow|red/);
+    const ok = await call('case.step', { id: rep.data.id, version: rep.data.version, action: 'verify' }, 'ins');
+    expect(ok.status).toBe(200);
+    const stale = await call('case.step', { id: rep.data.id, version: rep.data.version, action: 'void' }, 'lead');
+    expect(stale.status).toBe(400);
+    expect(stale.error).toMatch(/changed since you saw it/);
+    const text = await fetch(`${base}/api/cases/${rep.data.id}/photos?phase=before`, { method: 'POST', headers: { cookie: who.ins!, 'content-type': 'image/png' }, body: 'not an image, whatever the header says' });
+    expect(text.status).toBe(415);
+    expect((await read('case.list', { city: slug }, 'view')).status).toBe(403);
+    expect((await read('case.list', { city: slug }, 'nobody')).status).toBe(401);
+    expect((await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'x', lonDeg: 1, latDeg: 1 }, 'view')).status).toBe(403);
+    // a department sees its own department's cases only
+    const parks = await read<{ department: string | null }[]>('case.list', { city: slug }, 'parks');
+    expect(parks.data.every((x) => x.department === '园林')).toBe(true);
+    const bad = await call('case.report', { city: slug, kind: 'event', classCode: '99999', description: 'x', lonDeg: 1, latDeg: 1 }, 'ins');
+    expect(bad.status).toBe(400);
+    expect(bad.error).toMatch(/unknown case class 99999/);
+  });
+
+  it('a sensor alarm opens exactly one case; the simulator opens none', async () => {
+    const rt = app.twin.cities.get(slug)!;
+    const a = await app.twin.component(slug, 5), b = await app.twin.component(slug, 6);
+    const sensorCases = async (code: string) => (await db.query<{ number: string; state: string }>("select number, state from cases where component_code = $1 and source = 'sensor'", [code])).rows;
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'intact' }] }, 'api');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'damaged' }] }, 'api');
+    await app.sensorCases.flush();
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'alarm' }] }, 'mqtt');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'intact' }] }, 'api');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'missing' }] }, 'api');
+    await app.sensorCases.flush();
+    const opened = await sensorCases(a.code);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]!.number).toMatch(new RegExp(`^C${a.classCode}\\d{12}$`));
+    // the simulator's changes are not telemetry from the street
+    app.twin.applyChanges(rt, 1, [6], [STATE_CODE.alarm], [0], Date.now(), 'simulator');
+    await app.sensorCases.flush();
+    expect(await sensorCases(b.code)).toHaveLength(0);
+    // once that case is voided, a new alarm opens a new one
+    const lead = (await app.accounts.store.list()).find((x) => x.name === 'lead')!;
+    const c = (await db.query<{ id: string; version: number }>('select id, version from cases where number = $1', [opened[0]!.number])).rows[0]!;
+    await app.cases.step({ id: c.id, version: c.version, action: 'void' }, { id: lead.id, name: 'lead', role: 'shift_lead', department: null });
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'intact' }] }, 'api');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'alarm' }] }, 'api');
+    await app.sensorCases.flush();
+    expect((await sensorCases(a.code)).map((r) => r.state).sort()).toEqual(['reported', 'voided']);
+  });
+});

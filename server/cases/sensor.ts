@@ -1,0 +1,53 @@
+// Sensor cases: a component that real telemetry (HTTP or MQTT ingest, not the simulator) puts in
+// alarm, damaged or missing opens one case (CaseStore.openSensorCase: none while one is open).
+// The hot path only collects indices; cases are opened once a second, one at a time.
+import { STATE_CODE } from '../../models/components';
+import type { Twin } from '../twin';
+import { log } from '../log';
+import type { CaseStore } from './store';
+
+const OPENS = new Set<number>([STATE_CODE.alarm, STATE_CODE.damaged, STATE_CODE.missing]);
+
+export class SensorCases {
+  private pending = new Map<string, Set<number>>();
+  private chain: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly twin: Twin, private readonly store: CaseStore, everyMs = 1000) {
+    twin.onSensorChanges = (city, n, indices, states) => {
+      for (let k = 0; k < n; k++) {
+        if (!OPENS.has(states[k]!)) continue;
+        let set = this.pending.get(city.slug);
+        if (!set) this.pending.set(city.slug, (set = new Set()));
+        set.add(indices[k]!);
+      }
+    };
+    this.timer = setInterval(() => void this.flush(), everyMs);
+    this.timer.unref();
+  }
+
+  /** Opens the cases collected so far (one flush at a time); resolves when done. */
+  flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    this.chain = this.chain.then(async () => {
+      for (const [city, set] of batch) {
+        for (const i of set) {
+          try {
+            const number = await this.store.openSensorCase(city, i);
+            if (number) log.info({ city, component: i, case: number }, 'sensor opened a case');
+          } catch (err) {
+            log.error({ err, city, component: i }, 'sensor case failed');
+          }
+        }
+      }
+    });
+    return this.chain;
+  }
+
+  async close() {
+    clearInterval(this.timer);
+    this.twin.onSensorChanges = null;
+    await this.flush();
+  }
+}

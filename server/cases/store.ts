@@ -1,0 +1,182 @@
+// Cases in the database (migrations/005_cases.sql): report, list, read, take a step, photos.
+// Every step is one transaction on the locked case row with a version check, so two people
+// acting on the same case cannot both succeed, and an answered step is committed.
+import { randomUUID } from 'node:crypto';
+import type { SessionUser } from '../../models/accounts';
+import type { CaseDetail, CaseRecord, CaseReportInput, CaseStepInput } from '../../models/caseApi';
+import {
+  availableActions, CASE_CLASSES, caseNumber, caseTransition, stepLimit, type CaseAction, type CaseKind, type CaseState,
+} from '../../models/cases';
+import { limitState, workCalendarSchema, type WorkCalendar } from '../../models/workCalendar';
+import type { Db } from '../db';
+import { InputError, NotFoundError, type Twin } from '../twin';
+import { AuthError } from '../accounts/store';
+
+interface CaseRow {
+  id: string; number: string; city: string; kind: CaseKind; class_code: string; state: CaseState; description: string;
+  lon_deg: number | null; lat_deg: number | null; component_code: string | null; unit_grid_code: string | null; department: string | null;
+  source: string; reported_at: Date | string; state_since: Date | string; extension_ms: number | string; rework_count: number; version: number;
+}
+const iso = (d: Date | string) => new Date(d).toISOString();
+const DEFAULT_HANDLING = { amount: 1, unit: 'workingDays' } as const;
+
+export class CaseStore {
+  constructor(private readonly db: Db, private readonly twin: Twin, private readonly now: () => number = Date.now) {}
+
+  /** The working calendar (settings key workCalendar; the default: Monday-Friday 9-12, 13-18, UTC+8). */
+  async calendar(): Promise<WorkCalendar> {
+    const { rows } = await this.db.query<{ value: unknown }>("select value from settings where key = 'workCalendar'");
+    return workCalendarSchema.parse(rows[0]?.value ?? {});
+  }
+
+  async setCalendar(cal: WorkCalendar): Promise<WorkCalendar> {
+    await this.db.query("insert into settings (key, value, updated_at) values ('workCalendar', $1::jsonb, now()) on conflict (key) do update set value = $1::jsonb, updated_at = now()", [JSON.stringify(cal)]);
+    return this.calendar();
+  }
+
+  async report(input: CaseReportInput, actor: SessionUser | null, source: string): Promise<CaseRecord> {
+    // a sensor's component may be of any component class (the default handling limit then applies)
+    const cls = CASE_CLASSES.find((c) => c.code === input.classCode) ?? (source === 'sensor' ? { kind: 'component' as const } : undefined);
+    if (!cls) throw new InputError(`unknown case class ${input.classCode} (classes: ${CASE_CLASSES.map((c) => c.code).join(', ')})`, ['classCode']);
+    if (cls.kind !== input.kind) throw new InputError(`class ${input.classCode} is a${cls.kind === 'event' ? 'n event' : ' component'} class`, ['kind']);
+    let place = { lon: input.lonDeg ?? null, lat: input.latDeg ?? null, grid: null as string | null, department: null as string | null };
+    if (input.componentCode) {
+      const c = await this.twin.component(input.city, await this.twin.componentIndex(input.city, input.componentCode));
+      place = { lon: input.lonDeg ?? c.lonDeg, lat: input.latDeg ?? c.latDeg, grid: c.unitGridCode, department: c.maintainerDept.zh };
+    } else if (place.lon === null || place.lat === null) {
+      throw new InputError('a report needs a place: a component code, or lonDeg and latDeg', ['lonDeg']);
+    } else {
+      await this.twin.city(input.city); // NotFound for an unknown city
+    }
+    const now = this.now();
+    const id = randomUUID();
+    await this.db.transaction(async (tx) => {
+      const prefix = caseNumber(input.kind, input.classCode, now, 1).slice(0, -4);
+      const { rows } = await tx.query<{ n: number }>('insert into case_sequences (prefix, n) values ($1, 1) on conflict (prefix) do update set n = case_sequences.n + 1 returning n', [prefix]);
+      const number = caseNumber(input.kind, input.classCode, now, rows[0]!.n);
+      await tx.query(
+        `insert into cases (id, number, city, kind, class_code, state, description, lon_deg, lat_deg, component_code, unit_grid_code, department, source, reported_by, reported_at, state_since)
+         values ($1, $2, $3, $4, $5, 'reported', $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+        [id, number, input.city, input.kind, input.classCode, input.description, place.lon, place.lat, input.componentCode ?? null, place.grid, place.department, source, actor?.id ?? null, new Date(now)]);
+      await tx.query('insert into case_steps (case_id, action, from_state, to_state, actor_id, actor_name, actor_role, note, at) values ($1, $2, null, $3, $4, $5, $6, $7, $8)',
+        [id, 'report', 'reported', actor?.id ?? null, actor?.name ?? source, actor?.role ?? source, null, new Date(now)]);
+    });
+    return this.record(await this.row(id), actor, await this.calendar());
+  }
+
+  /**
+   * A component in alarm, damaged or missing (real telemetry) opens one case: none while a sensor
+   * case for it is open (checked here, and by a unique index across processes). Returns the case
+   * number, or null when one is open already or the component is fine again.
+   */
+  async openSensorCase(city: string, index: number): Promise<string | null> {
+    const c = await this.twin.component(city, index);
+    if (c.state !== 'alarm' && c.state !== 'damaged' && c.state !== 'missing') return null;
+    const open = await this.db.query("select 1 from cases where city = $1 and component_code = $2 and source = 'sensor' and state not in ('closed', 'evaluated', 'voided', 'selfHandled')", [city, c.code]);
+    if (open.rows.length) return null;
+    try {
+      const r = await this.report({ city, kind: 'component', classCode: c.classCode, description: `${c.className.zh}：传感器报告${{ alarm: '告警', damaged: '破损', missing: '丢失' }[c.state]} (${c.className.en}: sensor reports ${c.state})`, componentCode: c.code }, null, 'sensor');
+      return r.number;
+    } catch (err) {
+      if (/unique|duplicate/i.test(String((err as Error).message))) return null; // another process opened it
+      throw err;
+    }
+  }
+
+  async list(city: string, states: CaseState[] | undefined, viewer: SessionUser): Promise<CaseRecord[]> {
+    const params: unknown[] = [city];
+    let where = 'city = $1';
+    if (states?.length) { params.push(states); where += ` and state = any($${params.length})`; }
+    // a department handler sees its own department's cases only
+    if (viewer.role === 'department') { params.push(viewer.department); where += ` and department = $${params.length}`; }
+    const { rows } = await this.db.query<CaseRow>(`select * from cases where ${where} order by reported_at desc limit 500`, params);
+    const cal = await this.calendar();
+    return rows.map((r) => this.record(r, viewer, cal));
+  }
+
+  async get(id: string, viewer: SessionUser): Promise<CaseDetail> {
+    const row = await this.row(id);
+    this.mayRead(row, viewer);
+    const steps = await this.db.query<{ action: string; from_state: string | null; to_state: string; actor_name: string; actor_role: string; note: string | null; at: Date | string }>(
+      'select * from case_steps where case_id = $1 order by id', [id]);
+    const photos = await this.db.query<{ id: string; phase: 'before' | 'after'; mime: string; size: number; created_at: Date | string }>(
+      'select id, phase, mime, size, created_at from case_photos where case_id = $1 order by created_at', [id]);
+    return {
+      ...this.record(row, viewer, await this.calendar()),
+      steps: steps.rows.map((s) => ({ action: s.action, fromState: s.from_state, toState: s.to_state, actorName: s.actor_name, actorRole: s.actor_role, note: s.note, at: iso(s.at) })),
+      photos: photos.rows.map((p) => ({ id: p.id, phase: p.phase, mime: p.mime, size: p.size, createdAt: iso(p.created_at) })),
+    };
+  }
+
+  /** Takes one step of the loop, or refuses it with the reason (role, state, department, stale version). */
+  async step(input: CaseStepInput, actor: SessionUser): Promise<CaseRecord> {
+    const now = this.now();
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<CaseRow>('select * from cases where id = $1 for update', [input.id]);
+      const row = rows[0];
+      if (!row) throw new NotFoundError(`no case ${input.id}`);
+      const r = caseTransition(row.state, input.action, actor, row.department);
+      if (!r.ok) throw new AuthError(`case ${row.number}: ${r.reason}`, 403);
+      if (row.version !== input.version) throw new InputError(`case ${row.number} changed since you saw it (version ${row.version}, not ${input.version}): reload it`, ['version']);
+      const changed = r.to !== row.state || input.action === 'checkFail';
+      const extension = changed ? 0 : Number(row.extension_ms) + (input.action === 'grantExtension' ? input.extensionHours! * 3600_000 : 0);
+      await tx.query(
+        `update cases set state = $2, state_since = $3, extension_ms = $4, rework_count = rework_count + $5, department = $6, version = version + 1, updated_at = now() where id = $1`,
+        [row.id, r.to, changed ? new Date(now) : row.state_since, extension, input.action === 'checkFail' ? 1 : 0, input.action === 'dispatch' ? input.department : row.department]);
+      const note = [input.note, input.action === 'dispatch' ? `→ ${input.department}` : null, input.action === 'grantExtension' ? `+${input.extensionHours} h` : null].filter(Boolean).join(' ') || null;
+      await tx.query('insert into case_steps (case_id, action, from_state, to_state, actor_id, actor_name, actor_role, note, at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [row.id, input.action, row.state, r.to, actor.id, actor.name, actor.role, note, new Date(now)]);
+    });
+    return this.record(await this.row(input.id), actor, await this.calendar());
+  }
+
+  async addPhoto(id: string, phase: 'before' | 'after', mime: string, bytes: Uint8Array, actor: SessionUser): Promise<string> {
+    const row = await this.row(id);
+    this.mayRead(row, actor);
+    const photoId = randomUUID();
+    await this.db.query('insert into case_photos (id, case_id, phase, mime, bytes, size, uploaded_by) values ($1, $2, $3, $4, $5, $6, $7)',
+      [photoId, id, phase, mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes.byteLength, actor.id]);
+    return photoId;
+  }
+
+  /** A photo, for someone who may see its case. */
+  async photo(id: string, photoId: string, viewer: SessionUser): Promise<{ mime: string; bytes: Uint8Array }> {
+    this.mayRead(await this.row(id), viewer);
+    const { rows } = await this.db.query<{ mime: string; bytes: Uint8Array }>('select mime, bytes from case_photos where id = $1 and case_id = $2', [photoId, id]);
+    if (!rows[0]) throw new NotFoundError(`no photo ${photoId} in case ${id}`);
+    return rows[0];
+  }
+
+  /** Cases that came in through Open311 (the only ones its public API lists), newest first. */
+  async open311Cases(f: { numbers?: string[]; serviceCode?: string }): Promise<(CaseRow & { updated_at: Date | string })[]> {
+    const params: unknown[] = [];
+    let where = "source = 'open311'";
+    if (f.numbers?.length) { params.push(f.numbers); where += ` and number = any($${params.length})`; }
+    if (f.serviceCode) { params.push(f.serviceCode); where += ` and class_code = $${params.length}`; }
+    return (await this.db.query<CaseRow & { updated_at: Date | string }>(`select * from cases where ${where} order by reported_at desc limit 1000`, params)).rows;
+  }
+
+  private mayRead(row: CaseRow, viewer: SessionUser) {
+    if (viewer.role === 'department' && row.department !== viewer.department) throw new AuthError(`case ${row.number} is not with your department`, 403);
+  }
+
+  private async row(id: string): Promise<CaseRow> {
+    const { rows } = await this.db.query<CaseRow>('select * from cases where id = $1', [id]);
+    if (!rows[0]) throw new NotFoundError(`no case ${id}`);
+    return rows[0];
+  }
+
+  private record(r: CaseRow, viewer: SessionUser | null, cal: WorkCalendar): CaseRecord {
+    const handling = CASE_CLASSES.find((c) => c.code === r.class_code)?.handling ?? DEFAULT_HANDLING;
+    const limit = stepLimit(r.state, handling);
+    const ls = limit ? limitState(cal, new Date(r.state_since).getTime(), limit, this.now(), Number(r.extension_ms)) : null;
+    const mine = !viewer || viewer.role !== 'department' || viewer.department === r.department;
+    return {
+      id: r.id, number: r.number, city: r.city, kind: r.kind, classCode: r.class_code, state: r.state, description: r.description,
+      lonDeg: r.lon_deg, latDeg: r.lat_deg, componentCode: r.component_code, unitGridCode: r.unit_grid_code, department: r.department,
+      source: r.source, reportedAt: iso(r.reported_at), stateSince: iso(r.state_since), reworkCount: r.rework_count, version: r.version,
+      limit: ls && { deadline: new Date(ls.deadline).toISOString(), leftMs: ls.leftMs, colour: ls.colour },
+      actions: viewer && mine ? availableActions(r.state, viewer.role) : ([] as CaseAction[]),
+    };
+  }
+}

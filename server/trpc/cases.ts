@@ -1,0 +1,25 @@
+// case.*: the case loop (models/cases.ts decides who may take which step; server/cases stores it).
+import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import { ADMIN_ROLES } from '../../models/accounts';
+import { caseDetailSchema, caseIdSchema, caseListInputSchema, caseRecordSchema, caseReportInputSchema, caseStepInputSchema } from '../../models/caseApi';
+import { CASE_READ_ROLES, CASE_STEP_ROLES, REPORT_ROLES } from '../../models/cases';
+import { workCalendarSchema } from '../../models/workCalendar';
+import { rolesProcedure, router, type Context } from './init';
+
+const casesOf = (ctx: Context) => {
+  if (!ctx.cases) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'cases are not available in this process' });
+  return ctx.cases;
+};
+const readProcedure = rolesProcedure(CASE_READ_ROLES);
+
+export const caseRouter = router({
+  list: readProcedure.input(caseListInputSchema).output(z.array(caseRecordSchema)).query(({ ctx, input }) => casesOf(ctx).list(input.city, input.states, ctx.user!)),
+  get: readProcedure.input(z.object({ id: caseIdSchema })).output(caseDetailSchema).query(({ ctx, input }) => casesOf(ctx).get(input.id, ctx.user!)),
+  report: rolesProcedure(REPORT_ROLES).input(caseReportInputSchema).output(caseRecordSchema)
+    .mutation(({ ctx, input }) => casesOf(ctx).report(input, ctx.user!, ctx.user!.role)),
+  /** one step of the loop; refused with the reason when the role, the state or the version does not fit */
+  step: rolesProcedure(CASE_STEP_ROLES).input(caseStepInputSchema).output(caseRecordSchema).mutation(({ ctx, input }) => casesOf(ctx).step(input, ctx.user!)),
+  calendar: readProcedure.output(workCalendarSchema).query(({ ctx }) => casesOf(ctx).calendar()),
+  setCalendar: rolesProcedure(ADMIN_ROLES).input(workCalendarSchema).output(workCalendarSchema).mutation(({ ctx, input }) => casesOf(ctx).setCalendar(input)),
+});
