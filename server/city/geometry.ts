@@ -95,3 +95,28 @@ export function demCellIndex(dem: Dem, x: number, y: number): number {
   return r * dem.cols + c;
 }
 
+
+/** The lowest DEM cell under a footprint (its vertices and a half-cell sampling of its inside):
+ *  a building's base, so it never floats above its lowest ground. Infinity when outside the DEM. */
+export function lowestUnder(dem: Dem, ring: number[]): number {
+  const { cellSize: cs, heights } = dem;
+  let bx0 = Infinity, by0 = Infinity, bx1 = -Infinity, by1 = -Infinity;
+  for (let q = 0; q < ring.length; q += 2) {
+    bx0 = Math.min(bx0, ring[q]!); bx1 = Math.max(bx1, ring[q]!);
+    by0 = Math.min(by0, ring[q + 1]!); by1 = Math.max(by1, ring[q + 1]!);
+  }
+  let lo = Infinity;
+  for (let q = 0; q < ring.length; q += 2) {
+    const ci = demCellIndex(dem, ring[q]!, ring[q + 1]!);
+    if (ci >= 0) lo = Math.min(lo, heights[ci]!);
+  }
+  const step = cs / 2;
+  for (let y = by0 + step / 2; y < by1; y += step) {
+    for (let x = bx0 + step / 2; x < bx1; x += step) {
+      if (!pointInRing(x, y, ring)) continue;
+      const ci = demCellIndex(dem, x, y);
+      if (ci >= 0) lo = Math.min(lo, heights[ci]!);
+    }
+  }
+  return lo;
+}

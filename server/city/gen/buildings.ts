@@ -2,7 +2,7 @@
 // (towers in the centre, residential slabs, a low-rise old town, sheds, schools), each building's
 // base the lowest DEM cell under its footprint.
 import type { Building, Dem } from '../../../models/city';
-import { demCellIndex, pointInRing } from '../geometry';
+import { lowestUnder } from '../geometry';
 import type { GridStage } from './grids';
 import { coreBlock, industrial, lowRise, publicBlock, slabs, towers, type LocalBuilding } from './layouts';
 import type { Plan } from './plan';
@@ -21,7 +21,6 @@ export interface BuildingStage { buildings: Building[]; cellBuildings: CellBuild
 export function buildingStage(plan: Plan, grids: GridStage, dem: Dem): BuildingStage {
   const { seed, ns, vLines, hLines, rivers, zones, cellFrame } = plan;
   const { cellGrid, cellOrder } = grids;
-  const { cellSize: cs, heights } = dem;
   // --- 4. buildings
   const rb = makeRng(seed, 'buildings');
   const buildings: Building[] = [];
@@ -91,27 +90,7 @@ export function buildingStage(plan: Plan, grids: GridStage, dem: Dem): BuildingS
     }
   }
   // baseM: the lowest DEM cell under the footprint
-  for (const b of buildings) {
-    let bx0 = Infinity, by0 = Infinity, bx1 = -Infinity, by1 = -Infinity;
-    for (let q = 0; q < b.ring.length; q += 2) {
-      bx0 = Math.min(bx0, b.ring[q]!); bx1 = Math.max(bx1, b.ring[q]!);
-      by0 = Math.min(by0, b.ring[q + 1]!); by1 = Math.max(by1, b.ring[q + 1]!);
-    }
-    let lo = Infinity;
-    for (let q = 0; q < b.ring.length; q += 2) {
-      const ci = demCellIndex(dem, b.ring[q]!, b.ring[q + 1]!);
-      if (ci >= 0) lo = Math.min(lo, heights[ci]!);
-    }
-    const step = cs / 2;
-    for (let y = by0 + step / 2; y < by1; y += step) {
-      for (let x = bx0 + step / 2; x < bx1; x += step) {
-        if (!pointInRing(x, y, b.ring)) continue;
-        const ci = demCellIndex(dem, x, y);
-        if (ci >= 0) lo = Math.min(lo, heights[ci]!);
-      }
-    }
-    b.baseM = Math.round(lo * 100) / 100;
-  }
+  for (const b of buildings) b.baseM = Math.round(lowestUnder(dem, b.ring) * 100) / 100;
 
   return { buildings, cellBuildings };
 }
