@@ -35,7 +35,7 @@ export const DEPARTMENTS: { zh: string; en: string }[] = [
   { zh: '广告经营单位', en: 'Advertising operators' },          // 12
 ];
 /** [owner, maintainer] by class index (COMPONENT_CLASSES order) */
-const CLASS_DEPTS: [number, number][] = [
+export const CLASS_DEPTS: [number, number][] = [
   [1, 6],  // 01001 water-supply cover: Water Authority / Water Supply Company
   [1, 7],  // 01002 sewage cover: Water Authority / Drainage Office
   [1, 7],  // 01003 storm cover
