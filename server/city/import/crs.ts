@@ -27,7 +27,7 @@ function definitions(): Map<number, string> {
   for (let z = 10; z <= 19; z++) d.set(26900 + z, `+proj=utm +zone=${z} +datum=NAD83 +units=m +no_defs`);
   d.set(3857, '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +wktext +no_defs');
   // Amersfoort / RD New; 7415 is RD New + NAP height (the same plane coordinates)
-  const rd = '+proj=sterea +lat_0=52.1561605555556 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +towgs84=565.4171,50.3319,465.5524,1.9342,-1.6677,9.1019,4.0725 +units=m +no_defs';
+  const rd = '+proj=sterea +lat_0=52.1561605555556 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +towgs84=565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725 +units=m +no_defs';
   d.set(28992, rd);
   d.set(7415, rd);
   d.set(3979, '+proj=lcc +lat_0=49 +lon_0=-95 +lat_1=49 +lat_2=77 +x_0=0 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs'); // NAD83(CSRS) / Canada Atlas Lambert

@@ -123,7 +123,7 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
       }
     } catch (e) {
       if (ctl.signal?.aborted) throw new Error('cancelled');
-      fileErr(`${sink ? `after feature ${sink.features - 1}: ` : ''}${(e as Error).message.replace(/^Error: /, '')}${/JSON|token|end/i.test((e as Error).message) ? ' (is the file truncated?)' : ''}`);
+      fileErr(`${sink ? `after feature ${sink.features - 1}: ` : ''}${(e as Error).message.replace(/^Error: /, '')}${/JSON|token|end|Parser/i.test((e as Error).message) ? ' (is the file truncated?)' : ''}`);
     }
     if (!sink || sink.features === 0) { fileErr('the collection is empty: no features'); continue; }
     if (sink.role === 'components' && format === 'csv' && crsSource === 'missing') { /* unreachable: toLonLat needed an epsg */ }
@@ -136,6 +136,13 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
     });
   }
 
+  const summary = {
+    city: opts.city, created: true, terrain: { cols: 0, rows: 0, cellSize: 0, source: 'flat' as 'dem' | 'flat' | 'kept' },
+    buildings: 0, components: 0, unitGrids: 0, responsibilityGrids: 0, roads: 0, pronePoints: 0, tilesets, warnings, errors,
+  };
+  const check = (): ImportCheck => ({ ok: errors === 0, files: reports, problems, moreProblems: more, summary: { ...summary, warnings, errors } });
+  if (errors > 0) return check(); // before loading the stored city: a refused file costs little
+
   // component codes given in the files: unique, and new to the city
   const existing = opts.replace ? null : (await listCities(db, opts.city)).length ? await loadCity(db, opts.city) : null;
   {
@@ -146,11 +153,7 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
   }
 
   const bounds = Number.isFinite(allBounds[0]) ? allBounds : null;
-  const summary = {
-    city: opts.city, created: !existing, terrain: { cols: 0, rows: 0, cellSize: 0, source: 'flat' as 'dem' | 'flat' | 'kept' },
-    buildings: 0, components: 0, unitGrids: 0, responsibilityGrids: 0, roads: 0, pronePoints: 0, tilesets, warnings, errors,
-  };
-  const check = (): ImportCheck => ({ ok: errors === 0, files: reports, problems, moreProblems: more, summary: { ...summary, warnings, errors } });
+  summary.created = !existing;
   if (errors > 0) return check();
 
   if (ctl.signal?.aborted) throw new Error('cancelled');

@@ -3,6 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
+import { pipeline } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
@@ -61,10 +62,10 @@ export interface RawFeature {
 /** GeoJSON features one at a time (a FeatureCollection's "features", streamed). */
 export async function* geojsonFeatures(path: string, signal?: AbortSignal): AsyncGenerator<RawFeature> {
   const input = createReadStream(path);
-  const stream = input.pipe(pick.withParserAsStream({ filter: 'features' })).pipe(streamArray.asStream());
+  // pipeline() passes a parse error (a truncated file) on to the stream being read
+  const stream = pipeline(input, pick.withParserAsStream({ filter: 'features' }), streamArray.asStream(), () => {});
   const onAbort = () => stream.destroy(new Error('cancelled'));
   signal?.addEventListener('abort', onAbort);
-  input.on('error', (e) => stream.destroy(e));
   try {
     for await (const item of stream as AsyncIterable<{ key: number; value: unknown }>) {
       const v = item.value as { type?: unknown; geometry?: unknown; properties?: unknown } | null;
