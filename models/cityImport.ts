@@ -119,3 +119,33 @@ export const importCheckSchema = z.object({
   summary: importSummarySchema,
 });
 export type ImportCheck = z.infer<typeof importCheckSchema>;
+
+// --- the /import page's HTTP API (server/city/import/http.ts) ---
+
+/** an upload larger than this is refused (413) before it is stored */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+export const uploadSessionSchema = z.string().regex(/^[a-z0-9-]{8,64}$/, 'session: 8-64 lowercase letters, digits, dashes');
+export const uploadNameSchema = z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'a file name, no path').refine((s) => s !== '.' && s !== '..', 'a file name');
+
+export const importJobRequestSchema = importOptionsSchema.extend({
+  session: uploadSessionSchema,
+  files: z.array(uploadNameSchema).min(1, 'choose at least one file').max(50),
+  mapping: mappingFileSchema.default({}),
+  /** false: check only, store nothing */
+  commit: z.boolean().default(false),
+});
+export type ImportJobRequest = z.input<typeof importJobRequestSchema>;
+
+export const importJobStatusSchema = z.object({
+  id: z.string(),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  phase: z.enum(['parse', 'build', 'store', 'done']),
+  file: z.string().optional(),
+  fileIndex: z.number().int().optional(),
+  files: z.number().int().optional(),
+  features: z.number().int().optional(),
+  commit: z.boolean(),
+  check: importCheckSchema.optional(),
+  error: z.string().optional(),
+});
+export type ImportJobStatus = z.infer<typeof importJobStatusSchema>;

@@ -92,7 +92,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
       },
     });
   };
-  if (env.SIMULATOR === 'on') twin.onCityLoaded(startSimulator);
+  // an imported city's components are real: the simulator leaves them alone
+  if (env.SIMULATOR === 'on') twin.onCityLoaded((c) => { if (c.data.meta.preset !== 'imported') startSimulator(c); });
   const simTimer = setInterval(() => {
     const now = Date.now();
     for (const s of sims) { s.sim.tick(now); s.flush('simulator'); }

@@ -12,6 +12,7 @@ import type { Db } from './db';
 import type { RunManager } from './runs/manager';
 import type { ScenarioLibrary } from './runs/library';
 import { serveRun } from './runs/http';
+import { serveImport } from './city/import/http';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -57,6 +58,7 @@ export function createRequestHandler(
     if (path.startsWith('/api/layers/')) return void serveLayer(twin, path, req, res);
     if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
     if (path.startsWith('/api/runs/') && runs) return void serveRun(runs.db, runs.manager, path, req, res);
+    if (path.startsWith('/api/import/')) return void serveImport(twin.db, path, req, res, (slug) => twin.forget(slug));
     if (opts.fallback) return opts.fallback(req, res);
     sendError(res, 404, `no route for ${path}`);
   };
@@ -67,6 +69,7 @@ function routeKind(path: string) {
   if (path.startsWith('/api/layers/')) return 'layers';
   if (path.startsWith('/api/ingest/')) return 'ingest';
   if (path.startsWith('/api/runs/')) return 'runs';
+  if (path.startsWith('/api/import/')) return 'import';
   if (path === '/healthz' || path === '/metrics') return path.slice(1);
   if (path.startsWith('/_next/') || path.startsWith('/cesium/')) return 'static';
   return 'page';
