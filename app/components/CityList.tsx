@@ -22,6 +22,7 @@ export function CityList() {
             <p className="muted">{t('app.subtitle')}</p>
           </div>
         </div>
+        <Link href="/import" className="btn" data-testid="import-link">{t('import.link')}</Link>
         <LangSwitch />
       </header>
       <main className="home-main">
