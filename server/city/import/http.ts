@@ -71,9 +71,9 @@ async function upload(url: URL, req: IncomingMessage, res: ServerResponse) {
   const mb = Math.round(MAX_UPLOAD_BYTES / 1048576);
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > MAX_UPLOAD_BYTES) {
-    res.setHeader('connection', 'close');
+    // answered at once; the body is read and dropped so the client sees the answer, not a reset
     fail(res, 413, `${name.data} is ${Math.round(declared / 1048576)} MB: uploads are limited to ${mb} MB`);
-    req.destroy();
+    req.resume();
     return;
   }
   const dir = join(ROOT, session.data);
@@ -91,7 +91,7 @@ async function upload(url: URL, req: IncomingMessage, res: ServerResponse) {
   } catch (e) {
     out.destroy();
     await rm(file, { force: true });
-    if (e instanceof RangeError) { res.setHeader('connection', 'close'); fail(res, 413, e.message); req.destroy(); return; }
+    if (e instanceof RangeError) { fail(res, 413, e.message); req.resume(); return; }
     throw e;
   }
   send(res, 200, { name: name.data, bytes: (await stat(file)).size });
