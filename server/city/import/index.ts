@@ -123,7 +123,7 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
       }
     } catch (e) {
       if (ctl.signal?.aborted) throw new Error('cancelled');
-      fileErr(`${sink ? `after feature ${sink.features - 1}: ` : ''}${(e as Error).message.replace(/^Error: /, '')}${/JSON|token|end|Parser/i.test((e as Error).message) ? ' (is the file truncated?)' : ''}`);
+      fileErr((e as Error).message.replace(/^Error: /, ''));
     }
     if (!sink || sink.features === 0) { fileErr('the collection is empty: no features'); continue; }
     if (sink.role === 'components' && format === 'csv' && crsSource === 'missing') { /* unreachable: toLonLat needed an epsg */ }

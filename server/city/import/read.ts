@@ -1,14 +1,12 @@
 // Reading the import's files: format detection from the first bytes, and streams of features from
-// GeoJSON and CSV in bounded memory (a 500,000-point file is never held whole).
+// GeoJSON (geojsonScan.ts) and CSV (csv-parse) in bounded memory (a 500,000-point file is never held whole).
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { pipeline } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
-import pick from 'stream-json/filters/pick.js';
-import streamArray from 'stream-json/streamers/stream-array.js';
 import type { ImportFormat } from '../../../models/cityImport';
 import { epsgFromName } from './crs';
+import { scanFeatures } from './geojsonScan';
 
 export interface Detected {
   format: ImportFormat;
@@ -59,26 +57,21 @@ export interface RawFeature {
   properties: Record<string, unknown>;
 }
 
-/** GeoJSON features one at a time (a FeatureCollection's "features", streamed). */
+/** GeoJSON features one at a time (a FeatureCollection's "features", streamed; each parsed alone). */
 export async function* geojsonFeatures(path: string, signal?: AbortSignal): AsyncGenerator<RawFeature> {
-  const input = createReadStream(path);
-  // pipeline() passes a parse error (a truncated file) on to the stream being read
-  const stream = pipeline(input, pick.withParserAsStream({ filter: 'features' }), streamArray.asStream(), () => {});
-  const onAbort = () => stream.destroy(new Error('cancelled'));
-  signal?.addEventListener('abort', onAbort);
-  try {
-    for await (const item of stream as AsyncIterable<{ key: number; value: unknown }>) {
-      const v = item.value as { type?: unknown; geometry?: unknown; properties?: unknown } | null;
-      const f: RawFeature = { index: item.key, geometry: null, properties: {} };
-      if (v && typeof v === 'object') {
-        if (v.geometry && typeof v.geometry === 'object') f.geometry = v.geometry as RawFeature['geometry'];
-        if (v.properties && typeof v.properties === 'object') f.properties = v.properties as Record<string, unknown>;
-      }
-      yield f;
+  for await (const { index, text } of scanFeatures(path, signal)) {
+    let v: { geometry?: unknown; properties?: unknown } | null;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`feature ${index} is not valid JSON: ${(e as Error).message}`);
     }
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    input.destroy();
+    const f: RawFeature = { index, geometry: null, properties: {} };
+    if (v && typeof v === 'object') {
+      if (v.geometry && typeof v.geometry === 'object') f.geometry = v.geometry as RawFeature['geometry'];
+      if (v.properties && typeof v.properties === 'object') f.properties = v.properties as Record<string, unknown>;
+    }
+    yield f;
   }
 }
 
