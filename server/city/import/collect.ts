@@ -91,7 +91,6 @@ export class FeatureSink {
     if (this.fields.size < 200) for (const k of Object.keys(f.properties)) this.fields.add(k);
     const g = f.geometry;
     if (!g) { this.err(f, 'the feature has no geometry', 'geometry'); return; }
-    const before = this.accepted;
     switch (this.role) {
       case 'components': this.component(f, g); break;
       case 'prone': this.pronePoint(f, g); break;
@@ -100,7 +99,6 @@ export class FeatureSink {
       case 'grids': this.grid(f, g); break;
       default: this.err(f, `a ${this.role} file has no features`);
     }
-    void before;
   }
 
   private pointOf(f: RawFeature, g: { type: string; coordinates: unknown }): [number, number] | null {

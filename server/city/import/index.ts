@@ -126,7 +126,6 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
       fileErr((e as Error).message.replace(/^Error: /, ''));
     }
     if (!sink || sink.features === 0) { fileErr('the collection is empty: no features'); continue; }
-    if (sink.role === 'components' && format === 'csv' && crsSource === 'missing') { /* unreachable: toLonLat needed an epsg */ }
     const b = sink.bounds;
     unite(b);
     reports.push({
