@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openTwin, trpcQuery } from './helpers';
@@ -72,4 +72,18 @@ test('an upload over the size cap is refused with a clear error and nothing stor
   const bad = await request.post('/api/import/jobs', { data: { city: 'x', session: 'e2e-session-big', files: [] } });
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error).toMatch(/files: choose at least one file/);
+});
+
+test('a DEM alone (Merewether, ASCII grid + .prj, UTM 56 S) makes a city the twin opens', async ({ page, request }) => {
+  const session = 'e2e-merewether';
+  for (const f of ['topography1.asc', 'topography1.prj']) {
+    const res = await request.post(`/api/import/files?session=${session}&name=${f}`, { data: readFileSync(join(data, 'merewether', f)) });
+    expect(res.status()).toBe(200);
+  }
+  const job = await (await request.post('/api/import/jobs', { data: { city: 'merewether', name: 'Merewether', session, files: ['topography1.asc'], commit: true } })).json();
+  await expect.poll(async () => (await (await request.get(`/api/import/jobs/${job.id}`)).json()).state, { timeout: 60_000 }).toBe('done');
+  const status = await (await request.get(`/api/import/jobs/${job.id}`)).json();
+  expect(status.check).toMatchObject({ ok: true, files: [{ format: 'ascii-grid', crs: 32756, crsSource: 'file' }], summary: { terrain: { source: 'dem' } } });
+  await openTwin(page, 'merewether');
+  await shot(page, 'twin-merewether-zh.png');
 });
