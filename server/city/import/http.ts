@@ -1,5 +1,5 @@
 // The /import page's HTTP side: uploads (streamed to a temporary folder, size-capped) and import
-// jobs (check or store, with progress and cancel). Everything is validated by models/cityImport.
+// jobs (check or store, with progress and cancel; files are read on a worker thread). Everything is validated by models/cityImport.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import {
 import type { Db } from '../../db';
 import { log } from '../../log';
 import { importCity } from './index';
+import { readInWorker } from './readInWorker';
 
 const ROOT = join(tmpdir(), 'city-twin-import');
 const JOB_TTL_MS = 30 * 60_000;
@@ -105,7 +106,7 @@ function startJob(db: Db, r: ReturnType<typeof importJobRequestSchema.parse>, on
   jobs.set(id, job);
   const dir = join(ROOT, r.session);
   importCity(db, r.files.map((f) => ({ path: join(dir, f), name: f })), { city: r.city, name: r.name, adminCode: r.adminCode, crs: r.crs, replace: r.replace }, r.mapping, {
-    signal: job.ac.signal, checkOnly: !r.commit,
+    signal: job.ac.signal, checkOnly: !r.commit, reader: readInWorker,
     onProgress: (p) => { Object.assign(job.status, p); },
   }).then((check) => {
     job.status = { ...job.status, state: 'done', phase: 'done', check };

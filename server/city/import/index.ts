@@ -11,13 +11,13 @@ import { readGeoTiff, readAscii, type Raster } from '../../sim/raster';
 import { cityCounts, listCities, loadCity, saveCity } from '../store';
 import { buildCity } from './build';
 import { readCityJson } from './cityjson';
-import { emptyCollected, FeatureSink, type ToLonLat } from './collect';
+import { emptyCollected, FeatureSink, type Collected, type ToLonLat } from './collect';
 import { crsTransform, epsgFromPrj, gcj02ToWgs84, isGeographic } from './crs';
 import { csvFeatures, detectFormat, geojsonFeatures, type RawFeature } from './read';
 
 export interface ImportFile { path: string; name: string }
 export interface ImportProgress { phase: 'parse' | 'build' | 'store' | 'done'; file?: string; features?: number; fileIndex?: number; files?: number }
-export interface ImportControl { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; checkOnly?: boolean }
+export interface ImportControl { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; checkOnly?: boolean; reader?: Reader }
 
 const MAX_LISTED_PROBLEMS = 2000;
 
@@ -32,7 +32,15 @@ function roleOf(format: ImportFormat, g: RawFeature['geometry'], m: FileMapping)
   return 'components';
 }
 
-export async function importCity(db: Db, files: ImportFile[], opts: ImportOptions, mapping: MappingFile = {}, ctl: ImportControl = {}): Promise<ImportCheck> {
+/** What reading and checking the files found: no database needed, so it can run in a worker. */
+export interface ReadResult {
+  problems: ImportProblem[]; more: number; errors: number; warnings: number;
+  collected: Collected; reports: ImportFileReport[]; raster: { raster: Raster; epsg: number } | null;
+  tilesets: number; bounds: [number, number, number, number];
+}
+export type Reader = (files: ImportFile[], opts: ImportOptions, mapping: MappingFile, ctl: Pick<ImportControl, 'signal' | 'onProgress'>) => Promise<ReadResult>;
+
+export async function readImportFiles(files: ImportFile[], opts: ImportOptions, mapping: MappingFile = {}, ctl: Pick<ImportControl, 'signal' | 'onProgress'> = {}): Promise<ReadResult> {
   const problems: ImportProblem[] = [];
   let more = 0, errors = 0, warnings = 0;
   const problem = (p: ImportProblem) => {
@@ -135,6 +143,18 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
     });
   }
 
+  return { problems, more, errors, warnings, collected, reports, raster, tilesets, bounds: allBounds };
+}
+
+export async function importCity(db: Db, files: ImportFile[], opts: ImportOptions, mapping: MappingFile = {}, ctl: ImportControl = {}): Promise<ImportCheck> {
+  const r = await (ctl.reader ?? readImportFiles)(files, opts, mapping, { signal: ctl.signal, onProgress: ctl.onProgress });
+  const { problems, reports, collected, raster, tilesets } = r;
+  let { more, errors, warnings } = r;
+  const allBounds = r.bounds;
+  const problem = (p: ImportProblem) => {
+    if (p.severity === 'error') errors++; else warnings++;
+    if (problems.length < MAX_LISTED_PROBLEMS) problems.push(p); else more++;
+  };
   const summary = {
     city: opts.city, created: true, terrain: { cols: 0, rows: 0, cellSize: 0, source: 'flat' as 'dem' | 'flat' | 'kept' },
     buildings: 0, components: 0, unitGrids: 0, responsibilityGrids: 0, roads: 0, pronePoints: 0, tilesets, warnings, errors,
