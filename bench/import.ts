@@ -3,7 +3,9 @@
 // GeoJSON file (WGS84, class code in a property) and the default city's buildings as CityJSON
 // (LoD1 blocks, EPSG:32651). Figures: components per second and peak RSS of the import (read,
 // check, build, store into an in-memory PGlite), the generator's components per second
-// (generate + store). Flags: --components=N (a smaller run), --keep (leave the files).
+// (generate + store). The inputs are written by a child process (--write=<dir>), so the import's
+// peak RSS is its own. Flags: --components=N (a smaller run), --keep (leave the files).
+import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,8 +28,22 @@ function peakRss(): { stop(): number } {
 }
 
 export async function run(flags: string[]): Promise<void> {
+  const write = flag(flags, 'write');
+  if (write) return writeInputs(write, flags);
   const dir = await mkdtemp(join(tmpdir(), 'bench-import-'));
   try {
+    // the inputs are made in a child process, so the generated city's memory is not counted as the importer's
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'import', `--write=${dir}`, ...flags], { stdio: 'inherit' });
+    if (child.status !== 0) throw new Error(`writing the inputs failed (exit ${child.status})`);
+    const gj = join(dir, 'components.geojson'), cj = join(dir, 'buildings.city.json');
+    await measure(gj, cj);
+  } finally {
+    if (!flags.includes('--keep')) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function writeInputs(dir: string, flags: string[]): Promise<void> {
+  {
     const big = generateCity({ preset: 'huaibei' });
     const n = Math.min(big.components.count, Number(flag(flags, 'components') ?? big.components.count));
     const o = { lonDeg: big.meta.originLonDeg, latDeg: big.meta.originLatDeg, heightM: 0 };
@@ -66,6 +82,11 @@ export async function run(flags: string[]): Promise<void> {
       await writeFile(cj, JSON.stringify({ type: 'CityJSON', version: '2.0', metadata: { referenceSystem: 'https://www.opengis.net/def/crs/EPSG/0/32651' }, transform: { scale: [0.001, 0.001, 0.001], translate: [0, 0, 0] }, vertices, CityObjects: objects }));
     }
 
+  }
+}
+
+async function measure(gj: string, cj: string): Promise<void> {
+  {
     const db = await openDb({});
     try {
       global.gc?.();
@@ -91,7 +112,5 @@ export async function run(flags: string[]): Promise<void> {
     } finally {
       await db.close();
     }
-  } finally {
-    if (!flags.includes('--keep')) await rm(dir, { recursive: true, force: true });
   }
 }
