@@ -3,6 +3,7 @@
 // JSON line.
 const benches: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
   flood: () => import('./flood'),
+  import: () => import('./import'),
   live: () => import('./live'),
   scenario: () => import('./scenario'),
   hardening: () => import('./hardening'),

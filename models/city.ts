@@ -25,7 +25,8 @@ export const cityMetaSchema = z.object({
   originHeightM: z.number().min(-500).max(9000),
   /** IANA time zone, for sun times and local clocks */
   timeZone: z.string().min(1),
-  preset: cityPresetSchema,
+  /** how the city was made: a generator preset, or 'imported' from files (server/city/import) */
+  preset: z.union([cityPresetSchema, z.literal('imported')]),
   seed: z.number().int(),
   /** local extent: [minX, minY, maxX, maxY] in metres */
   extent: z.tuple([z.number(), z.number(), z.number(), z.number()]),

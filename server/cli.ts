@@ -3,6 +3,7 @@
 const commands: Record<string, { about: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   generate: { about: 'generate a sample city into the database (--preset default|huaibei, --seed N, --name NAME)', load: () => import('./city/cli-generate') },
   user: { about: 'accounts: user add <name> --role <role> [--department D] [--password-stdin] | user list | user unlock <name>', load: () => import('./accounts/cli-user') },
+  import: { about: 'import a city from files: import <city> <file>... [--crs EPSG:NNNN] [--name ...] [--replace] [--check]', load: () => import('./city/cli-import') },
   simulate: { about: 'run a flood scenario: simulate <scenario.json> --out <dir> [--asc] [--png] [--frames] [--workers N]', load: () => import('./sim/cli-simulate') },
 };
 

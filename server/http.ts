@@ -18,6 +18,7 @@ import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './a
 import type { CaseStore } from './cases/store';
 import { serveCasePhotos } from './cases/http';
 import { serveOpen311 } from './cases/open311';
+import { serveImport } from './city/import/http';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -92,6 +93,16 @@ export function createRequestHandler(
       });
     }
     if (path.startsWith('/api/runs/') && runs) return readTwin(() => serveRun(runs.db, runs.manager, path, req, res));
+    // importing makes or replaces a city: administrators only
+    if (path.startsWith('/api/import/')) {
+      return void userOf(accounts, req).then((user) => {
+        if (user?.role !== 'administrator') return sendError(res, user ? 403 : 401, user ? `importing a city needs the role administrator (you are ${user.role})` : 'sign in as an administrator to import a city');
+        return serveImport(twin.db, path, req, res, (slug) => twin.forget(slug));
+      }).catch((err) => {
+        log.error({ err }, 'import route failed');
+        if (!res.headersSent) sendError(res, 500, 'import route failed');
+      });
+    }
     if (opts.fallback) return opts.fallback(req, res);
     sendError(res, 404, `no route for ${path}`);
   };
@@ -102,6 +113,7 @@ function routeKind(path: string) {
   if (path.startsWith('/api/layers/')) return 'layers';
   if (path.startsWith('/api/ingest/')) return 'ingest';
   if (path.startsWith('/api/runs/')) return 'runs';
+  if (path.startsWith('/api/import/')) return 'import';
   if (path === '/healthz' || path === '/metrics') return path.slice(1);
   if (path.startsWith('/_next/') || path.startsWith('/cesium/')) return 'static';
   return 'page';

@@ -138,6 +138,11 @@ export class Twin {
     return rt;
   }
 
+  /** Drops a city from memory (an import stored a new version): the next use loads it again. */
+  forget(slug: string): void {
+    this.cities.delete(slug);
+  }
+
   onCityLoaded(fn: (city: CityRuntime) => void) {
     this.listeners.add(fn);
     for (const c of this.cities.values()) fn(c);

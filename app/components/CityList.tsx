@@ -23,7 +23,11 @@ export function CityList() {
             <p className="muted">{t('app.subtitle')}</p>
           </div>
         </div>
-        <div className="topbar-right"><UserMenu /><LangSwitch /></div>
+        <div className="topbar-right">
+          <Link href="/import" className="btn" data-testid="import-link">{t('import.link')}</Link>
+          <UserMenu />
+          <LangSwitch />
+        </div>
       </header>
       <main className="home-main">
         <h2>{t('home.heading')}</h2>

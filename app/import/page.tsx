@@ -1,0 +1,6 @@
+import { ImportPage } from '../components/ImportPage';
+import './import.css';
+
+export default function Page() {
+  return <ImportPage />;
+}
