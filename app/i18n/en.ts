@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh';
+import { workspaceEn } from './workspace';
 
 // English UI strings: the same keys as zh.ts (the type makes a missing or extra key an error).
 export const en: Record<MessageKey, string> = {
@@ -265,4 +266,5 @@ export const en: Record<MessageKey, string> = {
   'file.probes.csv': 'Probe series (CSV)',
   'file.summary.json': 'Run summary',
   'file.scenario.json': 'The scenario as run',
+  ...workspaceEn,
 };

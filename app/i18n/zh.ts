@@ -1,3 +1,4 @@
+import { workspaceZh } from './workspace';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
 export const zh = {
   'app.title': '城市数字孪生',
@@ -263,6 +264,7 @@ export const zh = {
   'file.probes.csv': '监测点过程（CSV）',
   'file.summary.json': '运行摘要',
   'file.scenario.json': '所运行的情景',
+  ...workspaceZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
