@@ -61,8 +61,8 @@ test('a barrier around a prone point: compared with today, the point is in the b
 
   await openTwin(page, city);
   // the newest run is shown when picked from the scenario panel's run list
-  await page.getByTestId('scenario-item').filter({ hasText: 'e2e wall' }).click();
-  await page.getByTestId('run-item').first().click();
+  await page.locator('.run-list summary').click();
+  await page.getByTestId('run-item').filter({ hasText: 'e2e wall' }).first().click();
   await expect(page.getByTestId('impact-panel')).toBeVisible({ timeout: 60_000 });
   await page.getByTestId('results-tab-compare').click();
   await expect(page.getByTestId('compare-baseline')).toHaveValue(today.id);

@@ -92,3 +92,23 @@ describe('run.compare', () => {
     await expect(trpc().run.compare.query({ a: a.id, b: a.id })).rejects.toMatchObject({ data: { code: 'BAD_REQUEST' } });
   }, 240_000);
 });
+
+describe('run.preview', () => {
+  it('queues a coarse preview then the full run, and cancels the last edit\'s runs', async () => {
+    const sc = await trpc().scenario.create.mutate({ city: slug, name: 'edit', scenario: quick({ cellSize: 10, duration: 36_000, outputInterval: 3600 }) });
+    const first = await trpc().run.preview.mutate({ scenarioId: sc.id });
+    await trpc().scenario.update.mutate({ id: sc.id, scenario: quick({ cellSize: 10, duration: 36_000, outputInterval: 3600, pumps: [{ at: [0, 0], capacity: 2 }] }) });
+    const second = await trpc().run.preview.mutate({ scenarioId: sc.id, cancel: [first.preview.id, first.full.id] });
+    for (const id of [first.preview.id, first.full.id]) expect(['cancelled', 'succeeded']).toContain((await trpc().run.get.query({ id })).status);
+    expect((await trpc().run.get.query({ id: first.full.id })).status).toBe('cancelled');
+    // the preview is queued first and runs on a 20 m grid with six frames
+    expect(new Date(second.preview.createdAt) <= new Date(second.full.createdAt)).toBe(true);
+    let p = second.preview;
+    for (const t0 = Date.now(); p.status !== 'succeeded' && Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 100))) p = await trpc().run.get.query({ id: p.id });
+    expect(p.grid!.cellSize).toBe(20);
+    expect(p.outputInterval).toBe(6000);
+    expect(p.frameCount).toBe(7);
+    const full = await trpc().run.cancel.mutate({ id: second.full.id });
+    expect(full.grid === null || full.grid.cellSize === 10).toBe(true);
+  }, 120_000);
+});

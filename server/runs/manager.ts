@@ -116,11 +116,13 @@ export class RunManager {
 
   // --- starting and cancelling ---
 
-  async startRun(scenarioId: string, force: boolean): Promise<{ run: RunRecord; reused: boolean }> {
+  /** `variant`: a run of a changed copy (a coarse preview: models/preview.ts), hashed as it runs. */
+  async startRun(scenarioId: string, force: boolean, variant?: (s: Scenario) => Scenario): Promise<{ run: RunRecord; reused: boolean }> {
     const sc = await getScenario(this.db, scenarioId);
     if (!sc) throw new NotFoundError(`no scenario ${scenarioId}`);
     const parsed = cityScenarioSchema.safeParse(sc.scenario);
     if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: 'the stored scenario is no longer valid', cause: parsed.error });
+    if (variant) parsed.data = variant(parsed.data);
     const city = await this.twin.city(sc.city);
     const hash = inputHash(parsed.data, (['terrain', 'buildings', 'water'] as const).map((n) => this.twin.layer(city, n).etag));
     const engine = engineVersion();
