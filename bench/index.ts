@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run(argv: string[]): Promise<void>
   flood: () => import('./flood'),
   live: () => import('./live'),
   scenario: () => import('./scenario'),
+  workspace: () => import('./workspace'),
 };
 
 async function main() {

@@ -78,4 +78,20 @@ test('a barrier around a prone point: compared with today, the point is in the b
   await row.click();
   await nextFrames(page, 2);
   await page.screenshot({ path: 'test-results/workspace-compare-zh.png' });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByTestId('results-tab-compare')).toHaveText('Compare');
+  await nextFrames(page, 1);
+  await page.screenshot({ path: 'test-results/workspace-compare-en.png' });
+});
+
+test('a quick preview of the edited scenario shows the coarse grid first, then the full one', async () => {
+  await page.getByTestId('scenario-item').filter({ hasText: 'e2e wall' }).click();
+  await page.getByTestId('run-preview').click();
+  // the preview (twice the 25 m cells) is shown at once; the full run of the unchanged scenario
+  // is the stored one, so it replaces the preview as soon as the preview is on screen
+  await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-cell', /^(50|25)$/, { timeout: 30_000 });
+  await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-kind', 'full', { timeout: 60_000 });
+  await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-cell', '25');
+  const runs = await trpcQuery<{ scenarioName: string; grid: { cellSize: number } | null }[]>(page.request, 'run.list', { city });
+  expect(runs.some((r) => r.scenarioName === 'e2e wall' && r.grid?.cellSize === 50)).toBe(true);
 });

@@ -5,13 +5,14 @@ import { z } from 'zod';
 import type { Scenario } from './scenario';
 import { runIdSchema, runRecordSchema, scenarioIdSchema } from './runs';
 
-/** Cell size of a preview (m): 4 x the city's 5 m DEM, 16 x fewer cells and 4 x longer steps. */
+/** Cell size of a preview (m): 4 x the city's 5 m DEM, 16 x fewer cells and 4 x longer steps;
+ *  at least twice the scenario's own cell size when that is coarser already. */
 export const PREVIEW_CELL_M = 20;
 /** Frames a preview writes over its duration (the full run keeps its own interval). */
 export const PREVIEW_FRAMES = 6;
 
 export function previewScenario(s: Scenario): Scenario {
-  const cellSize = Math.max(s.cellSize ?? 0, PREVIEW_CELL_M);
+  const cellSize = Math.max(2 * (s.cellSize ?? 0), PREVIEW_CELL_M);
   const outputInterval = Math.max(s.outputInterval, s.duration / PREVIEW_FRAMES);
   return { ...s, cellSize, outputInterval };
 }

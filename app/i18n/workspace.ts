@@ -31,6 +31,11 @@ export const workspaceZh = {
   'kind.building': '建筑',
   'kind.component': '部件',
   'kind.unitGrid': '单元网格',
+  'preview.start': '快速预览',
+  'preview.title': '保存并先算粗网格预览，再算全分辨率；上一次编辑的运行会被取消',
+  'preview.coarse': '粗网格预览 · {m} m 网格',
+  'preview.full': '全分辨率 · {m} m 网格',
+  'preview.grid': '{m} m 网格',
 } as const;
 
 export const workspaceEn: Record<keyof typeof workspaceZh, string> = {
@@ -64,4 +69,9 @@ export const workspaceEn: Record<keyof typeof workspaceZh, string> = {
   'kind.building': 'Building',
   'kind.component': 'Component',
   'kind.unitGrid': 'Unit grid',
+  'preview.start': 'Quick preview',
+  'preview.title': 'Save, then run a coarse preview first and the full resolution after it; the last edit\'s runs are cancelled',
+  'preview.coarse': 'Coarse preview · {m} m grid',
+  'preview.full': 'Full resolution · {m} m grid',
+  'preview.grid': '{m} m grid',
 };
