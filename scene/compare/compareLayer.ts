@@ -1,7 +1,7 @@
 import * as THREE from 'three';
 import type { RunGrid } from '../../models/runs';
 import type { LayerContext, TwinLayer } from '../core/types';
-import { FLOOD_GLSL, floodUniforms } from '../flood/floodUniforms';
+import type { FloodLayer } from '../flood/floodLayer';
 import type { TerrainLayer } from '../terrain/terrainLayer';
 import { diffRgba } from './diffColours';
 
@@ -16,9 +16,10 @@ export interface CompareApi {
 
 /**
  * The comparison layer: a colour per cell (diffColours.ts) drawn on the terrain's own mesh,
- * lifted to the shown water surface (so it reads over the water of the run on screen) and a
- * little towards the camera; translucent, depth-tested so buildings hide it. Nearest filtering:
- * each cell keeps its class, as in the table.
+ * lifted a little towards the camera; translucent, depth-tested so buildings hide it. Nearest
+ * filtering: each cell keeps its class, as in the table. While it is shown the run's water
+ * surface is hidden (each drawn frame, so the flood layer's own time changes cannot bring it
+ * back): the water's blue and red depth classes would read as "better" and "worse".
  */
 export class CompareLayer implements TwinLayer {
   readonly id = 'compare';
@@ -36,20 +37,18 @@ export class CompareLayer implements TwinLayer {
 
   attach(ctx: LayerContext) {
     this.ctx = ctx;
-    const flood = floodUniforms(ctx);
     this.material = new THREE.ShaderMaterial({
       transparent: true,
       depthWrite: false,
       polygonOffset: true,
       polygonOffsetFactor: -3,
       polygonOffsetUnits: -6,
-      uniforms: { ...flood, uDiff: { value: null }, uDiffXform: { value: new THREE.Vector4(0, 0, 1, 1) } },
+      uniforms: { uDiff: { value: null }, uDiffXform: { value: new THREE.Vector4(0, 0, 1, 1) } },
       vertexShader: /* glsl */ `
-        ${FLOOD_GLSL}
         varying vec2 vXY;
         void main() {
           vec4 w = modelMatrix * vec4(position, 1.0);
-          w.z += floodDepthAt(w.xy) + 0.05 + 0.0008 * distance(w.xyz, cameraPosition);
+          w.z += 0.05 + 0.0008 * distance(w.xyz, cameraPosition);
           vXY = w.xy;
           gl_Position = projectionMatrix * viewMatrix * w;
         }`,
@@ -74,11 +73,25 @@ export class CompareLayer implements TwinLayer {
     ctx.root.add(this.mesh);
   }
 
+  beforeRender() {
+    if (this.mesh.visible) this.water().forEach((o) => (o.visible = false));
+  }
+
+  /** the flood layer's water surface (scene/flood/floodLayer.ts names it 'flood') */
+  private water(): THREE.Object3D[] {
+    const o = this.ctx.root.getObjectByName('flood');
+    return o ? [o] : [];
+  }
+
   private show(grid: RunGrid | null, diffMm?: Int16Array) {
     if (!grid || !diffMm) {
+      const was = this.mesh.visible;
       this.grid = null;
       this.diff = null;
       this.mesh.visible = false;
+      // the water comes back as the flood layer shows it: with a run and a frame on screen
+      const flood = this.ctx.layer<FloodLayer>('flood')?.api;
+      if (was) this.water().forEach((o) => (o.visible = !!flood?.run() && Number.isFinite(flood.time())));
       this.ctx.requestThree();
       this.ctx.emit();
       return;
