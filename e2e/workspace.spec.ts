@@ -85,6 +85,9 @@ test('compared with today, the point is in the better list, the row flies there 
   const diff = await page.evaluate(([px, py]) => window.__twin!.compare.diffAt(px!, py!), [x, y]);
   expect(diff).toBeLessThan(-0.02);
   await row.click();
+  // the row selects the point and the camera flies there (0.8 s)
+  await page.waitForFunction(([px, py]) => { const s = window.__twin?.selection(); return s?.kind === 'point' && Math.abs(s.x - px!) < 1 && Math.abs(s.y - py!) < 1; }, [x, y], { timeout: 20_000 });
+  await page.waitForTimeout(1500);
   await nextFrames(page, 2);
   await page.screenshot({ path: 'test-results/workspace-compare-zh.png' });
   await page.getByTestId('lang-switch').click();
