@@ -96,13 +96,20 @@ test('compared with today, the point is in the better list, the row flies there 
   await page.screenshot({ path: 'test-results/workspace-compare-en.png' });
 });
 
-test('a quick preview of the edited scenario shows the coarse grid first, then the full one', async () => {
+test('an edit (a second drainage zone) and a quick preview: the coarse grid first, then the full one', async () => {
+  test.setTimeout(300_000);
   await page.getByTestId('scenario-item').filter({ hasText: 'e2e wall' }).click();
+  const zones = page.getByTestId('list-drainageZones');
+  await zones.scrollIntoViewIfNeeded();
+  await expect(zones.locator('.fac-item')).toHaveCount(1);
+  await page.getByTestId('zone-add').click();
+  await expect(zones.locator('.fac-item')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/workspace-zones-en.png' });
   await page.getByTestId('run-preview').click();
-  // the preview (twice the 25 m cells) is shown at once; the full run of the unchanged scenario
-  // is the stored one, so it replaces the preview as soon as the preview is on screen
-  await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-cell', /^(50|25)$/, { timeout: 30_000 });
-  await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-kind', 'full', { timeout: 60_000 });
+  // the preview (twice the 25 m cells) is shown at once; the full run replaces it when done
+  await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-kind', 'coarse', { timeout: 30_000 });
+  await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-cell', '50');
+  await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-kind', 'full', { timeout: 120_000 });
   await expect(page.getByTestId('run-resolution')).toHaveAttribute('data-cell', '25');
   const runs = await trpcQuery<{ scenarioName: string; grid: { cellSize: number } | null }[]>(page.request, 'run.list', { city });
   expect(runs.some((r) => r.scenarioName === 'e2e wall' && r.grid?.cellSize === 50)).toBe(true);

@@ -36,6 +36,9 @@ export const workspaceZh = {
   'preview.coarse': '粗网格预览 · {m} m 网格',
   'preview.full': '全分辨率 · {m} m 网格',
   'preview.grid': '{m} m 网格',
+  'zones.title': '排水分区（管网改造）',
+  'zones.ring': '范围（多边形顶点）',
+  'zones.kept': '按重现期给定的排水能力，保持原样',
 } as const;
 
 export const workspaceEn: Record<keyof typeof workspaceZh, string> = {
@@ -74,4 +77,7 @@ export const workspaceEn: Record<keyof typeof workspaceZh, string> = {
   'preview.coarse': 'Coarse preview · {m} m grid',
   'preview.full': 'Full resolution · {m} m grid',
   'preview.grid': '{m} m grid',
+  'zones.title': 'Drainage zones (pipe upgrades)',
+  'zones.ring': 'Area (polygon vertices)',
+  'zones.kept': 'Capacity given by return period, kept as stored',
 };
