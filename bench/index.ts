@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(argv: string[]): Promise<void>
   live: () => import('./live'),
   scenario: () => import('./scenario'),
   hardening: () => import('./hardening'),
+  workspace: () => import('./workspace'),
 };
 
 async function main() {

@@ -126,6 +126,16 @@ export const Drainage = z.union([
     .strict(),
 ]);
 
+/** A district whose pipes drain differently from the city-wide `drainage` (an upgrade, or an old
+ *  network): inside the polygon the capacity is this zone's; later zones win where they overlap. */
+const DrainageZone = z
+  .object({
+    name: z.string().optional(),
+    polygon: PolygonSource,
+    drainage: Drainage,
+  })
+  .strict();
+
 export const Infiltration = z.union([
   z.object({ type: z.literal('constant'), rateMmPerH: nonNegative }).strict(),
   /** Horton: f = fc + (f0 - fc) exp(-k t), t from the start of the simulation */
@@ -213,6 +223,8 @@ export const Scenario = z
     roughness: Roughness.default({ defaultN: 0.03, zones: [] }),
     rainfall: Rainfall.optional(),
     drainage: Drainage.optional(),
+    /** drainage per district: the engine takes drainage per cell (the city-wide `drainage` elsewhere) */
+    drainageZones: z.array(DrainageZone).default([]),
     infiltration: Infiltration.optional(),
     inflows: z.array(Inflow).default([]),
     pumps: z.array(Pump).default([]),
@@ -233,6 +245,10 @@ export const Scenario = z
     if (s.drainage && 'returnPeriodYears' in s.drainage && !s.drainage.formula && s.rainfall?.type !== 'design') {
       ctx.addIssue({ code: 'custom', path: ['drainage', 'formula'], message: 'a drainage return period needs a storm formula (here or in a design rainfall)' });
     }
+    s.drainageZones.forEach((zone, i) => {
+      if ('returnPeriodYears' in zone.drainage && !zone.drainage.formula && s.rainfall?.type !== 'design')
+        ctx.addIssue({ code: 'custom', path: ['drainageZones', i, 'drainage', 'formula'], message: 'a drainage return period needs a storm formula (here or in a design rainfall)' });
+    });
     if (s.buildings?.from === 'city' && s.terrain.source !== 'city' && !s.city) {
       ctx.addIssue({ code: 'custom', path: ['buildings', 'from'], message: '"city" buildings need a city terrain or a city' });
     }
@@ -248,6 +264,7 @@ export type ScenarioInput = z.input<typeof Scenario>;
 export type Scenario = z.infer<typeof Scenario>;
 export type Rainfall = z.infer<typeof Rainfall>;
 export type Drainage = z.infer<typeof Drainage>;
+export type DrainageZone = z.infer<typeof DrainageZone>;
 
 export { formatIssues } from './issues';
 

@@ -1,4 +1,5 @@
 import { BuildingsLayer } from './buildings/buildingsLayer';
+import { CompareLayer } from './compare/compareLayer';
 import { ComponentsTwinLayer } from './components/componentsTwinLayer';
 import type { TwinLayer } from './core/types';
 import { FloodLayer } from './flood/floodLayer';
@@ -22,6 +23,7 @@ export function createLayers(): TwinLayer[] {
     new WaterLayer(),
     new ProneTwinLayer(),
     new FloodLayer(),
+    new CompareLayer(),
     new MarkerLayer(),
   ];
 }

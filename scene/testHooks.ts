@@ -2,6 +2,7 @@ import * as THREE from 'three';
 import type { BuildingsLayer } from './buildings/buildingsLayer';
 import { lookFromTo } from './core/cameraMoves';
 import type { FloodLayer } from './flood/floodLayer';
+import type { CompareLayer } from './compare/compareLayer';
 import { gridAtRaster } from './grids/rasterGrids';
 import type { RunGrid } from '../models/runs';
 import type { LayerKey, Selection, TwinEngine } from './TwinEngine';
@@ -77,6 +78,8 @@ export interface TwinHooks {
     /** performance.now() when the shown frame was first drawn (0 before) */
     drawnAt(): number;
   };
+  /** the difference map of two runs (scene/compare) */
+  compare: { shown(): boolean; diffAt(x: number, y: number): number };
 }
 
 declare global {
@@ -194,6 +197,10 @@ export function installTestHooks(self: TwinEngine): () => void {
       stormWetCells: () => self.flood?.stormWetCells() ?? 0,
       drawnAt: () => self.flood?.drawnAt() ?? 0,
       gridClass: (g) => { const f = self.inputs.floodGrids; return f ? f[g] ?? -1 : null; },
+    },
+    compare: {
+      shown: () => self.layer<CompareLayer>('compare')?.api.shown() ?? false,
+      diffAt: (x, y) => self.layer<CompareLayer>('compare')?.api.diffAt(x, y) ?? NaN,
     },
   };
   window.__twin = hooks;

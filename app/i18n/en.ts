@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh';
+import { workspaceEn } from './workspace';
 
 // English UI strings: the same keys as zh.ts (the type makes a missing or extra key an error).
 export const en: Record<MessageKey, string> = {
@@ -392,4 +393,5 @@ export const en: Record<MessageKey, string> = {
   'import.summary': 'Will create: {buildings} buildings, {components} components, {unitGrids} unit grids, terrain {cols} x {rows} ({cellSize} m)',
   'import.footprint': 'Data extent',
   'import.error': 'Error: {message}',
+  ...workspaceEn,
 };

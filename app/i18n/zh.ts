@@ -1,3 +1,4 @@
+import { workspaceZh } from './workspace';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
 export const zh = {
   'app.title': '城市数字孪生',
@@ -390,6 +391,7 @@ export const zh = {
   'import.summary': '将创建：{buildings} 栋建筑、{components} 个部件、{unitGrids} 个单元网格、地形 {cols} × {rows}（{cellSize} 米）',
   'import.footprint': '数据范围',
   'import.error': '出错：{message}',
+  ...workspaceZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

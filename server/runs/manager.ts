@@ -119,11 +119,13 @@ export class RunManager {
 
   // --- starting and cancelling ---
 
-  async startRun(scenarioId: string, force: boolean): Promise<{ run: RunRecord; reused: boolean }> {
+  /** `variant`: a run of a changed copy (a coarse preview: models/preview.ts), hashed as it runs. */
+  async startRun(scenarioId: string, force: boolean, variant?: (s: Scenario) => Scenario): Promise<{ run: RunRecord; reused: boolean }> {
     const sc = await getScenario(this.db, scenarioId);
     if (!sc) throw new NotFoundError(`no scenario ${scenarioId}`);
     const parsed = cityScenarioSchema.safeParse(sc.scenario);
     if (!parsed.success) throw new TRPCError({ code: 'BAD_REQUEST', message: 'the stored scenario is no longer valid', cause: parsed.error });
+    if (variant) parsed.data = variant(parsed.data);
     const city = await this.twin.city(sc.city);
     const hash = inputHash(parsed.data, (['terrain', 'buildings', 'water'] as const).map((n) => this.twin.layer(city, n).etag));
     const engine = engineVersion();
@@ -175,11 +177,16 @@ export class RunManager {
 
   /** A succeeded run's stored JSON result (impact.json, probes.json), through its schema. */
   async result<T>(id: string, name: 'impact.json' | 'probes.json', schema: { parse(v: unknown): T }): Promise<T> {
+    return schema.parse(JSON.parse(Buffer.from(await this.storedFile(id, name)).toString('utf8')));
+  }
+
+  /** A succeeded run's stored result file, unzipped (compare.ts reads max_depth.tif with it). */
+  async storedFile(id: string, name: string): Promise<Uint8Array> {
     const run = await this.get(id);
     if (run.status !== 'succeeded') throw new TRPCError({ code: 'CONFLICT', message: `run ${id} is ${run.status}: results come with a succeeded run` });
     const bytes = await runFile(this.db, id, name);
     if (!bytes) throw new NotFoundError(`run ${id} has no ${name} (its results were removed after the retention period)`);
-    return schema.parse(JSON.parse((await gunzipAsync(bytes)).toString('utf8')));
+    return gunzipAsync(bytes);
   }
 
   /** Frames so far, as encodeDepthFrame bytes in seq order (from memory while it runs here). */

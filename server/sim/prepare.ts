@@ -3,7 +3,8 @@
 import { dirname, extname, resolve } from 'node:path';
 import type { Scenario } from '../../models/scenario';
 import type { CityData } from '../../models/city';
-import { BEIJING, chicagoHyetograph, meanIntensityMmPerMin, type StormFormula } from '../../models/storm';
+import { BEIJING, chicagoHyetograph, type StormFormula } from '../../models/storm';
+import { drainageField } from './drainage';
 import { G, OPEN_E, OPEN_N, OPEN_S, OPEN_W } from './kernel';
 import { cellsInCircle, loadPolygons, rasteriseLine, rasterisePolygon, type GridFrame, type Poly } from './geometry';
 import { InputError, readAscii, readGeoTiff, resample, type Raster } from './raster';
@@ -36,8 +37,10 @@ export interface Problem extends GridFrame {
   outputInterval: number;
   /** rain depth (m) between two times */
   rain: (t0: number, t1: number) => number;
-  /** drainage capacity (m) between two times */
+  /** drainage capacity (m) between two times taken from every active cell (the smallest of any cell) */
   drainage: (t0: number, t1: number) => number;
+  /** cells that drain more than `drainage` gives, and the extra rate (m/s) of each (drainage zones) */
+  drainageExtra?: { cells: Int32Array; rate: Float64Array };
   /** infiltration capacity (m) between two times */
   infiltration: (t0: number, t1: number) => number;
   rainTotal: number;
@@ -247,17 +250,9 @@ export async function prepare(s: Scenario, scenarioPath: string, opts: PrepareOp
   }
   rainTotal = rain(0, s.duration);
 
-  // sinks
-  let drainage: Problem['drainage'] = () => 0;
-  if (s.drainage) {
-    let rate: number;
-    if ('rainMmPerH' in s.drainage) rate = s.drainage.rainMmPerH / 3.6e6;
-    else {
-      const formula = s.drainage.formula ?? (s.rainfall?.type === 'design' ? s.rainfall.formula : 'beijing');
-      rate = meanIntensityMmPerMin(formulaOf(formula), s.drainage.returnPeriodYears, s.drainage.concentrationMin) / 60000;
-    }
-    drainage = (t0, t1) => rate * (t1 - t0);
-  }
+  // sinks: drainage per cell (a uniform part in the kernel, the rest per cell in the runner)
+  const field = await drainageField(s, frame, z, baseDir);
+  const drainage: Problem['drainage'] = (t0, t1) => field.uniform * (t1 - t0);
   let infiltration: Problem['infiltration'] = () => 0;
   const inf = s.infiltration;
   if (inf?.type === 'constant') infiltration = (t0, t1) => (inf.rateMmPerH / 3.6e6) * (t1 - t0);
@@ -288,7 +283,8 @@ export async function prepare(s: Scenario, scenarioPath: string, opts: PrepareOp
     name: s.name, ...frame, epsg: dem.epsg, z, ground, h0, n, activeCells, open,
     theta: s.numerics.theta, alpha: s.numerics.alpha, hMin: s.numerics.hMin, maxDt: s.numerics.maxDt, openSlope: s.numerics.openSlope,
     duration: s.duration, outputInterval: s.outputInterval,
-    rain, drainage, infiltration, rainTotal, inflows, pumps, probes,
+    rain, drainage, infiltration, rainTotal,
+    drainageExtra: field.extraCells.length ? { cells: field.extraCells, rate: field.extraRate } : undefined, inflows, pumps, probes,
     city: s.city ?? (s.terrain.source === 'city' ? { preset: s.terrain.preset, seed: s.terrain.seed } : undefined),
   };
 }

@@ -111,6 +111,11 @@ export async function readGeoTiff(path: string): Promise<Raster> {
   } catch (e) {
     throw new InputError(`cannot read: ${(e as Error).message}`, path);
   }
+  return parseGeoTiff(buf, path);
+}
+
+/** A single-band north-up GeoTIFF from its bytes (a file, or a run's stored result). */
+export async function parseGeoTiff(buf: Uint8Array, name: string): Promise<Raster> {
   try {
     const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
     const img = await tiff.getImage();
@@ -133,7 +138,7 @@ export async function readGeoTiff(path: string): Promise<Raster> {
     return { cols, rows, cellSize, xll: ox!, yll: oy! - rows * cellSize, data, epsg: epsg && epsg !== 32767 ? epsg : undefined };
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`not a readable GeoTIFF: ${(e as Error).message}`, path);
+    throw new InputError(`not a readable GeoTIFF: ${(e as Error).message}`, name);
   }
 }
 

@@ -18,6 +18,7 @@ import { G, cflDt, type StepParams } from './kernel';
 import { CMD_STEP, CMD_STOP, CTRL, LOCKED, chunkMaxAt, chunkRows, layoutBytes, scratchAt, sharedViews, spinsFor, stepChunks, waitWhile, writeParams, type Shared } from './shared';
 import { WASM_MIN_COLS, jsBand, tryWasmModule, wasmBand, wasmUnsupported, type BandKernel, type KernelName } from './wasm';
 import type { Problem } from './prepare';
+import { drainExtra } from './drainage';
 
 export const THRESHOLDS = [0.15, 0.2, 0.27] as const;
 
@@ -319,6 +320,8 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
         vol.infiltration += (sunk * infil) / (drain + infil);
       }
       vol.outflow += out;
+      // drainage zones: the capacity above the kernel's uniform sink (drainage.ts)
+      if (p.drainageExtra) vol.drainage += drainExtra(g.h, p.drainageExtra, dt) * area;
       // pumps take from their cell, with hysteresis between start and stop depths
       p.pumps.forEach((pu, k) => {
         const h = g.h[pu.cell]!;

@@ -12,6 +12,7 @@ import { PLANNING_ROLES } from '../../models/accounts';
 /** scenario and run changes: planners and administrators */
 const planProcedure = rolesProcedure(PLANNING_ROLES);
 import { eventIdOf } from '../runs/manager';
+import { compareProcedures } from './compare';
 
 const runsOf = (ctx: Context) => {
   if (!ctx.runs) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'flood runs are not available in this process' });
@@ -39,6 +40,7 @@ export const runRouter = router({
   get: publicProcedure.input(runIdInputSchema).output(runRecordSchema).query(({ ctx, input }) => runsOf(ctx).manager.get(input.id)),
   list: publicProcedure.input(cityOnlyInputSchema).output(z.array(runRecordSchema)).query(({ ctx, input }) => runsOf(ctx).manager.list(input.city)),
   impact: publicProcedure.input(runIdInputSchema).output(impactSchema).query(({ ctx, input }) => runsOf(ctx).manager.result(input.id, 'impact.json', impactSchema)),
+  ...compareProcedures,
   probes: publicProcedure.input(runIdInputSchema).output(probeSeriesSchema).query(({ ctx, input }) => runsOf(ctx).manager.result(input.id, 'probes.json', probeSeriesSchema)),
   /**
    * The run's record now (also after a reconnect: lastEventId only resumes the stream, the

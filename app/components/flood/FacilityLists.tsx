@@ -5,6 +5,7 @@ import type { MessageKey } from '../../i18n/zh';
 import { useEngineSelector } from '../useEngine';
 import { Field, NumField, Section } from './fields';
 import { type Doc } from './doc';
+import { DrainageZones } from './DrainageZones';
 
 type Item = Record<string, unknown>;
 type Pt = [number, number];
@@ -51,7 +52,8 @@ export function FacilityLists({ draft, set, engine }: { draft: Doc; set(path: st
   const { t } = useI18n();
   const pick = usePickPoint(engine);
   const barriers = (draft.barriers as Item[] | undefined) ?? [];
-  const count = LISTS.reduce((n, l) => n + ((draft[l.key] as Item[] | undefined)?.length ?? 0), 0) + barriers.length;
+  const zones = (draft.drainageZones as Item[] | undefined) ?? [];
+  const count = LISTS.reduce((n, l) => n + ((draft[l.key] as Item[] | undefined)?.length ?? 0), 0) + barriers.length + zones.length;
   return (
     <Section title={t('editor.facilities')} open={count > 0} extra={<span className="muted small">{count || ''}</span>}>
       <p className="sf-note wide">{pick ? t('list.pickHint', { x: pick[0].toFixed(1), y: pick[1].toFixed(1) }) : t('list.noPick')}</p>
@@ -90,6 +92,7 @@ export function FacilityLists({ draft, set, engine }: { draft: Doc; set(path: st
         );
       })}
       <Barriers items={barriers} set={set} pick={pick} />
+      <DrainageZones items={zones} set={set} pick={pick} />
     </Section>
   );
 }

@@ -6,12 +6,13 @@ import type { TwinEngine } from '../../../scene/TwinEngine';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/zh';
 import { useTRPC } from '../../trpc';
+import { ComparePanel } from './ComparePanel';
 import { ImpactView } from './ImpactView';
 import { RunCharts } from './RunCharts';
 import { useImpactActions } from './useImpactActions';
 
-type Tab = 'impact' | 'charts' | 'files';
-const TABS: { key: Tab; label: MessageKey }[] = [{ key: 'impact', label: 'results.impact' }, { key: 'charts', label: 'results.charts' }, { key: 'files', label: 'results.files' }];
+type Tab = 'impact' | 'charts' | 'files' | 'compare';
+const TABS: { key: Tab; label: MessageKey }[] = [{ key: 'impact', label: 'results.impact' }, { key: 'charts', label: 'results.charts' }, { key: 'files', label: 'results.files' }, { key: 'compare', label: 'results.compare' }];
 
 /** A finished run's results beside the map: impact list, charts, downloads (all kept mounted). */
 export function ResultsPanel({ city, engine, run }: { city: string; engine: TwinEngine | null; run: RunRecord }) {
@@ -41,6 +42,9 @@ export function ResultsPanel({ city, engine, run }: { city: string; engine: Twin
         </div>
         <div hidden={tab !== 'charts'}>
           <RunCharts run={run} engine={engine} />
+        </div>
+        <div hidden={tab !== 'compare'}>
+          <ComparePanel city={city} engine={engine} run={run} active={tab === 'compare'} />
         </div>
         <div hidden={tab !== 'files'}>
           <ul className="downloads">

@@ -7,6 +7,7 @@ import type { MessageKey } from '../../i18n/zh';
 import { useTRPC } from '../../trpc';
 import { clock, isActive, runPercent } from './format';
 import type { FloodRunState } from './useFloodRun';
+import { usePreviewRuns } from './usePreviewRuns';
 
 const STATUS_KEY: Record<RunStatus, MessageKey> = {
   queued: 'run.queued', running: 'run.running', succeeded: 'run.succeeded', failed: 'run.failed', cancelled: 'run.cancelled',
@@ -35,6 +36,7 @@ export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canR
   }));
   const cancel = useMutation(trpc.run.cancel.mutationOptions({ onSuccess: () => void refreshList() }));
   const run = flood.run;
+  const preview = usePreviewRuns(city, flood);
 
   const onRun = async (force: boolean) => {
     if (!scenarioId) return;
@@ -49,6 +51,10 @@ export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canR
         {canRun && <button type="button" className="btn primary" data-testid="run-start" disabled={!scenarioId || start.isPending} onClick={() => void onRun(false)}>
           ▶ {t('run.start')}
         </button>}
+        {canRun && <button type="button" className="btn" data-testid="run-preview" title={t('preview.title')} disabled={!scenarioId || preview.pending}
+          onClick={() => void (async () => { if (scenarioId && (await beforeRun())) preview.start(scenarioId); })()}>
+          ⚡ {t('preview.start')}
+        </button>}
         {canRun && run && isActive(run.status) && (
           <button type="button" className="btn danger" data-testid="run-cancel" title={t('run.cancel')} disabled={cancel.isPending} onClick={() => cancel.mutate({ id: run.id })}>
             ■ {t('lib.cancel')}
@@ -56,6 +62,7 @@ export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canR
         )}
       </div>
       {start.isError && <p className="error small">{start.error.message}</p>}
+      {preview.error && <p className="error small">{preview.error}</p>}
       {reused && (
         <div className="reused" data-testid="run-reused">
           <p className="small">{t('run.reused')}</p>
@@ -65,13 +72,14 @@ export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canR
           </div>
         </div>
       )}
-      {run && <RunProgress run={run} onHide={() => flood.showRun(null)} />}
+      {run && <RunProgress run={run} onHide={() => flood.showRun(null)}
+        resolution={run.id === preview.previewId ? 'coarse' : run.id === preview.fullId ? 'full' : 'grid'} />}
       <RunList runs={flood.runs} shownId={run?.id ?? null} onPick={(r) => { flood.showRun(r); onPicked?.(r); }} />
     </section>
   );
 }
 
-function RunProgress({ run, onHide }: { run: RunRecord; onHide(): void }) {
+function RunProgress({ run, onHide, resolution }: { run: RunRecord; onHide(): void; resolution: 'coarse' | 'full' | 'grid' }) {
   const { t, num } = useI18n();
   const pct = runPercent(run);
   const p = run.progress;
@@ -90,6 +98,7 @@ function RunProgress({ run, onHide }: { run: RunRecord; onHide(): void }) {
         {run.status === 'queued' && run.queuePosition !== null && <span data-testid="run-queue">{t('run.queuePos', { n: run.queuePosition })}</span>}
         {p && <span>{t('run.simTime', { t: clock(p.t), d: clock(p.duration) })}</span>}
         {p && <span>{t('run.wall', { s: num(p.wallSeconds, 1) })}</span>}
+        {run.grid && <span data-testid="run-resolution" data-kind={resolution} data-cell={run.grid.cellSize}>{t(`preview.${resolution}`, { m: num(run.grid.cellSize) })}</span>}
       </p>
       {run.status === 'failed' && run.error && <p className="error small" data-testid="run-error">{t('run.why', { message: run.error })}</p>}
     </div>
