@@ -47,6 +47,8 @@ interface Active {
   record: RunRecord;
   /** frames so far, as sent to viewers (a late watcher gets them from here) */
   frames: ArrayBuffer[];
+  /** the newest live frame since the last stored one (a viewer joining now gets it at once) */
+  live: ArrayBuffer | null;
   /** database writes of this run, in order */
   chain: Promise<unknown>;
   startedMs: number;
@@ -205,6 +207,11 @@ export class RunManager {
     return this.active.get(id)?.frames.slice() ?? null;
   }
 
+  /** The newest live frame of a run going on here, or null. */
+  liveFrame(id: string): ArrayBuffer | null {
+    return this.active.get(id)?.live ?? null;
+  }
+
   /** The record now, then each change (at most ~4 a second), until a final status. */
   watch(id: string, signal?: AbortSignal): AsyncGenerator<RunRecord> {
     return watchRun((x) => this.get(x), this.events, id, signal);
@@ -267,7 +274,7 @@ export class RunManager {
       throw err;
     }
     const a: Active = {
-      id: row.id, worker, record: runRecord(row), frames: [], chain: Promise.resolve(), startedMs: Date.now(), lastEmitMs: 0, lastDbMs: 0, ended: false,
+      id: row.id, worker, record: runRecord(row), frames: [], live: null, chain: Promise.resolve(), startedMs: Date.now(), lastEmitMs: 0, lastDbMs: 0, ended: false,
     };
     this.active.set(row.id, a);
     runsRunning.set(this.active.size);
@@ -298,6 +305,7 @@ export class RunManager {
       case 'frame': {
         const raw = m.raw.buffer.slice(m.raw.byteOffset, m.raw.byteOffset + m.raw.byteLength) as ArrayBuffer;
         a.frames.push(raw);
+        a.live = null;
         a.record = { ...a.record, frameCount: a.frames.length };
         this.io?.to(`run:${id}`).emit('runFrame', id, raw);
         // zlib's async gzip runs on libuv's thread pool: the event loop only hands it over
@@ -314,6 +322,7 @@ export class RunManager {
       case 'live': {
         // to the people watching now; a late viewer gets the stored frames, then the next live one
         const raw = m.raw.buffer.slice(m.raw.byteOffset, m.raw.byteOffset + m.raw.byteLength) as ArrayBuffer;
+        a.live = raw;
         // volatile: a viewer whose connection is still busy skips this one (the next is newer)
         this.io?.to(`run:${id}`).volatile.emit('runLive', id, raw);
         return;

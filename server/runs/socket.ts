@@ -21,6 +21,9 @@ export function attachRunWatch(io: TwinIo, runs: RunManager) {
         const frames = runs.localFrames(id) ?? (await runs.frames(id));
         reply({ ok: true, frames: frames.length });
         for (const f of frames) socket.emit('runFrame', id, f);
+        // and the water as it is now, not half a second later
+        const live = runs.liveFrame(id);
+        if (live) socket.emit('runLive', id, live);
       } catch (err) {
         log.debug({ err, run: id }, 'runWatch refused');
         reply({ ok: false, error: `runWatch: ${err instanceof Error ? err.message : String(err)}` });

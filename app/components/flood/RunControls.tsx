@@ -40,6 +40,8 @@ export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canR
 
   const onRun = async (force: boolean) => {
     if (!scenarioId) return;
+    // the run's frames are watched over socket.io (loaded on first use): fetched while the run starts
+    void import('socket.io-client');
     if (!(await beforeRun())) return;
     start.mutate({ scenarioId, force });
   };
