@@ -104,7 +104,19 @@ export async function run(flags: string[]): Promise<void> {
     const r0 = await page.evaluate(() => performance.now());
     // every binary websocket message this viewer gets during the run (stored and live frames)
     let wsBytes = 0;
-    page.on('websocket', (ws) => ws.on('framereceived', (f) => { if (typeof f.payload !== 'string') wsBytes += f.payload.length; }));
+    // where the time to first water goes (wall ms after the click, in this process)
+    const marks: Record<string, number> = {};
+    const mark = (k: string) => { marks[k] ??= Date.now(); };
+    page.on('response', (r) => { if (r.url().includes('run.start')) mark('runStartAnswered'); });
+    page.on('websocket', (ws) => {
+      mark('socketOpened');
+      ws.on('framereceived', (f) => {
+        if (typeof f.payload === 'string') return;
+        wsBytes += f.payload.length;
+        mark('firstFrameBytes');
+      });
+    });
+    const clickAt = Date.now();
     await page.getByTestId('run-start').click();
     const firstWaterAt = await page.evaluate(() => new Promise<number>((resolve) => {
       const check = () => {
@@ -115,7 +127,7 @@ export async function run(flags: string[]): Promise<void> {
       check();
     }));
     const runToFirstWaterMs = firstWaterAt - r0;
-    console.log(`run to first water on screen: ${runToFirstWaterMs.toFixed(0)} ms`);
+    console.log(`run to first water on screen: ${runToFirstWaterMs.toFixed(0)} ms (${Object.entries(marks).map(([k, v]) => `${k} +${v - clickAt} ms`).join(', ')})`);
 
     const runs = await trpc<{ id: string; status: string }[]>('run.list', { city });
     const runId = runs[0]!.id;

@@ -323,8 +323,9 @@ export class RunManager {
         // to the people watching now; a late viewer gets the stored frames, then the next live one
         const raw = m.raw.buffer.slice(m.raw.byteOffset, m.raw.byteOffset + m.raw.byteLength) as ArrayBuffer;
         a.live = raw;
-        // volatile: a viewer whose connection is still busy skips this one (the next is newer)
-        this.io?.to(`run:${id}`).volatile.emit('runLive', id, raw);
+        // not volatile: volatile drops a frame whenever the socket is still sending the last one,
+        // which with frames of hundreds of kB is most of the time
+        this.io?.to(`run:${id}`).emit('runLive', id, raw);
         return;
       }
       case 'progress': {
