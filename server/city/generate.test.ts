@@ -491,7 +491,7 @@ describe('generateCity (huaibei preset)', () => {
     expect(h.unitGrids.length).toBe(4851);
     expect(h.responsibilityGrids.length).toBe(72);
     expect(h.components.count).toBe(462_894);
-    expect(ms).toBeLessThan(30_000);
+    // (its speed is measured by `npm run bench -- import`, beside the importer, not asserted here)
     expect(h.dem.heights.byteLength).toBeLessThan(20e6);
     expect(new Set(h.unitGrids.map((u) => u.code)).size).toBe(4851);
     expect(new Set(h.components.codes).size).toBe(462_894);

@@ -6,6 +6,7 @@ import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
 import type { AppRouter } from '../trpc/router';
+import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import { scenarioTemplate, type RunRecord } from '../../models/runs';
 import { DIFF_NODATA } from '../../models/runCompare';
 
@@ -13,7 +14,8 @@ let db: Db;
 let app: TwinServer;
 let base: string;
 let slug: string;
-const trpc = () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/api/trpc` })] });
+let cookie = '';
+const trpc = () => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${base}/api/trpc`, headers: () => ({ cookie }) })] });
 
 const quick = (over: Record<string, unknown> = {}) => ({
   ...scenarioTemplate('quick'),
@@ -38,11 +40,12 @@ async function run(scenario: Record<string, unknown>, name: string): Promise<Run
 beforeAll(async () => {
   db = await openDb({});
   app = await createTwinServer({
-    env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', SIM_CONCURRENCY: 2 },
+    env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', SIM_CONCURRENCY: 2, ...TEST_ADMIN },
     db, mqtt: false, runs: { heartbeatMs: 500, staleS: 2 },
   });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  cookie = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
   slug = [...app.twin.cities.keys()][0]!;
 });
 
