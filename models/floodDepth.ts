@@ -11,6 +11,13 @@ export interface FloodDepthClass {
   en: string;
 }
 
+/**
+ * Starting depth (metres) from which a cell is water before the storm (the river, a pond): the
+ * impact lists, the closed roads and the grid classes leave such cells out, so a bridge is not
+ * "flooded" by the river under it.
+ */
+export const WATER_AT_START_M = 0.15;
+
 /** Depth below which a cell is drawn dry (metres): a film under 2 cm is not a flood. */
 export const FLOOD_DRAW_MIN_M = 0.02;
 

@@ -59,13 +59,17 @@ export function roadPieces(roads: RoadsLayer, grid: RunGrid): RoadPieces {
   };
 }
 
-/** Per piece, 1 when its deepest sampled cell in the frame is at or over `closedMm`; returns how many. */
-export function closedPieces(p: RoadPieces, depthMm: Uint16Array, out: Uint8Array, closedMm = CLOSED_MM): number {
+/**
+ * Per piece, 1 when its deepest sampled cell in the frame is at or over `closedMm`; returns how
+ * many. Cells of `skip` (under water at the start: the river under a bridge) do not count.
+ */
+export function closedPieces(p: RoadPieces, depthMm: Uint16Array, out: Uint8Array, closedMm = CLOSED_MM, skip: Uint8Array | null = null): number {
   let n = 0;
   for (let k = 0; k < p.count; k++) {
     let closed = 0;
     for (let j = p.start[k]!; j < p.start[k + 1]!; j++) {
-      if (depthMm[p.cells[j]!]! >= closedMm) { closed = 1; break; }
+      const c = p.cells[j]!;
+      if (depthMm[c]! >= closedMm && !skip?.[c]) { closed = 1; break; }
     }
     out[k] = closed;
     n += closed;

@@ -111,6 +111,11 @@ describe('road closures', () => {
     expect(Array.from(out)).toEqual([1, 0]);
     depth[11] = 400;
     expect(closedPieces(p, depth, out)).toBe(2);
+    // a river under the second piece from the start (a bridge): its water does not close the road
+    const river = new Uint8Array(12);
+    river[11] = 1;
+    expect(closedPieces(p, depth, out, undefined, river)).toBe(1);
+    expect(Array.from(out)).toEqual([1, 0]);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as THREE from 'three';
 import { decodeDepthFrames, type DepthFrame } from '../../models/depthFrames';
-import { FLOOD_DEPTH_CLASSES, FLOOD_DRAW_MIN_M } from '../../models/floodDepth';
+import { FLOOD_DEPTH_CLASSES, FLOOD_DRAW_MIN_M, WATER_AT_START_M } from '../../models/floodDepth';
 import type { RunGrid, RunStatus } from '../../models/runs';
 import type { FrameInfo, LayerContext, TwinLayer } from '../core/types';
 import { gridAtRaster } from '../grids/rasterGrids';
@@ -83,6 +83,8 @@ export class FloodLayer implements TwinLayer {
   private texture: THREE.DataTexture | null = null;
   private half: Uint16Array | null = null;
   private cellGrid: Int32Array | null = null;
+  /** cells under water in the run's first frame (river, ponds): not counted as flooding */
+  private startWater: Uint8Array | null = null;
   private gridMax: Uint16Array | null = null;
   /** two per-grid class arrays, alternated: the core diffs inputs by identity */
   private gridOut: [Int8Array, Int8Array] | null = null;
@@ -248,6 +250,7 @@ export class FloodLayer implements TwinLayer {
     this.u.uFloodXform.value.set(g.xll, g.yll + g.rows * g.cellSize, 1 / (g.cols * g.cellSize), 1 / (g.rows * g.cellSize));
     const { box, gridRaster, layers } = this.ctx.city;
     this.cellGrid = cellGrids(g, (x, y) => gridAtRaster(box, gridRaster, x, y));
+    this.startWater = null;
     const G = layers.grids.count;
     this.gridMax = new Uint16Array(G);
     this.gridOut = [new Int8Array(G), new Int8Array(G)];
@@ -309,8 +312,9 @@ export class FloodLayer implements TwinLayer {
     this.drawPending = true;
     this.u.uFloodOn.value = 1;
     this.surface.visible = true;
+    this.noteStartWater();
     if (this.pieces && this.closed && this.marks) {
-      this.closedN = closedPieces(this.pieces, f.depthMm, this.closed);
+      this.closedN = closedPieces(this.pieces, f.depthMm, this.closed, undefined, this.startWater);
       const on = this.marks.on.array as Uint8Array, pv = this.marks.pieceOfVertex;
       for (let v = 0; v < pv.length; v++) on[v] = this.closed[pv[v]!]!;
       this.marks.on.needsUpdate = true;
@@ -323,6 +327,19 @@ export class FloodLayer implements TwinLayer {
     }
     this.ctx.requestThree();
     this.ctx.emit();
+  }
+
+  /** Once the run's t = 0 frame is here: its wet cells leave the closed roads and the grid classes. */
+  private noteStartWater() {
+    const f0 = this.store?.frame(0);
+    if (this.startWater || !f0 || f0.t !== 0 || !this.cellGrid) return;
+    const min = Math.round(WATER_AT_START_M * 1000), d = f0.depthMm;
+    this.startWater = new Uint8Array(d.length);
+    for (let i = 0; i < d.length; i++) {
+      if (d[i]! < min) continue;
+      this.startWater[i] = 1;
+      this.cellGrid[i] = -1;
+    }
   }
 
   closedCount(): number {

@@ -5,6 +5,7 @@
 // reached, so a duty officer reads them in the order things happen.
 import type { CityData } from '../../models/city';
 import { COMPONENT_CLASSES } from '../../models/components';
+import { WATER_AT_START_M } from '../../models/floodDepth';
 import { rasterisePolygon, type GridFrame } from './geometry';
 import { getCity, type Problem } from './prepare';
 import type { RunResult } from './runner';
@@ -31,8 +32,6 @@ export interface Impact {
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 const t1 = (v: number) => (Number.isFinite(v) ? Math.round(v * 10) / 10 : null);
 
-/** Starting depth from which a cell is water before the storm (river, ponds): not flood impact. */
-export const WATER_AT_START_M = 0.15;
 
 /** Cells under water at the start (1), from the problem's starting depths when it has them. */
 export function waterAtStart(frame: GridFrame & { h0?: Float32Array }): Uint8Array | null {
