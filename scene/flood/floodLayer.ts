@@ -14,6 +14,7 @@ import { buildRibbons, createRibbonMaterial } from './roadMarks';
 import { depthToHalf } from './waterColours';
 import { createWaterSurfaceMaterial } from './waterSurfaceMaterial';
 import { WetQuads } from './wetQuads';
+import { createDepthTexture, PipelineWarmUp } from './pipelines';
 
 /** depth (mm) from which the surface draws a cell, a millimetre under the shader's cut for rounding */
 const WET_MM = Math.round(FLOOD_DRAW_MIN_M * 1000) - 1;
@@ -125,18 +126,8 @@ export class FloodLayer implements TwinLayer {
   attach(ctx: LayerContext) {
     this.ctx = ctx;
     this.u = floodUniforms(ctx);
-    // a depth texture of the run's format from the start: every material that samples it (water,
-    // components' tint) is built for that format once, not again when the first run shows
-    // (without a GPU that rebuild stalled the first water by over a second)
-    if (!this.u.uFloodDepth.value) {
-      const t = new THREE.DataTexture(new Uint16Array(1), 1, 1, THREE.RedFormat, THREE.HalfFloatType);
-      t.magFilter = THREE.LinearFilter;
-      t.minFilter = THREE.LinearFilter;
-      t.generateMipmaps = false;
-      t.unpackAlignment = 2;
-      t.needsUpdate = true;
-      this.u.uFloodDepth.value = t;
-    }
+    // a depth texture of the run's format from the start (pipelines.ts)
+    this.u.uFloodDepth.value ??= createDepthTexture(new Uint16Array(1), 1, 1);
     this.material = createWaterSurfaceMaterial(this.u);
     // the terrain's own vertices (shared buffers): the water is the ground lifted by its depth;
     // its own index holds the wet quads of the shown frame only
@@ -151,40 +142,15 @@ export class FloodLayer implements TwinLayer {
     this.surface.frustumCulled = false;
     this.surface.visible = false;
     ctx.root.add(this.surface);
+    this.warmUp = new PipelineWarmUp({ root: ctx.root, requestThree: () => ctx.requestThree(), groundZ: ctx.groundZ, water: this.surface, marks: this.marksMat });
   }
 
   afterRender() {
     if (this.drawPending) { this.drawPending = false; this.drawnAt = performance.now(); }
-    this.warmUp();
+    this.warmUp?.afterRender();
   }
 
-  private warmAt = 0;
-  private warm: THREE.Mesh[] | null = null;
-  /**
-   * Half a second after the twin's first frame, one frame draws the water's and the road marks'
-   * materials on a sliver each (dry, nothing shows): without a GPU the renderer builds a draw's
-   * pipeline on its first use, which held a run's first water back by over a second.
-   */
-  private warmUp() {
-    if (this.warmAt < 0) return;
-    if (this.warm) {
-      // the water sliver shares the terrain's buffers: disposing its geometry would free them too
-      for (const m of this.warm) { m.removeFromParent(); if (m.material !== this.material) m.geometry.dispose(); }
-      this.warm = null;
-      this.warmAt = -1;
-      return;
-    }
-    if (this.warmAt === 0) { this.warmAt = performance.now() + 500; setTimeout(() => this.ctx.requestThree(), 520); return; }
-    if (performance.now() < this.warmAt) return;
-    const terrain = this.surface.geometry;
-    const water = new THREE.BufferGeometry();
-    for (const name of ['position', 'normal', 'uv']) water.setAttribute(name, terrain.getAttribute(name));
-    water.setIndex([0, 1, 2]);
-    const r = buildRibbons(Float32Array.of(0, 0, 1, 0), Float32Array.of(1), 1, this.ctx.groundZ);
-    this.warm = [new THREE.Mesh(water, this.material), new THREE.Mesh(r.geometry, this.marksMat)];
-    for (const m of this.warm) { m.frustumCulled = false; this.ctx.root.add(m); }
-    this.ctx.requestThree();
-  }
+  private warmUp: PipelineWarmUp | null = null;
 
   /** Cells at or over FLOOD_DRAW_MIN_M in the shown frame and under it in the first frame. */
   private stormWet(): number {
@@ -272,14 +238,7 @@ export class FloodLayer implements TwinLayer {
     if (!tex || tex.image.width !== g.cols || tex.image.height !== g.rows) {
       tex?.dispose();
       this.half = new Uint16Array(n);
-      const t = new THREE.DataTexture(this.half, g.cols, g.rows, THREE.RedFormat, THREE.HalfFloatType);
-      t.magFilter = THREE.LinearFilter;
-      t.minFilter = THREE.LinearFilter;
-      t.generateMipmaps = false;
-      // rows of 2-byte texels: an odd column count is not 4-byte aligned
-      t.unpackAlignment = 2;
-      t.needsUpdate = true;
-      this.texture = t;
+      this.texture = createDepthTexture(this.half, g.cols, g.rows);
     }
     this.u.uFloodDepth.value = this.texture;
     const geo = this.surface.geometry;
