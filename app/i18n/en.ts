@@ -328,6 +328,8 @@ export const en: Record<MessageKey, string> = {
   'report.title': 'Inspector report',
   'report.class': 'Problem class',
   'report.description': 'Description',
+  'photo.pick': 'Take or choose a photo',
+  'photo.none': 'no photo chosen',
   'report.photo': 'Photo on site',
   'report.location': 'Location',
   'report.useGps': 'Use the phone location',

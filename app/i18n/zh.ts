@@ -326,6 +326,8 @@ export const zh = {
   'report.title': '监督员上报',
   'report.class': '问题类别',
   'report.description': '问题描述',
+  'photo.pick': '拍照或选择照片',
+  'photo.none': '未选择照片',
   'report.photo': '现场照片',
   'report.location': '位置',
   'report.useGps': '使用手机定位',

@@ -10,6 +10,7 @@ import { LangSwitch } from '../LangSwitch';
 import { UserMenu } from '../account/UserMenu';
 import { useMe } from '../account/useMe';
 import { caseClass, spanText } from './caseText';
+import { PhotoPick } from '../PhotoPick';
 
 type Queue = 'mine' | 'open' | 'all';
 
@@ -125,7 +126,7 @@ function CaseView({ id, city }: { id: string; city: string }) {
             {c.actions.map((a) => <button key={a} type="button" className="btn" data-testid={`case-step-${a}`} disabled={step.isPending} onClick={() => act(a)}>{pick(CASE_STEPS[a])}</button>)}
           </div>
           {c.actions.includes('reportBack') && (
-            <label className="small">{t('cases.addPhoto')} <input type="file" accept="image/*" capture="environment" data-testid="case-photo-after" onChange={(e) => { const f = e.target.files?.[0]; if (f) void upload(f); }} /></label>
+            <PhotoPick label={t('cases.addPhoto')} testId="case-photo-after" onPick={(f) => { if (f) void upload(f); }} />
           )}
         </div>
       )}

@@ -8,6 +8,7 @@ import { useTRPC } from '../../trpc';
 import { LangSwitch } from '../LangSwitch';
 import { UserMenu } from '../account/UserMenu';
 import { useMe } from '../account/useMe';
+import { PhotoPick } from '../PhotoPick';
 
 /** /m/report: the inspector's phone page. Class, description, location (the phone's or typed), a photo from the camera. */
 export function ReportPage() {
@@ -67,7 +68,7 @@ export function ReportPage() {
               </select>
             </label>
             <label>{t('report.description')}<textarea required rows={3} value={description} onChange={(e) => setDescription(e.target.value)} data-testid="report-description" /></label>
-            <label>{t('report.photo')}<input type="file" accept="image/*" capture="environment" onChange={(e) => setPhoto(e.target.files?.[0] ?? null)} data-testid="report-photo" /></label>
+            <PhotoPick label={t('report.photo')} testId="report-photo" onPick={setPhoto} />
             <fieldset className="report-place">
               <legend>{t('report.location')}</legend>
               <button type="button" className="btn small" onClick={gps}>{t('report.useGps')}</button>
