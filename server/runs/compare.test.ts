@@ -1,12 +1,11 @@
 // Two real runs of the default city compared through the API: an upgraded district around a prone
 // point makes it "better", the map says where, and a coarse run compares against a fine one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import { openDb, type Db } from '../db';
-import { createTwinServer, type TwinServer } from '../app';
+import type { Db } from '../db';
+import type { TwinServer } from '../app';
+import { startRunsTestServer } from './testServer';
 import type { AppRouter } from '../trpc/router';
-import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import { scenarioTemplate, type RunRecord } from '../../models/runs';
 import { DIFF_NODATA } from '../../models/runCompare';
 
@@ -38,15 +37,7 @@ async function run(scenario: Record<string, unknown>, name: string): Promise<Run
 }
 
 beforeAll(async () => {
-  db = await openDb({});
-  app = await createTwinServer({
-    env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', SIM_CONCURRENCY: 2, ...TEST_ADMIN },
-    db, mqtt: false, runs: { heartbeatMs: 500, staleS: 2 },
-  });
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  cookie = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
-  slug = [...app.twin.cities.keys()][0]!;
+  ({ db, app, base, cookie, slug } = await startRunsTestServer());
 });
 
 afterAll(async () => {

@@ -1,13 +1,12 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { fromArrayBuffer } from 'geotiff';
-import { openDb, type Db } from '../db';
-import { createTwinServer, type TwinServer } from '../app';
+import type { Db } from '../db';
+import type { TwinServer } from '../app';
+import { startRunsTestServer } from './testServer';
 import type { AppRouter } from '../trpc/router';
-import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import { decodeDepthFrame, decodeDepthFrames } from '../../models/depthFrames';
 import { scenarioTemplate, type RunRecord, type RunStatus } from '../../models/runs';
 import { until } from '../testUtil';
@@ -92,15 +91,7 @@ async function progressEvents(id: string, lastEventId?: string, stop?: (n: numbe
 }
 
 beforeAll(async () => {
-  db = await openDb({});
-  app = await createTwinServer({
-    env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', SIM_CONCURRENCY: 2, ...TEST_ADMIN },
-    db, mqtt: false, runs: { heartbeatMs: 500, staleS: 2 },
-  });
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  cookie = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
-  slug = [...app.twin.cities.keys()][0]!;
+  ({ db, app, base, cookie, slug } = await startRunsTestServer());
 });
 
 afterAll(async () => {
