@@ -25,9 +25,13 @@ async function main() {
     env: { ...env, INGEST_TOKEN: ingest.token },
     next: { handle: (req, res) => void handle(req, res), upgrade: dev ? app.getUpgradeHandler() : undefined },
   });
-  // every city's binary layers (the painted ground rasters among them) ready before the first visitor
-  for (const city of twin.twin.cities.values()) for (const name of LAYER_NAMES) twin.twin.layer(city, name);
   await new Promise<void>((resolve) => twin.server.listen(env.PORT, env.HOST, resolve));
+  // Each city's binary layers (the ground rasters are painted here) encoded once, in the background
+  // after the port is open, one layer per turn of the event loop: start-up does not grow with the
+  // cities, and a visitor rarely pays for the painting.
+  const warm = [...twin.twin.cities.values()].flatMap((city) => LAYER_NAMES.map((name) => () => twin.twin.layer(city, name)));
+  const encodeNext = () => { const job = warm.shift(); if (job) { job(); setImmediate(encodeNext); } };
+  setImmediate(encodeNext);
   const addr = twin.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
   log.info({ port, dev, db: twin.db.kind, cities: [...twin.twin.cities.keys()], startMs: Math.round(performance.now() - t0) },
