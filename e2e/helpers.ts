@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 /** GET a tRPC 11 query over HTTP (no transformer: the input is plain JSON). */
 export async function trpcQuery<T>(request: APIRequestContext, path: string, input?: unknown): Promise<T> {
@@ -48,6 +48,16 @@ export async function signIn(page: Page, role: E2eRole, name = `e2e-${role}`, de
   const res = await trpcPost(req, 'account.signIn', { name, password: name === E2E_ADMIN.name ? E2E_ADMIN.password : password });
   expect(res.ok(), `sign-in of ${name}: HTTP ${res.status()} ${await res.text()}`).toBeTruthy();
   return name;
+}
+
+/** A planner's page for a serial spec: its own context (zh-CN, 1280 x 720), page errors logged, signed in. */
+export async function plannerPage(browser: Browser, baseURL: string | undefined): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log('pageerror:', e.message));
+  // scenario and run changes need a planner (or an administrator); the page's requests share its session
+  await signIn(page, 'planner');
+  return { context, page };
 }
 
 export async function firstCity(request: APIRequestContext): Promise<string> {

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { around, diffFraction, firstCity, grab, nextFrames, openTwin, signIn, trpcQuery } from './helpers';
+import { around, diffFraction, firstCity, grab, nextFrames, openTwin, plannerPage, trpcQuery } from './helpers';
 
 // A planner's flood scenario flow in the twin, in order on one page: create a 10-year storm,
 // run it, watch it progress and the water appear at a prone point, scrub, read the impact,
@@ -20,11 +20,7 @@ interface Impact {
 
 test.beforeAll(async ({ browser, request, baseURL }) => {
   city = await firstCity(request);
-  context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.log('pageerror:', e.message));
-  // scenario and run changes need a planner (or an administrator)
-  await signIn(page, 'planner');
+  ({ context, page } = await plannerPage(browser, baseURL));
   await openTwin(page, city);
 });
 

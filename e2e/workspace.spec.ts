@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { firstCity, nextFrames, openTwin, signIn, trpcQuery } from './helpers';
+import { firstCity, nextFrames, openTwin, plannerPage, trpcQuery } from './helpers';
 
 // The planner's workspace: a barrier closed around the prone point that floods deepest today,
 // its run compared with today's run; the point is in the "better" list, the row flies there and
@@ -40,11 +40,7 @@ async function runScenario(name: string, scenario: unknown): Promise<Run> {
 
 test.beforeAll(async ({ browser, request, baseURL }) => {
   city = await firstCity(request);
-  context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  page.on('pageerror', (e) => console.log('pageerror:', e.message));
-  // a planner plans and runs (the page's requests share its session)
-  await signIn(page, 'planner');
+  ({ context, page } = await plannerPage(browser, baseURL));
 });
 
 test.afterAll(async () => {
