@@ -19,6 +19,7 @@ import type { FromWorker, ToWorker } from './protocol';
 import { applyRetention, beat, recoverStale, requeueOwn } from './queue';
 import { claimRun, dropRunData, findReusable, getRunRow, getScenario, insertRun, listRuns, queuedCount, runFile, runFrames, runRecord, storeResults, type RunRow } from './store';
 import { engineVersion, inputHash } from './version';
+import { cityRunGrid } from '../sim/prepare';
 import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
 import { watchRun } from './watch';
 
@@ -137,6 +138,7 @@ export class RunManager {
     }
     const id = await insertRun(this.db, {
       city: sc.city, scenarioId: sc.id, scenarioName: sc.name, scenario: parsed.data, engineVersion: engine, inputHash: hash, outputInterval: parsed.data.outputInterval,
+      grid: parsed.data.terrain.source === 'city' ? cityRunGrid(city.data, parsed.data.cellSize) : null,
     });
     runsQueued.inc();
     log.info({ run: id, scenario: sc.id, city: sc.city }, 'run queued');

@@ -78,14 +78,16 @@ export async function listRuns(db: Q, city: string): Promise<RunRecord[]> {
 
 export interface NewRun {
   city: string; scenarioId: string; scenarioName: string; scenario: unknown; engineVersion: string; inputHash: string; outputInterval: number;
+  /** known at the start for a run on the stored city (watchers attach at once); else the worker's */
+  grid: RunGrid | null;
 }
 
 export async function insertRun(db: Q, n: NewRun): Promise<string> {
   const id = randomUUID();
   await db.query(
-    `insert into runs (id, city, scenario_id, scenario_name, scenario, status, engine_version, input_hash, output_interval)
-     values ($1, $2, $3, $4, $5::jsonb, 'queued', $6, $7, $8)`,
-    [id, n.city, n.scenarioId, n.scenarioName, JSON.stringify(n.scenario), n.engineVersion, n.inputHash, n.outputInterval]);
+    `insert into runs (id, city, scenario_id, scenario_name, scenario, status, engine_version, input_hash, output_interval, grid)
+     values ($1, $2, $3, $4, $5::jsonb, 'queued', $6, $7, $8, $9::jsonb)`,
+    [id, n.city, n.scenarioId, n.scenarioName, JSON.stringify(n.scenario), n.engineVersion, n.inputHash, n.outputInterval, n.grid && JSON.stringify(n.grid)]);
   return id;
 }
 

@@ -7,7 +7,7 @@ import { BEIJING, chicagoHyetograph, type StormFormula } from '../../models/stor
 import { drainageField } from './drainage';
 import { G, OPEN_E, OPEN_N, OPEN_S, OPEN_W } from './kernel';
 import { cellsInCircle, loadPolygons, rasteriseLine, rasterisePolygon, type GridFrame, type Poly } from './geometry';
-import { InputError, readAscii, readGeoTiff, resample, type Raster } from './raster';
+import { InputError, readAscii, readGeoTiff, resample, resampledFrame, type Raster } from './raster';
 
 export interface Located {
   name: string;
@@ -164,8 +164,18 @@ export async function loadCity(preset: 'default' | 'huaibei', seed?: number): Pr
 
 /** A city's DEM as a raster (a copy: resampling and burning in must not touch the city). */
 export function demRaster(city: CityData): Raster {
+  return { ...demFrame(city), data: Float32Array.from(city.dem.heights) };
+}
+
+function demFrame(city: CityData) {
   const d = city.dem;
-  return { cols: d.cols, rows: d.rows, cellSize: d.cellSize, xll: d.x0, yll: d.y0 - d.rows * d.cellSize, data: Float32Array.from(d.heights) };
+  return { cols: d.cols, rows: d.rows, cellSize: d.cellSize, xll: d.x0, yll: d.y0 - d.rows * d.cellSize };
+}
+
+/** The grid a run on the stored city computes on, known before anything is prepared (a viewer
+ *  can watch the run from its start). */
+export function cityRunGrid(city: CityData, cellSize: number | undefined) {
+  return resampledFrame(demFrame(city), cellSize);
 }
 
 export async function prepare(s: Scenario, scenarioPath: string, opts: PrepareOptions = {}): Promise<Problem> {

@@ -175,10 +175,16 @@ export function cellAt(r: { cols: number; rows: number; cellSize: number; xll: n
  * of the source cells whose centres fall in each target cell when coarsening, the containing
  * source cell when refining. NaN when no valid source cell.
  */
+/** The grid `resample` makes (known before any cell is read: a run's grid at its start). */
+export function resampledFrame(src: Omit<Raster, 'data'>, cellSize: number | undefined): Omit<Raster, 'data' | 'epsg'> {
+  if (!cellSize || Math.abs(cellSize - src.cellSize) < 1e-9 * src.cellSize) return { cols: src.cols, rows: src.rows, cellSize: src.cellSize, xll: src.xll, yll: src.yll };
+  const cols = Math.max(1, Math.floor((src.cols * src.cellSize) / cellSize + 1e-9)), rows = Math.max(1, Math.floor((src.rows * src.cellSize) / cellSize + 1e-9));
+  return { cols, rows, cellSize, xll: src.xll, yll: src.yll + src.rows * src.cellSize - rows * cellSize };
+}
+
 export function resample(src: Raster, cellSize: number): Raster {
   if (Math.abs(cellSize - src.cellSize) < 1e-9 * src.cellSize) return src;
-  const w = src.cols * src.cellSize, hgt = src.rows * src.cellSize;
-  const cols = Math.max(1, Math.floor(w / cellSize + 1e-9)), rows = Math.max(1, Math.floor(hgt / cellSize + 1e-9));
+  const { cols, rows } = resampledFrame(src, cellSize);
   const data = new Float32Array(cols * rows);
   const top = src.yll + src.rows * src.cellSize;
   if (cellSize > src.cellSize) {
