@@ -2,11 +2,13 @@
 // prepare the problem on the stored city, simulate (the runner starts its own kernel threads),
 // and post progress, depth frames and at the end the result files. The thread is started ahead
 // of time and waits warm (tsx loaded, kernel compiled) for its one run.
+import { availableParallelism } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { encodeDepthFrame } from '../../models/depthFrames';
 import { prepare } from '../sim/prepare';
 import { simulate, type Progress } from '../sim/runner';
+import { prestartKernelThreads } from '../sim/threads';
 import { tryWasmModule } from '../sim/wasm';
 import { impactOf, waterAtStart } from '../sim/impact';
 import { probesCsv, rasterFiles } from '../sim/outputs';
@@ -118,6 +120,8 @@ try {
   });
   const p = await prepare(tiny, '/warm.json');
   await simulate(p, { workers: 1, onFrame: (f) => void encodeDepthFrame({ seq: 0, t: f.t, cols: p.cols, rows: p.rows, depthMm: f.depthMm }) });
+  // and the kernel's helper threads, loaded and waiting (server/sim/threads.ts)
+  await prestartKernelThreads(availableParallelism() - 1);
 } catch {
   /* a warm-up only: the run itself reports any real problem */
 }

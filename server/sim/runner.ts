@@ -12,7 +12,8 @@
 // done, then phase 2 (depths) likewise (shared.ts stepChunks): a thread the machine deschedules
 // holds up at most its chunk. All hand-offs spin on shared memory and then sleep, never
 // messages: a storm has thousands of steps of about a millisecond.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startKernelThread } from './threads';
 import { performance } from 'node:perf_hooks';
 import { G, cflDt, type StepParams } from './kernel';
 import { CMD_STEP, CMD_STOP, CTRL, LOCKED, chunkMaxAt, chunkRows, layoutBytes, scratchAt, sharedViews, spinsFor, stepChunks, waitWhile, writeParams, type Shared } from './shared';
@@ -153,31 +154,14 @@ async function chooseKernel(p: Problem, asked: KernelName | undefined): Promise<
   return module ? { kernel: 'wasm-simd', module } : { kernel: 'js', module: null };
 }
 
-/**
- * Worker threads 1 .. n-1 (this thread is thread 0). They start from a .mjs
- * bootstrap that registers tsx, so they run in vitest, the CLI and the server alike.
- */
+/** Worker threads 1 .. n-1 (this thread is thread 0), warm ones when the process has them (threads.ts). */
 function startWorkers(mem: Memory, module: WebAssembly.Module | null, kernel: KernelName, p: Problem, n: number): Promise<Worker[]> {
-  const url = new URL('./worker.mjs', import.meta.url);
-  return Promise.all(
-    Array.from(
-      { length: n - 1 },
-      (_, k) =>
-        new Promise<Worker>((res, rej) => {
-          const index = k + 1;
-          const w = new Worker(url, {
-            workerData: {
-              ...(mem.memory ? { memory: mem.memory, module } : { buffer: mem.buffer }),
-              kernel, cols: p.cols, rows: p.rows, dx: p.cellSize, index, threads: n,
-              scratch: scratchAt(p.cols, p.rows, index),
-              chunkMax: chunkMaxAt(p.cols, p.rows, n),
-            },
-          });
-          w.once('message', () => res(w));
-          w.once('error', rej);
-        }),
-    ),
-  );
+  return Promise.all(Array.from({ length: n - 1 }, (_, k) => startKernelThread({
+    ...(mem.memory ? { memory: mem.memory, module } : { buffer: mem.buffer }),
+    kernel, cols: p.cols, rows: p.rows, dx: p.cellSize, index: k + 1, threads: n,
+    scratch: scratchAt(p.cols, p.rows, k + 1),
+    chunkMax: chunkMaxAt(p.cols, p.rows, n),
+  })));
 }
 
 export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunResult> {
