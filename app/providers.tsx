@@ -1,6 +1,6 @@
 'use client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import type { AppRouter } from '../server/trpc/router';
 import { I18nProvider } from './i18n';
@@ -15,7 +15,13 @@ export function Providers({ lang, children }: { lang: Lang; children: ReactNode 
         splitLink({
           condition: (op) => op.type === 'subscription',
           true: httpSubscriptionLink({ url: '/api/trpc' }),
-          false: httpBatchLink({ url: '/api/trpc' }),
+          // a mutation goes out in the task that asked for it: the batch link waits for a timer,
+          // which a long WebGL frame (software rendering) can hold back by a frame or two
+          false: splitLink({
+            condition: (op) => op.type === 'mutation',
+            true: httpLink({ url: '/api/trpc' }),
+            false: httpBatchLink({ url: '/api/trpc' }),
+          }),
         }),
       ],
     }),

@@ -22,21 +22,54 @@ export async function fetchFrames(runId: string, sink: FrameSink, signal: AbortS
   }
 }
 
+type RunSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
 /**
- * Watches a running run: the server sends the stored frames, then each new one. Its own
- * connection (socket.io-client loaded only when a run is watched); after a reconnect it watches
- * again and the frames so far come again (the store replaces them by seq). Returns the stop.
+ * One socket.io connection for watching runs, shared by every watch in the page and kept open
+ * while one is watched or the page expects one (`preconnectRunSocket`): a planner pressing Run
+ * then waits for no connection. socket.io-client is loaded on first use only.
+ */
+let shared: Promise<RunSocket> | null = null;
+let users = 0;
+let closeTimer: ReturnType<typeof setTimeout> | undefined;
+
+function acquire(): Promise<RunSocket> {
+  users++;
+  clearTimeout(closeTimer);
+  shared ??= import('socket.io-client').then(({ io }) => io(location.origin, { transports: ['websocket'] }) as RunSocket);
+  return shared;
+}
+
+function release(lingerMs: number) {
+  if (--users > 0) return;
+  clearTimeout(closeTimer);
+  closeTimer = setTimeout(() => {
+    if (users > 0 || !shared) return;
+    const s = shared;
+    shared = null;
+    void s.then((sock) => sock.disconnect(), () => {});
+  }, lingerMs);
+}
+
+/** Opens the run connection ahead of a Run press (e.g. while a scenario panel is open); the returned
+ *  function lets it go (it closes a little later unless a run is watched by then). */
+export function preconnectRunSocket(): () => void {
+  acquire().catch(() => { /* a watch reports the failure */ });
+  let done = false;
+  return () => { if (!done) { done = true; release(30_000); } };
+}
+
+/**
+ * Watches a running run: the server sends the stored frames, then each new one. After a
+ * reconnect it watches again and the frames so far come again (the store replaces them by seq).
+ * Returns the stop.
  */
 export function watchFrames(runId: string, sink: FrameSink): () => void {
-  let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   let stopped = false;
-  void import('socket.io-client').then(({ io }) => {
+  let off = () => {};
+  acquire().then((s) => {
     if (stopped) return;
-    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(location.origin, { transports: ['websocket'] });
-    socket = s;
-    s.on('connect', () => {
-      s.emit('runWatch', { runId }, (ack) => { if (ack && !ack.ok) sink.error(ack.error); });
-    });
+    const watch = () => s.emit('runWatch', { runId }, (ack) => { if (ack && !ack.ok) sink.error(ack.error); });
     const on = (live: boolean) => (id: string, data: ArrayBuffer) => {
       if (id !== runId) return;
       try {
@@ -48,14 +81,22 @@ export function watchFrames(runId: string, sink: FrameSink): () => void {
         sink.error(e instanceof Error ? e.message : String(e));
       }
     };
-    s.on('runFrame', on(false));
-    s.on('runLive', on(true));
+    const onFrame = on(false), onLive = on(true);
+    s.on('connect', watch);
+    s.on('runFrame', onFrame);
+    s.on('runLive', onLive);
+    if (s.connected) watch();
+    off = () => {
+      s.off('connect', watch);
+      s.off('runFrame', onFrame);
+      s.off('runLive', onLive);
+      if (s.connected) s.emit('runUnwatch', { runId });
+    };
   }, (e: unknown) => sink.error(e instanceof Error ? e.message : String(e)));
   return () => {
+    if (stopped) return;
     stopped = true;
-    if (socket) {
-      socket.emit('runUnwatch', { runId });
-      socket.disconnect();
-    }
+    off();
+    release(5_000);
   };
 }

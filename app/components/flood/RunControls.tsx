@@ -1,6 +1,7 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { preconnectRunSocket } from '../../../scene/flood/floodSource';
 import type { RunRecord, RunStatus } from '../../../models/runs';
 import { useI18n } from '../../i18n';
 import type { MessageKey } from '../../i18n/zh';
@@ -37,11 +38,11 @@ export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canR
   const cancel = useMutation(trpc.run.cancel.mutationOptions({ onSuccess: () => void refreshList() }));
   const run = flood.run;
   const preview = usePreviewRuns(city, flood);
+  // the run's water comes over socket.io: connected before Run is pressed
+  useEffect(() => (canRun ? preconnectRunSocket() : undefined), [canRun]);
 
   const onRun = async (force: boolean) => {
     if (!scenarioId) return;
-    // the run's frames are watched over socket.io (loaded on first use): fetched while the run starts
-    void import('socket.io-client');
     if (!(await beforeRun())) return;
     start.mutate({ scenarioId, force });
   };
