@@ -48,7 +48,10 @@ export function createGlobe({ container, onClick, onWake }: GlobeOptions) {
   scene.globe.showGroundAtmosphere = false;
   scene.globe.enableLighting = false;
   scene.globe.baseColor = Color.fromCssColorString('#14202c');
-  scene.globe.maximumScreenSpaceError = 3;
+  // The imagery is NaturalEarthII (a few levels deep) and the city draws its own terrain: finer
+  // globe tiles add draws and, once tiles fall under about 4 km, a second (quantised) globe shader
+  // that compiles mid-session for up to a second without a GPU. Coarse tiles keep one shader.
+  scene.globe.maximumScreenSpaceError = 16;
   scene.globe.tileCacheSize = 60;
   scene.backgroundColor = Color.fromCssColorString('#070b12');
   if (scene.sun) scene.sun.show = false;
