@@ -19,6 +19,7 @@ import type { LiveClient } from './live/liveClient';
 import { LiveFeed } from './live/liveFeed';
 import { createCameraSync } from './sync/cameraSync';
 import { heightAt } from './terrain/heightField';
+import { RoughFrames } from './core/roughFrames';
 
 export { LAYER_KEYS };
 export type { LayerKey, Selection, TwinCityInfo, TwinStatus };
@@ -153,8 +154,8 @@ export class TwinEngine {
 
   destroy() {
     this.destroyed = true;
-    clearTimeout(this.sharpTimer);
     clearInterval(this.ticker);
+    this.rough.dispose();
     this.loop.stop();
     this.feed?.close();
     this.globe.scene.postRender.removeEventListener(this.renderThree);
@@ -212,7 +213,7 @@ export class TwinEngine {
     const layers = this.layerList;
     for (let i = 0; i < layers.length; i++) layers[i]!.beforeRender?.(f);
     const t0 = performance.now();
-    st.advance(t0, true);
+    this.rough.render(st.gl, () => st.advance(t0, true));
     this.status.frameMs = performance.now() - t0;
     this.status.drawCalls = st.gl.info.render.calls;
     this.status.renderedFrames++;
@@ -237,27 +238,10 @@ export class TwinEngine {
     this.loop.requestThree();
   }
 
-  private sharpTimer: ReturnType<typeof setTimeout> | undefined;
-  private sharpDpr = 0;
-  /**
-   * While a control that redraws the Three layer is dragged (the timeline's slider), its frames
-   * are drawn at half resolution, and once more sharp when the drag rests for `restMs`: without
-   * a GPU a frame costs about its pixel count, and each step shows sooner (R3F's setDpr).
-   */
+  private readonly rough = new RoughFrames(() => this.requestThree());
+  /** While a control that redraws the Three layer is dragged: half-resolution frames, sharp once it rests (core/roughFrames.ts). */
   roughFrames(restMs = 250) {
-    const st = this.three;
-    if (!st) return;
-    if (!this.sharpDpr) {
-      this.sharpDpr = st.viewport.dpr;
-      st.setDpr(this.sharpDpr / 2);
-    }
-    clearTimeout(this.sharpTimer);
-    this.sharpTimer = setTimeout(() => {
-      if (this.destroyed || !this.sharpDpr) return;
-      st.setDpr(this.sharpDpr);
-      this.sharpDpr = 0;
-      this.requestThree();
-    }, restMs);
+    this.rough.start(restMs);
   }
 
   // ---------------------------------------------------------------- layers and selection
