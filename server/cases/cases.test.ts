@@ -148,4 +148,77 @@ describe('case loop over the API', () => {
     await app.sensorCases.flush();
     expect((await sensorCases(a.code)).map((r) => r.state).sort()).toEqual(['reported', 'voided']);
   });
+
+  it('dispatches several filed cases in one go, listing each refused one with the reason; indicators and their CSV', async () => {
+    const filed = async (desc: string) => {
+      let c = (await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: desc, lonDeg: 120.09, latDeg: 30.87 }, 'ins')).data;
+      c = (await call('case.step', { id: c.id, version: c.version, action: 'verify' }, 'ins')).data;
+      return (await call('case.step', { id: c.id, version: c.version, action: 'file' }, 'lead')).data;
+    };
+    const a = await filed('bulk a'), b = await filed('bulk b'), stale = await filed('bulk stale');
+    const notFiled = (await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'bulk reported', lonDeg: 120.09, latDeg: 30.87 }, 'ins')).data;
+    const items = [a, b, { ...stale, version: stale.version - 1 }, notFiled].map((c) => ({ id: c.id, version: c.version }));
+    expect((await call('case.dispatchMany', { items, department: '园林' }, 'lead')).status).toBe(403);
+    const r = await call<{ dispatched: { id: string; state: string; department: string }[]; refused: { number: string; reason: string }[] }>('case.dispatchMany', { items, department: '园林' }, 'disp');
+    expect(r.status, r.error).toBe(200);
+    expect(r.data.dispatched.map((c) => [c.id, c.state, c.department])).toEqual([[a.id, 'dispatched', '园林'], [b.id, 'dispatched', '园林']]);
+    expect(r.data.refused).toEqual([
+      { id: stale.id, number: stale.number, reason: expect.stringMatching(/changed since you saw it/) },
+      { id: notFiled.id, number: notFiled.number, reason: expect.stringMatching(/"dispatch" is taken from filed or returned; this case is reported/) },
+    ]);
+    expect((await call('case.dispatchMany', { items: [], department: '园林' }, 'disp')).error).toMatch(/pick at least one case/);
+    // the park department handles one of them; the indicators count it
+    const p = (await call('case.step', { id: a.id, version: a.version + 1, action: 'handle' }, 'parks')).data;
+    const back = (await call('case.step', { id: p.id, version: p.version, action: 'reportBack' }, 'parks')).data;
+    await call('case.step', { id: back.id, version: back.version, action: 'checkFail' }, 'ins');
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = { city: slug, from: today, to: today };
+    const byDept = await read<{ key: string; due: number; closed: number; dispatched: number; reworked: number; reworkRate: number; closureRate: number; score: number }[]>('case.indicators', { ...period, by: 'department' }, 'lead');
+    expect(byDept.status).toBe(200);
+    expect(byDept.data.find((x) => x.key === '园林')).toMatchObject({ due: 2, dispatched: 2, closed: 0, reworked: 1, reworkRate: 50, closureRate: 0 });
+    expect(byDept.data.find((x) => x.key === '道路养护')).toMatchObject({ due: 1, closed: 1, closureRate: 100 });
+    expect((await read('case.indicators', { ...period, by: 'department' }, 'parks')).status).toBe(403);
+    const byResp = await read<{ key: string; due: number }[]>('case.indicators', { ...period, by: 'responsibilityGrid' }, 'lead');
+    expect(byResp.data.find((x) => /^\d{12}$/.test(x.key))?.due).toBeGreaterThan(0); // the component case's grid
+    const csv = await fetch(`${base}/api/cases/indicators.csv?city=${slug}&by=department&from=${today}&to=${today}`, { headers: { cookie: who.lead! } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('key,due,closed,onTimeClosed,dispatched,handledOnTime,reworked,closureRate,onTimeClosureRate,onTimeHandlingRate,reworkRate,volumePoints,score');
+    expect(lines.find((l) => l.startsWith('园林,'))).toMatch(/^园林,2,0,0,2,\d,1,0,0,[\d.]+,50,2,[\d.]+$/);
+    const bad = await fetch(`${base}/api/cases/indicators.csv?city=${slug}&by=team&from=${today}&to=${today}`, { headers: { cookie: who.lead! } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^by: /);
+    expect((await fetch(`${base}/api/cases/indicators.csv?city=${slug}&by=department&from=${today}&to=${today}`, { headers: { cookie: who.parks! } })).status).toBe(403);
+    expect((await fetch(`${base}/api/cases/indicators.csv?city=${slug}&by=department&from=${today}&to=${today}`)).status).toBe(401);
+  });
+
+  it('a component intact again reports its sensor case back; the inspector confirms and the shift lead closes', async () => {
+    const comp = await app.twin.component(slug, 9);
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: comp.code, state: 'damaged' }] }, 'api');
+    await app.sensorCases.flush();
+    const q = async () => (await db.query<{ id: string; version: number; state: string; department: string }>("select id, version, state, department from cases where component_code = $1 and source = 'sensor'", [comp.code])).rows[0]!;
+    let c = await q();
+    // intact again before the case reached a department: nothing moves (the desk voids or files it)
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: comp.code, state: 'intact' }] }, 'api');
+    await app.sensorCases.flush();
+    expect((await q()).state).toBe('reported');
+    for (const [as, action, extra] of [['ins', 'verify', {}], ['lead', 'file', {}], ['disp', 'dispatch', { department: c.department }]] as const) {
+      const r = await call('case.step', { id: c.id, version: c.version, action, ...extra }, as);
+      expect(r.status, r.error).toBe(200);
+      c = { ...c, version: r.data.version };
+    }
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: comp.code, state: 'alarm' }] }, 'api');
+    await app.sensorCases.flush();
+    expect((await q()).state).toBe('dispatched');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: comp.code, state: 'intact' }] }, 'mqtt');
+    await app.sensorCases.flush();
+    c = await q();
+    expect(c.state).toBe('reportedBack');
+    const detail = await read<{ steps: { action: string; actorName: string; note: string }[]; actions: string[] }>('case.get', { id: c.id }, 'ins');
+    expect(detail.data.steps.at(-1)).toMatchObject({ action: 'reportBack', actorName: 'sensor', note: expect.stringMatching(/intact again/) });
+    expect(detail.data.actions).toContain('checkPass');
+    const checked = await call('case.step', { id: c.id, version: c.version, action: 'checkPass' }, 'ins');
+    expect((await call('case.step', { id: c.id, version: checked.data.version, action: 'close' }, 'lead')).data.state).toBe('closed');
+  });
 });

@@ -1,0 +1,3 @@
+-- Issue 12, second part: the working hours an extension granted (the indicators read a case's
+-- steps to tell whether each step ended within its limit).
+alter table case_steps add column extension_ms bigint not null default 0;
