@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
 import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
+import sharp from 'sharp';
 import { STATE_CODE } from '../../models/components';
 
 let db: Db;
@@ -24,9 +25,12 @@ async function read<T>(path: string, input: unknown, as: string) {
   const res = await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie: who[as] ?? '' } });
   return { status: res.status, data: ((await res.json()) as { result?: { data: T } }).result?.data as T };
 }
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+// a real 1200 x 800 photo-sized PNG (the server decodes it to make the thumbnail)
+let PNG: Uint8Array;
+const PNG_HEAD = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
 
 beforeAll(async () => {
+  PNG = new Uint8Array(await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer());
   db = await openDb({});
   app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
@@ -97,6 +101,19 @@ describe('case loop over the API', () => {
     expect((await fetch(photoUrl)).status).toBe(401);
     expect((await fetch(photoUrl, { headers: { cookie: who.view! } })).status).toBe(403);
     expect((await fetch(photoUrl, { headers: { cookie: who.parks! } })).status).toBe(403);
+    // its thumbnail: WebP, 320 px on the longer side, the same rule for who may see it
+    const thumb = await fetch(`${photoUrl}?size=thumb`, { headers: { cookie: who.lead! } });
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
+    const meta = await sharp(new Uint8Array(await thumb.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['webp', 320, 213]);
+    expect((await fetch(`${photoUrl}?size=thumb`)).status).toBe(401);
+    expect((await fetch(`${photoUrl}?size=thumb`, { headers: { cookie: who.view! } })).status).toBe(403);
+    expect((await fetch(`${photoUrl}?size=thumb`, { headers: { cookie: who.parks! } })).status).toBe(403);
+    // PNG's first bytes and nothing readable after them: refused, not stored
+    const fake = await fetch(`${base}/api/cases/${c.id}/photos?phase=after`, { method: 'POST', headers: { cookie: who.roads!, 'content-type': 'image/png' }, body: PNG_HEAD });
+    expect(fake.status).toBe(415);
+    expect(((await fake.json()) as { error: string }).error).toMatch(/could not be read/);
   });
 
   it('refuses a stale version, a photo that is not an image, and cases to viewers and anonymous visitors', async () => {

@@ -1,5 +1,5 @@
 // Case photos over HTTP: POST /api/cases/<id>/photos?phase=before|after (the image as the body)
-// and GET /api/cases/<id>/photos/<photoId>; GET /api/cases/indicators.csv. Signed-in users who may see the case only; the type
+// and GET /api/cases/<id>/photos/<photoId>[?size=thumb]; GET /api/cases/indicators.csv. Signed-in users who may see the case only; the type
 // is told from the bytes, the size capped before the body is read to the end.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CASE_READ_ROLES, INDICATOR_ROLES } from '../../models/cases';
@@ -10,6 +10,7 @@ import { AuthError } from '../accounts/store';
 import { log } from '../log';
 import type { CaseStore } from './store';
 import { indicatorsCsv, indicatorsQuery } from './indicators';
+import { UnreadableImageError } from './thumbs';
 
 /** GET /api/cases/indicators.csv?city=&by=department|unitGrid|responsibilityGrid&from=YYYY-MM-DD&to=YYYY-MM-DD */
 async function serveIndicatorsCsv(cases: CaseStore, user: SessionUser | null, req: IncomingMessage, res: ServerResponse) {
@@ -45,7 +46,8 @@ export async function serveCasePhotos(cases: CaseStore, user: SessionUser | null
   if (!caseIdSchema.safeParse(id).success) { req.resume(); return send(res, 404, { error: `no case "${id}"` }); }
   try {
     if (req.method === 'GET' && photoId && caseIdSchema.safeParse(photoId).success) {
-      const p = await cases.photo(id, photoId, user);
+      const size = new URL(req.url ?? '', 'http://local').searchParams.get('size') === 'thumb' ? 'thumb' : 'full';
+      const p = await cases.photo(id, photoId, user, size);
       res.writeHead(200, { 'content-type': p.mime, 'content-length': String(p.bytes.byteLength), 'cache-control': 'private, max-age=3600', 'x-content-type-options': 'nosniff' });
       return void res.end(Buffer.from(p.bytes));
     }
@@ -68,6 +70,7 @@ export async function serveCasePhotos(cases: CaseStore, user: SessionUser | null
   } catch (err) {
     if (err instanceof NotFoundError) return send(res, 404, { error: err.message });
     if (err instanceof AuthError) return send(res, err.status, { error: err.message });
+    if (err instanceof UnreadableImageError) return send(res, 415, { error: err.message });
     log.error({ err, path }, 'case photo route failed');
     send(res, 500, { error: 'case photo route failed' });
   }

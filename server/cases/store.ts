@@ -11,6 +11,7 @@ import { limitState, workCalendarSchema, type WorkCalendar } from '../../models/
 import type { Db } from '../db';
 import type { CaseIndicatorsInput, IndicatorRow } from '../../models/caseIndicators';
 import { caseIndicators } from './indicators';
+import { makeThumb } from './thumbs';
 import { InputError, NotFoundError, type Twin } from '../twin';
 import { AuthError } from '../accounts/store';
 
@@ -209,18 +210,24 @@ export class CaseStore {
   async addPhoto(id: string, phase: 'before' | 'after', mime: string, bytes: Uint8Array, actor: SessionUser): Promise<string> {
     const row = await this.row(id);
     this.mayRead(row, actor);
+    // after the access check: nobody who may not see the case makes the server decode an image
+    const thumb = await makeThumb(bytes);
     const photoId = randomUUID();
-    await this.db.query('insert into case_photos (id, case_id, phase, mime, bytes, size, uploaded_by) values ($1, $2, $3, $4, $5, $6, $7)',
-      [photoId, id, phase, mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes.byteLength, actor.id]);
+    await this.db.query('insert into case_photos (id, case_id, phase, mime, bytes, size, uploaded_by, thumb) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [photoId, id, phase, mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes.byteLength, actor.id, Buffer.from(thumb.buffer, thumb.byteOffset, thumb.byteLength)]);
     return photoId;
   }
 
   /** A photo, for someone who may see its case. */
-  async photo(id: string, photoId: string, viewer: SessionUser): Promise<{ mime: string; bytes: Uint8Array }> {
+  async photo(id: string, photoId: string, viewer: SessionUser, size: 'full' | 'thumb' = 'full'): Promise<{ mime: string; bytes: Uint8Array }> {
     this.mayRead(await this.row(id), viewer);
-    const { rows } = await this.db.query<{ mime: string; bytes: Uint8Array }>('select mime, bytes from case_photos where id = $1 and case_id = $2', [photoId, id]);
-    if (!rows[0]) throw new NotFoundError(`no photo ${photoId} in case ${id}`);
-    return rows[0];
+    const { rows } = await this.db.query<{ mime: string; bytes: Uint8Array; thumb: Uint8Array | null }>(
+      `select mime, ${size === 'thumb' ? 'thumb, null as bytes' : 'bytes, null as thumb'} from case_photos where id = $1 and case_id = $2`, [photoId, id]);
+    const r = rows[0];
+    if (!r) throw new NotFoundError(`no photo ${photoId} in case ${id}`);
+    if (size === 'thumb' && r.thumb) return { mime: 'image/webp', bytes: r.thumb };
+    if (size === 'thumb') return this.photo(id, photoId, viewer, 'full'); // stored before thumbnails were made
+    return { mime: r.mime, bytes: r.bytes };
   }
 
   /** Cases that came in through Open311 (the only ones its public API lists), newest first. */
