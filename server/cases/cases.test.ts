@@ -26,7 +26,7 @@ async function read<T>(path: string, input: unknown, as: string) {
   return { status: res.status, data: ((await res.json()) as { result?: { data: T } }).result?.data as T };
 }
 // a real 1200 x 800 photo-sized PNG (the server decodes it to make the thumbnail)
-let PNG: Uint8Array;
+let PNG: Uint8Array<ArrayBuffer>;
 const PNG_HEAD = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
 
 beforeAll(async () => {
