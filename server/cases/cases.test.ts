@@ -238,4 +238,26 @@ describe('case loop over the API', () => {
     const checked = await call('case.step', { id: c.id, version: c.version, action: 'checkPass' }, 'ins');
     expect((await call('case.step', { id: c.id, version: checked.data.version, action: 'close' }, 'lead')).data.state).toBe('closed');
   });
+
+  it('a flood run over 27 cm at prone points opens one warning case per unit grid when its scenario says so', async () => {
+    const sc = await call<{ id: string }>('scenario.create', { city: slug, name: 'e2e 暴雨' }, 'admin');
+    expect(sc.status, sc.error).toBe(200);
+    expect((await read<{ on: boolean }>('case.floodWarnings', { scenarioId: sc.data.id }, 'admin')).data).toEqual({ on: false });
+    expect((await call('case.setFloodWarnings', { scenarioId: sc.data.id, on: true }, 'disp')).status).toBe(403);
+    expect((await call<{ on: boolean }>('case.setFloodWarnings', { scenarioId: sc.data.id, on: true }, 'admin')).data).toEqual({ on: true });
+    const city = app.twin.cities.get(slug)!.data;
+    // two prone points in one grid over 27 cm, one in another grid at 20 cm only
+    const grid = city.pronePoints[0]!.unitGrid;
+    const same = city.pronePoints.filter((p) => p.unitGrid === grid);
+    const other = city.pronePoints.find((p) => p.unitGrid !== grid)!;
+    const point = (p: typeof other, depth: number) => ({ id: p.id, name: p.name.zh, x: p.x, y: p.y, maxDepth_m: depth, timeOfMax_s: 1800, over15cm_s: 300, over20cm_s: 600, over27cm_s: depth >= 0.27 ? 900 : null });
+    const impact = { pronePoints: [...same.map((p, i) => point(p, 0.3 + i / 10)), point(other, 0.21)] };
+    const opened = await app.cases.floodWarnings!.fromImpact(slug, 'e2e 暴雨', impact);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatch(/^E0111\d{12}$/);
+    const c = (await db.query<{ unit_grid_code: string; source: string; description: string; lon_deg: number }>('select * from cases where number = $1', [opened[0]])).rows[0]!;
+    expect(c).toMatchObject({ unit_grid_code: city.unitGrids[grid]!.code, source: 'flood', description: expect.stringMatching(/超过 27 cm/) });
+    // while it is open, the next run opens none there
+    expect(await app.cases.floodWarnings!.fromImpact(slug, 'e2e 暴雨', impact)).toEqual([]);
+  });
 });

@@ -12,6 +12,7 @@ import type { Db } from '../db';
 import type { CaseIndicatorsInput, IndicatorRow } from '../../models/caseIndicators';
 import { caseIndicators } from './indicators';
 import { makeThumb } from './thumbs';
+import type { FloodWarnings } from './flood';
 import { InputError, NotFoundError, type Twin } from '../twin';
 import { AuthError } from '../accounts/store';
 
@@ -26,6 +27,9 @@ interface SystemActor { system: true; name: string; role: string }
 const SENSOR_ACTOR: SystemActor = { system: true, name: 'sensor', role: 'sensor' };
 
 export class CaseStore {
+  /** set by app.ts: flood warning cases and their per-scenario setting */
+  floodWarnings: FloodWarnings | null = null;
+
   constructor(private readonly db: Db, private readonly twin: Twin, private readonly now: () => number = Date.now) {}
 
   /** The working calendar (settings key workCalendar; the default: Monday-Friday 9-12, 13-18, UTC+8). */
@@ -44,12 +48,13 @@ export class CaseStore {
     return caseIndicators(this.db, this.twin, await this.calendar(), input, this.now());
   }
 
-  async report(input: CaseReportInput, actor: SessionUser | null, source: string): Promise<CaseRecord> {
+  /** `place.unitGridCode`: the server's own reports (a flood run's warning) name their unit grid. */
+  async report(input: CaseReportInput, actor: SessionUser | null, source: string, place0: { unitGridCode?: string } = {}): Promise<CaseRecord> {
     // a sensor's component may be of any component class (the default handling limit then applies)
     const cls = CASE_CLASSES.find((c) => c.code === input.classCode) ?? (source === 'sensor' ? { kind: 'component' as const } : undefined);
     if (!cls) throw new InputError(`unknown case class ${input.classCode} (classes: ${CASE_CLASSES.map((c) => c.code).join(', ')})`, ['classCode']);
     if (cls.kind !== input.kind) throw new InputError(`class ${input.classCode} is a${cls.kind === 'event' ? 'n event' : ' component'} class`, ['kind']);
-    let place = { lon: input.lonDeg ?? null, lat: input.latDeg ?? null, grid: null as string | null, department: null as string | null };
+    let place = { lon: input.lonDeg ?? null, lat: input.latDeg ?? null, grid: place0.unitGridCode ?? null, department: null as string | null };
     if (input.componentCode) {
       const c = await this.twin.component(input.city, await this.twin.componentIndex(input.city, input.componentCode));
       place = { lon: input.lonDeg ?? c.lonDeg, lat: input.latDeg ?? c.latDeg, grid: c.unitGridCode, department: c.maintainerDept.zh };

@@ -1,7 +1,8 @@
 // case.*: the case loop (models/cases.ts decides who may take which step; server/cases stores it).
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { ADMIN_ROLES } from '../../models/accounts';
+import { ADMIN_ROLES, PLANNING_ROLES } from '../../models/accounts';
+import { scenarioIdSchema } from '../../models/runs';
 import { caseIndicatorsInputSchema, indicatorRowSchema } from '../../models/caseIndicators';
 import { caseDispatchManyInputSchema, caseDispatchManyResultSchema, caseDetailSchema, caseIdSchema, caseListInputSchema, caseRecordSchema, caseReportInputSchema, caseStepInputSchema } from '../../models/caseApi';
 import { CASE_READ_ROLES, CASE_STEP_ROLES, CASE_STEPS, INDICATOR_ROLES, REPORT_ROLES } from '../../models/cases';
@@ -11,6 +12,11 @@ import { rolesProcedure, router, type Context } from './init';
 const casesOf = (ctx: Context) => {
   if (!ctx.cases) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'cases are not available in this process' });
   return ctx.cases;
+};
+const floodOf = (ctx: Context) => {
+  const f = casesOf(ctx).floodWarnings;
+  if (!f) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'flood warning cases are not available in this process' });
+  return f;
 };
 const readProcedure = rolesProcedure(CASE_READ_ROLES);
 
@@ -27,6 +33,11 @@ export const caseRouter = router({
   /** closure, on-time and rework rates and the department score per group over a period (CSV: /api/cases/indicators.csv) */
   indicators: rolesProcedure(INDICATOR_ROLES).input(caseIndicatorsInputSchema).output(z.array(indicatorRowSchema))
     .query(({ ctx, input }) => casesOf(ctx).indicators(input)),
+  /** whether a scenario's succeeded runs open flood warning cases (server/cases/flood.ts) */
+  floodWarnings: rolesProcedure(PLANNING_ROLES).input(z.object({ scenarioId: scenarioIdSchema })).output(z.object({ on: z.boolean() }))
+    .query(async ({ ctx, input }) => ({ on: await floodOf(ctx).enabled(input.scenarioId) })),
+  setFloodWarnings: rolesProcedure(PLANNING_ROLES).input(z.object({ scenarioId: scenarioIdSchema, on: z.boolean() })).output(z.object({ on: z.boolean() }))
+    .mutation(async ({ ctx, input }) => ({ on: await floodOf(ctx).setEnabled(input.scenarioId, input.on) })),
   calendar: readProcedure.output(workCalendarSchema).query(({ ctx }) => casesOf(ctx).calendar()),
   setCalendar: rolesProcedure(ADMIN_ROLES).input(workCalendarSchema).output(workCalendarSchema).mutation(({ ctx, input }) => casesOf(ctx).setCalendar(input)),
 });
