@@ -112,7 +112,7 @@ test('the administrator lists, adds, disables and resets accounts on /admin/acco
   await page.getByTestId('account-role').selectOption('viewer');
   await page.getByTestId('account-password').fill('short');
   await page.getByTestId('account-add-go').click();
-  await expect(page.getByRole('alert')).toContainText('at least 10 characters');
+  await expect(page.getByTestId('account-add').getByRole('alert')).toContainText('password: at least 10 characters');
   await page.getByTestId('account-password').fill('a viewer password 1');
   await page.getByTestId('account-add-go').click();
   const row = page.getByTestId('account-row').filter({ hasText: 'e2e-desk-viewer' });

@@ -23,7 +23,7 @@ export interface CaseMapApi {
 
 /**
  * The case map: a disc per case coloured by its time-limit state (green, yellow, red; grey
- * without a clock), clustered on a grid whose cell follows the view's scale (far: one disc with
+ * without a clock), clustered on a grid whose cell follows the view's scale at the screen's centre (far: one disc with
  * the count and the worst colour). Drawn through buildings at a fixed size in pixels (sprites
  * without size attenuation), so no case hides behind a block. Re-clustered only when the cell
  * size (a power of two) or the cases change.
@@ -37,7 +37,6 @@ export class CasesLayer implements TwinLayer {
   private clusters: Cluster[] = [];
   private sprites: THREE.Sprite[] = [];
   private cell = -1;
-  private centre = new THREE.Vector3();
   private mPerPx1 = 0;
   private pickFn: ((p: CasePick) => void) | null = null;
   private readonly materials = new Map<string, THREE.SpriteMaterial>();
@@ -46,10 +45,6 @@ export class CasesLayer implements TwinLayer {
   readonly api: CaseMapApi = {
     setCases: (m) => {
       this.markers = m ?? [];
-      let sx = 0, sy = 0;
-      for (const k of this.markers) { sx += k.x; sy += k.y; }
-      const n = Math.max(1, this.markers.length);
-      this.centre.set(sx / n, sy / n, this.ctx ? this.ctx.groundZ(sx / n, sy / n) : 0);
       this.cell = -1; // re-cluster at the next frame
       this.ctx?.requestRender();
     },
@@ -65,12 +60,24 @@ export class CasesLayer implements TwinLayer {
   }
 
   beforeRender(f: FrameInfo) {
-    const cell = this.markers.length ? clusterCell(f.camera.position.distanceTo(this.centre), f.mPerPx1) : 0;
+    const cell = this.markers.length ? clusterCell(this.viewDistance(f.camera), f.mPerPx1) : 0;
     if (cell !== this.cell) this.rebuild(cell);
     if (f.mPerPx1 !== this.mPerPx1) {
       this.mPerPx1 = f.mPerPx1;
       for (let i = 0; i < this.sprites.length; i++) this.scaleSprite(this.sprites[i]!, this.clusters[i]!);
     }
+  }
+
+  /**
+   * The distance from the camera to the ground at the screen's centre (the view's scale there):
+   * along the view direction down to the ground height under the camera; a view near the
+   * horizon is capped at 4x the height.
+   */
+  private viewDistance(cam: THREE.PerspectiveCamera): number {
+    const p = cam.position;
+    const h = Math.max(1, p.z - this.ctx.groundZ(p.x, p.y));
+    const down = -cam.getWorldDirection(this.tmp).z;
+    return h / Math.max(0.25, down);
   }
 
   private scaleSprite(s: THREE.Sprite, c: Cluster) {

@@ -7,6 +7,7 @@ import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
 import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import sharp from 'sharp';
+import { enuToGeodetic } from '../../models/geo';
 import { STATE_CODE } from '../../models/components';
 
 let db: Db;
@@ -259,5 +260,14 @@ describe('case loop over the API', () => {
     expect(c).toMatchObject({ unit_grid_code: city.unitGrids[grid]!.code, source: 'flood', description: expect.stringMatching(/超过 27 cm/) });
     // while it is open, the next run opens none there
     expect(await app.cases.floodWarnings!.fromImpact(slug, 'e2e 暴雨', impact)).toEqual([]);
+    // a report with a location only gets the unit grid it lies in
+    const g5 = city.unitGrids[5]!;
+    const n = g5.ring.length / 2;
+    const cx = g5.ring.filter((_, i) => i % 2 === 0).reduce((a, b) => a + b, 0) / n, cy = g5.ring.filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0) / n;
+    const at = enuToGeodetic([cx, cy, 0], { lonDeg: city.meta.originLonDeg, latDeg: city.meta.originLatDeg, heightM: city.meta.originHeightM });
+    const rep = await call<{ unitGridCode: string | null }>('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'by location', lonDeg: at.lonDeg, latDeg: at.latDeg }, 'ins');
+    expect(rep.data.unitGridCode).toBe(g5.code);
+    const outside = await call<{ unitGridCode: string | null }>('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'far away', lonDeg: 10, latDeg: 10 }, 'ins');
+    expect(outside.data.unitGridCode).toBeNull();
   });
 });

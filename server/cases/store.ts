@@ -12,6 +12,7 @@ import type { Db } from '../db';
 import type { CaseIndicatorsInput, IndicatorRow } from '../../models/caseIndicators';
 import { caseIndicators } from './indicators';
 import { makeThumb } from './thumbs';
+import { unitGridAt } from './place';
 import type { FloodWarnings } from './flood';
 import { InputError, NotFoundError, type Twin } from '../twin';
 import { AuthError } from '../accounts/store';
@@ -61,7 +62,8 @@ export class CaseStore {
     } else if (place.lon === null || place.lat === null) {
       throw new InputError('a report needs a place: a component code, or lonDeg and latDeg', ['lonDeg']);
     } else {
-      await this.twin.city(input.city); // NotFound for an unknown city
+      const city = await this.twin.city(input.city); // NotFound for an unknown city
+      place.grid ??= unitGridAt(city.data, place.lon, place.lat);
     }
     const now = this.now();
     const id = randomUUID();

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { MIN_PASSWORD, ROLES, type Account, type Role } from '../../../models/accounts';
 import { useI18n } from '../../i18n';
 import { useTRPC } from '../../trpc';
+import { trpcErrorText } from '../trpcError';
 import { LangSwitch } from '../LangSwitch';
 import { UserMenu } from './UserMenu';
 import { roleName, useMe } from './useMe';
@@ -40,7 +41,7 @@ function AccountList() {
     <section className="case-indicators panel">
       <AddAccount onAdded={refresh} />
       {list.isError && <p className="error small">{list.error.message}</p>}
-      {update.isError && <p className="error small" role="alert">{update.error.message}</p>}
+      {update.isError && <p className="error small" role="alert">{trpcErrorText(update.error)}</p>}
       <table className="ind-table small" data-testid="account-table">
         <thead><tr><th>{t('auth.name')}</th><th>{t('admin.role')}</th><th>{t('admin.department')}</th><th>{t('admin.state')}</th><th /></tr></thead>
         <tbody>
@@ -94,7 +95,7 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
       {role === 'department' && <input aria-label={t('admin.department')} placeholder={t('admin.department')} data-testid="account-department" value={department} onChange={(e) => setDepartment(e.target.value)} />}
       <input type="password" autoComplete="new-password" aria-label={t('auth.newPassword', { n: MIN_PASSWORD })} placeholder={t('auth.newPassword', { n: MIN_PASSWORD })} data-testid="account-password" value={password} onChange={(e) => setPassword(e.target.value)} />
       <button type="submit" className="btn primary" data-testid="account-add-go" disabled={add.isPending}>{t('admin.addGo')}</button>
-      {add.isError && <span className="error small" role="alert">{add.error.message}</span>}
+      {add.isError && <span className="error small" role="alert">{trpcErrorText(add.error)}</span>}
     </form>
   );
 }

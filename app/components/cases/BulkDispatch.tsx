@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { CaseRecord } from '../../../models/caseApi';
 import { useI18n } from '../../i18n';
 import { useTRPC } from '../../trpc';
+import { trpcErrorText } from '../trpcError';
 
 /**
  * Bulk dispatch (the dispatcher's desk): the picked cases go to one department in one
@@ -25,7 +26,7 @@ export function BulkDispatch({ picked, onDone }: { picked: readonly CaseRecord[]
           {t('desk.bulkGo', { n })}
         </button>
       </div>
-      {run.isError && <p className="error small" role="alert">{t('cases.refused', { message: run.error.message })}</p>}
+      {run.isError && <p className="error small" role="alert">{t('cases.refused', { message: trpcErrorText(run.error) })}</p>}
       {run.data && (
         <div className="small" data-testid="bulk-result">
           <p>{t('desk.bulkDone', { n: run.data.dispatched.length })}</p>
