@@ -33,6 +33,7 @@ export function CaseDesk() {
   const [view, setView] = useState<'cases' | 'indicators'>('cases');
   const [showMap, setShowMap] = useState(true);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [bulkUsed, setBulkUsed] = useState(false);
   const [flyTo, setFlyTo] = useState<{ id: string; n: number } | null>(null);
   const list = useQuery({ ...trpc.case.list.queryOptions({ city: city ?? '' }), enabled: !!city && !!user, refetchInterval: 30_000 });
   const [selId, setSelId] = useState<string | null>(null);
@@ -79,13 +80,14 @@ export function CaseDesk() {
               ))}
             </div>
             {bulk && rows.some((c) => c.actions.includes('dispatch')) && (
-              <>
-                <label className="small select-all">
-                  <input type="checkbox" data-testid="bulk-all" checked={rows.filter((c) => c.actions.includes('dispatch')).every((c) => picked.has(c.id))}
-                    onChange={(e) => setPicked(e.target.checked ? new Set(rows.filter((c) => c.actions.includes('dispatch')).map((c) => c.id)) : new Set())} /> {t('desk.selectAll')}
-                </label>
-                {pickedRows.length > 0 && <BulkDispatch picked={pickedRows} onDone={() => { setPicked(new Set()); void qc.invalidateQueries({ queryKey: trpc.case.list.queryKey() }); }} />}
-              </>
+              <label className="small select-all">
+                <input type="checkbox" data-testid="bulk-all" checked={rows.filter((c) => c.actions.includes('dispatch')).every((c) => picked.has(c.id))}
+                  onChange={(e) => setPicked(e.target.checked ? new Set(rows.filter((c) => c.actions.includes('dispatch')).map((c) => c.id)) : new Set())} /> {t('desk.selectAll')}
+              </label>
+            )}
+            {/* stays after a dispatch (the boxes cleared) so its result, refusals and reasons, can be read */}
+            {bulk && (pickedRows.length > 0 || bulkUsed) && (
+              <BulkDispatch picked={pickedRows} onDone={() => { setBulkUsed(true); setPicked(new Set()); void qc.invalidateQueries({ queryKey: trpc.case.list.queryKey() }); }} />
             )}
             {list.isError && <p className="error small">{list.error.message}</p>}
             {rows.length === 0 && !list.isPending && <p className="muted small">{t('cases.empty')}</p>}
