@@ -37,6 +37,9 @@ test('case map with clusters, bulk dispatch with a refusal, indicators and CSV',
   await enableTwinHooks(page);
   await page.goto(`/cases`);
   await page.getByTestId('queue-all').click();
+  // the map opens when asked (and is remembered)
+  await expect(page.getByTestId('case-map')).toHaveCount(0);
+  await page.getByTestId('map-toggle').click();
   await expect(page.getByTestId('case-map')).toHaveAttribute('data-ready', 'yes', { timeout: 150_000 });
   await page.waitForFunction((id) => window.__twin?.ready === true && !!window.__twin.cases.marker(id), a.id, { timeout: 60_000, polling: 250 });
   const ma = (await page.evaluate((id) => window.__twin!.cases.marker(id), a.id))!;
@@ -57,6 +60,7 @@ test('case map with clusters, bulk dispatch with a refusal, indicators and CSV',
   await expect(page.getByTestId('case-view').locator('h2')).toHaveText(a.number);
   // the far case's page flies the map to it
   await page.getByTestId('case-item').filter({ hasText: far.number }).click();
+  await expect(page.getByTestId('case-view').locator('h2')).toHaveText(far.number);
   await page.getByTestId('case-fly').click();
   const mf = (await page.evaluate((id) => window.__twin!.cases.marker(id), far.id))!;
   await expect.poll(async () => {

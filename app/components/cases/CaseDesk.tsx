@@ -16,6 +16,7 @@ import { caseClass } from './caseText';
 import { Countdown } from './Countdown';
 
 type Queue = 'mine' | 'open' | 'all';
+const MAP_KEY = 'twin.desk.map';
 
 /**
  * /cases: the dispatcher's desk. Queues by role, the case list with countdowns (and, for the
@@ -31,7 +32,13 @@ export function CaseDesk() {
   const city = cities.data?.[0]?.slug ?? null;
   const [queue, setQueue] = useState<Queue>('mine');
   const [view, setView] = useState<'cases' | 'indicators'>('cases');
-  const [showMap, setShowMap] = useState(true);
+  const [showMap, setShowMapState] = useState(false);
+  // the map is the 3D twin (heavy without a GPU): shown when asked, and remembered per browser
+  const setShowMap = useCallback((on: boolean | ((m: boolean) => boolean)) => setShowMapState((m) => {
+    const next = typeof on === 'function' ? on(m) : on;
+    try { localStorage.setItem(MAP_KEY, next ? '1' : '0'); } catch { /* private mode: not remembered */ }
+    return next;
+  }), []);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [bulkUsed, setBulkUsed] = useState(false);
   const [flyTo, setFlyTo] = useState<{ id: string; n: number } | null>(null);
@@ -41,14 +48,16 @@ export function CaseDesk() {
     const p = new URLSearchParams(window.location.search);
     setSelId(p.get('case'));
     // a narrow window keeps the list and the case page; the map is one click away
-    if (window.innerWidth < 1100) setShowMap(false);
+    let stored: string | null = null;
+    try { stored = localStorage.getItem(MAP_KEY); } catch { /* private mode */ }
+    setShowMapState(stored === '1' && window.innerWidth >= 1100);
   }, []);
   const rows = useMemo(() => (list.data ?? []).filter((c) => queue === 'all' || (queue === 'open' ? OPEN_STATES.includes(c.state) : c.actions.length > 0)), [list.data, queue]);
   const bulk = user?.role === 'dispatcher';
   const pickedRows = useMemo(() => rows.filter((c) => picked.has(c.id)), [rows, picked]);
   const toggle = (id: string) => setPicked((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
   const select = useCallback((id: string) => setSelId(id), []);
-  const fly = useCallback((id: string) => { setShowMap(true); setFlyTo((f) => ({ id, n: (f?.n ?? 0) + 1 })); }, []);
+  const fly = useCallback((id: string) => { setShowMap(true); setFlyTo((f) => ({ id, n: (f?.n ?? 0) + 1 })); }, [setShowMap]);
   const indicators = !!user && INDICATOR_ROLES.includes(user.role);
   return (
     <div className="cases-page">
