@@ -77,3 +77,17 @@ export function photoType(b: Uint8Array): 'image/jpeg' | 'image/png' | 'image/we
   if (b.length >= 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP') return 'image/webp';
   return null;
 }
+
+/** Bulk dispatch: several cases (each with the version seen) to one department in one transaction. */
+export const caseDispatchManyInputSchema = z.object({
+  items: z.array(z.object({ id: caseIdSchema, version: z.number().int().positive() })).min(1, 'pick at least one case').max(200, 'at most 200 cases at once'),
+  department: z.string().trim().min(1, 'dispatch names the department').max(80),
+  note: z.string().trim().max(2000).optional(),
+});
+export type CaseDispatchManyInput = z.infer<typeof caseDispatchManyInputSchema>;
+export const caseDispatchManyResultSchema = z.object({
+  dispatched: z.array(caseRecordSchema),
+  /** each case left as it was, with the reason */
+  refused: z.array(z.object({ id: z.string(), number: z.string().nullable(), reason: z.string() })),
+});
+export type CaseDispatchManyResult = z.infer<typeof caseDispatchManyResultSchema>;

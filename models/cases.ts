@@ -72,6 +72,8 @@ export const CASE_STEPS: Record<CaseAction, Step> = {
   selfHandle: { from: ['reported'], to: 'selfHandled', roles: ['inspector'], zh: '自处理', en: 'Handled on the spot' },
 };
 
+/** Who reads the indicators (and their CSV): the centre's desk, not the departments. */
+export const INDICATOR_ROLES: readonly Role[] = ['administrator', 'intake', 'dispatcher', 'shift_lead'];
 /** Who opens a case by hand (sensors and Open311 open theirs through the server). */
 export const REPORT_ROLES: readonly Role[] = ['inspector', 'intake'];
 /** Who reads cases at all (cases are never public; a department handler sees its own department's). */
@@ -142,6 +144,9 @@ export function stepLimit(state: CaseState, handling: TimeLimit): TimeLimit | nu
   if (HANDLING_STATES.includes(state)) return handling;
   return STEP_LIMITS[state] ?? null;
 }
+
+/** The handling limit of a class not in the table (a sensor's component of another class). */
+export const DEFAULT_HANDLING: TimeLimit = { amount: 1, unit: 'workingDays' };
 
 /** Some case classes and their handling limits (a city edits its own table). */
 export const CASE_CLASSES: { code: string; kind: CaseKind; zh: string; en: string; handling: TimeLimit }[] = [

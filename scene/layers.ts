@@ -1,4 +1,5 @@
 import { BuildingsLayer } from './buildings/buildingsLayer';
+import { CasesLayer } from './cases/casesLayer';
 import { CompareLayer } from './compare/compareLayer';
 import { ComponentsTwinLayer } from './components/componentsTwinLayer';
 import type { TwinLayer } from './core/types';
@@ -24,6 +25,7 @@ export function createLayers(): TwinLayer[] {
     new ProneTwinLayer(),
     new FloodLayer(),
     new CompareLayer(),
+    new CasesLayer(),
     new MarkerLayer(),
   ];
 }

@@ -3,6 +3,7 @@ import type { BuildingsLayer } from './buildings/buildingsLayer';
 import { lookFromTo } from './core/cameraMoves';
 import type { FloodLayer } from './flood/floodLayer';
 import type { CompareLayer } from './compare/compareLayer';
+import type { CasesLayer } from './cases/casesLayer';
 import { gridAtRaster } from './grids/rasterGrids';
 import type { RunGrid } from '../models/runs';
 import type { LayerKey, Selection, TwinEngine } from './TwinEngine';
@@ -80,6 +81,8 @@ export interface TwinHooks {
   };
   /** the difference map of two runs (scene/compare) */
   compare: { shown(): boolean; diffAt(x: number, y: number): number };
+  /** the case map (scene/cases): the discs drawn now (count > 1: a cluster), a case's marker in local metres */
+  cases: { drawn(): { count: number; worst: string }[]; marker(id: string): { x: number; y: number; colour: string } | null };
 }
 
 declare global {
@@ -201,6 +204,10 @@ export function installTestHooks(self: TwinEngine): () => void {
     compare: {
       shown: () => self.layer<CompareLayer>('compare')?.api.shown() ?? false,
       diffAt: (x, y) => self.layer<CompareLayer>('compare')?.api.diffAt(x, y) ?? NaN,
+    },
+    cases: {
+      drawn: () => self.layer<CasesLayer>('cases')?.api.drawn() ?? [],
+      marker: (id) => self.layer<CasesLayer>('cases')?.api.marker(id) ?? null,
     },
   };
   window.__twin = hooks;

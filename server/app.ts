@@ -10,6 +10,7 @@ import { listCities, saveCity } from './city/store';
 import { generateCity } from './city/generate';
 import { log } from './log';
 import { RunManager, type RunManagerOptions } from './runs/manager';
+import { FloodWarnings } from './cases/flood';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
 import { Retention } from './live/retention';
@@ -87,6 +88,9 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   const setupToken = await accounts.setup.start(bootstrap);
   const cases = new CaseStore(db, twin);
   const sensorCases = new SensorCases(twin, cases);
+  // a succeeded run may open flood warning cases (a setting per scenario)
+  cases.floodWarnings = new FloodWarnings(db, twin, cases, runs);
+  runs.onSucceeded = (id) => void cases.floodWarnings!.fromRun(id).catch((err) => log.error({ err, run: id }, 'flood warning cases failed'));
   const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases });
   const server = createServer(handler);
   if (opts.next?.upgrade) {

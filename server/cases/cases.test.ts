@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
 import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
+import sharp from 'sharp';
+import { enuToGeodetic } from '../../models/geo';
 import { STATE_CODE } from '../../models/components';
 
 let db: Db;
@@ -24,9 +26,12 @@ async function read<T>(path: string, input: unknown, as: string) {
   const res = await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie: who[as] ?? '' } });
   return { status: res.status, data: ((await res.json()) as { result?: { data: T } }).result?.data as T };
 }
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+// a real 1200 x 800 photo-sized PNG (the server decodes it to make the thumbnail)
+let PNG: Uint8Array<ArrayBuffer>;
+const PNG_HEAD = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
 
 beforeAll(async () => {
+  PNG = new Uint8Array(await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer());
   db = await openDb({});
   app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
@@ -97,6 +102,19 @@ describe('case loop over the API', () => {
     expect((await fetch(photoUrl)).status).toBe(401);
     expect((await fetch(photoUrl, { headers: { cookie: who.view! } })).status).toBe(403);
     expect((await fetch(photoUrl, { headers: { cookie: who.parks! } })).status).toBe(403);
+    // its thumbnail: WebP, 320 px on the longer side, the same rule for who may see it
+    const thumb = await fetch(`${photoUrl}?size=thumb`, { headers: { cookie: who.lead! } });
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
+    const meta = await sharp(new Uint8Array(await thumb.arrayBuffer())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['webp', 320, 213]);
+    expect((await fetch(`${photoUrl}?size=thumb`)).status).toBe(401);
+    expect((await fetch(`${photoUrl}?size=thumb`, { headers: { cookie: who.view! } })).status).toBe(403);
+    expect((await fetch(`${photoUrl}?size=thumb`, { headers: { cookie: who.parks! } })).status).toBe(403);
+    // PNG's first bytes and nothing readable after them: refused, not stored
+    const fake = await fetch(`${base}/api/cases/${c.id}/photos?phase=after`, { method: 'POST', headers: { cookie: who.roads!, 'content-type': 'image/png' }, body: PNG_HEAD });
+    expect(fake.status).toBe(415);
+    expect(((await fake.json()) as { error: string }).error).toMatch(/could not be read/);
   });
 
   it('refuses a stale version, a photo that is not an image, and cases to viewers and anonymous visitors', async () => {
@@ -147,5 +165,109 @@ describe('case loop over the API', () => {
     await app.twin.ingest({ city: slug, changes: [{ componentCode: a.code, state: 'alarm' }] }, 'api');
     await app.sensorCases.flush();
     expect((await sensorCases(a.code)).map((r) => r.state).sort()).toEqual(['reported', 'voided']);
+  });
+
+  it('dispatches several filed cases in one go, listing each refused one with the reason; indicators and their CSV', async () => {
+    const filed = async (desc: string) => {
+      let c = (await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: desc, lonDeg: 120.09, latDeg: 30.87 }, 'ins')).data;
+      c = (await call('case.step', { id: c.id, version: c.version, action: 'verify' }, 'ins')).data;
+      return (await call('case.step', { id: c.id, version: c.version, action: 'file' }, 'lead')).data;
+    };
+    const a = await filed('bulk a'), b = await filed('bulk b'), stale = await filed('bulk stale');
+    const notFiled = (await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'bulk reported', lonDeg: 120.09, latDeg: 30.87 }, 'ins')).data;
+    const items = [a, b, { ...stale, version: stale.version - 1 }, notFiled].map((c) => ({ id: c.id, version: c.version }));
+    expect((await call('case.dispatchMany', { items, department: '园林' }, 'lead')).status).toBe(403);
+    const r = await call<{ dispatched: { id: string; state: string; department: string }[]; refused: { number: string; reason: string }[] }>('case.dispatchMany', { items, department: '园林' }, 'disp');
+    expect(r.status, r.error).toBe(200);
+    expect(r.data.dispatched.map((c) => [c.id, c.state, c.department])).toEqual([[a.id, 'dispatched', '园林'], [b.id, 'dispatched', '园林']]);
+    expect(r.data.refused).toEqual([
+      { id: stale.id, number: stale.number, reason: expect.stringMatching(/changed since you saw it/) },
+      { id: notFiled.id, number: notFiled.number, reason: expect.stringMatching(/"dispatch" is taken from filed or returned; this case is reported/) },
+    ]);
+    expect((await call('case.dispatchMany', { items: [], department: '园林' }, 'disp')).error).toMatch(/pick at least one case/);
+    // the park department handles one of them; the indicators count it
+    const p = (await call('case.step', { id: a.id, version: a.version + 1, action: 'handle' }, 'parks')).data;
+    const back = (await call('case.step', { id: p.id, version: p.version, action: 'reportBack' }, 'parks')).data;
+    await call('case.step', { id: back.id, version: back.version, action: 'checkFail' }, 'ins');
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const period = { city: slug, from: today, to: today };
+    const byDept = await read<{ key: string; due: number; closed: number; dispatched: number; reworked: number; reworkRate: number; closureRate: number; score: number }[]>('case.indicators', { ...period, by: 'department' }, 'lead');
+    expect(byDept.status).toBe(200);
+    expect(byDept.data.find((x) => x.key === '园林')).toMatchObject({ due: 2, dispatched: 2, closed: 0, reworked: 1, reworkRate: 50, closureRate: 0 });
+    expect(byDept.data.find((x) => x.key === '道路养护')).toMatchObject({ due: 1, closed: 1, closureRate: 100 });
+    expect((await read('case.indicators', { ...period, by: 'department' }, 'parks')).status).toBe(403);
+    const byResp = await read<{ key: string; due: number }[]>('case.indicators', { ...period, by: 'responsibilityGrid' }, 'lead');
+    expect(byResp.data.find((x) => /^\d{12}$/.test(x.key))?.due).toBeGreaterThan(0); // the component case's grid
+    const csv = await fetch(`${base}/api/cases/indicators.csv?city=${slug}&by=department&from=${today}&to=${today}`, { headers: { cookie: who.lead! } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('key,due,closed,onTimeClosed,dispatched,handledOnTime,reworked,closureRate,onTimeClosureRate,onTimeHandlingRate,reworkRate,volumePoints,score');
+    expect(lines.find((l) => l.startsWith('园林,'))).toMatch(/^园林,2,0,0,2,\d,1,0,0,[\d.]+,50,2,[\d.]+$/);
+    const bad = await fetch(`${base}/api/cases/indicators.csv?city=${slug}&by=team&from=${today}&to=${today}`, { headers: { cookie: who.lead! } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^by: /);
+    expect((await fetch(`${base}/api/cases/indicators.csv?city=${slug}&by=department&from=${today}&to=${today}`, { headers: { cookie: who.parks! } })).status).toBe(403);
+    expect((await fetch(`${base}/api/cases/indicators.csv?city=${slug}&by=department&from=${today}&to=${today}`)).status).toBe(401);
+  });
+
+  it('a component intact again reports its sensor case back; the inspector confirms and the shift lead closes', async () => {
+    const comp = await app.twin.component(slug, 9);
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: comp.code, state: 'damaged' }] }, 'api');
+    await app.sensorCases.flush();
+    const q = async () => (await db.query<{ id: string; version: number; state: string; department: string }>("select id, version, state, department from cases where component_code = $1 and source = 'sensor'", [comp.code])).rows[0]!;
+    let c = await q();
+    // intact again before the case reached a department: nothing moves (the desk voids or files it)
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: comp.code, state: 'intact' }] }, 'api');
+    await app.sensorCases.flush();
+    expect((await q()).state).toBe('reported');
+    for (const [as, action, extra] of [['ins', 'verify', {}], ['lead', 'file', {}], ['disp', 'dispatch', { department: c.department }]] as const) {
+      const r = await call('case.step', { id: c.id, version: c.version, action, ...extra }, as);
+      expect(r.status, r.error).toBe(200);
+      c = { ...c, version: r.data.version };
+    }
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: comp.code, state: 'alarm' }] }, 'api');
+    await app.sensorCases.flush();
+    expect((await q()).state).toBe('dispatched');
+    await app.twin.ingest({ city: slug, changes: [{ componentCode: comp.code, state: 'intact' }] }, 'mqtt');
+    await app.sensorCases.flush();
+    c = await q();
+    expect(c.state).toBe('reportedBack');
+    const detail = await read<{ steps: { action: string; actorName: string; note: string }[]; actions: string[] }>('case.get', { id: c.id }, 'ins');
+    expect(detail.data.steps.at(-1)).toMatchObject({ action: 'reportBack', actorName: 'sensor', note: expect.stringMatching(/intact again/) });
+    expect(detail.data.actions).toContain('checkPass');
+    const checked = await call('case.step', { id: c.id, version: c.version, action: 'checkPass' }, 'ins');
+    expect((await call('case.step', { id: c.id, version: checked.data.version, action: 'close' }, 'lead')).data.state).toBe('closed');
+  });
+
+  it('a flood run over 27 cm at prone points opens one warning case per unit grid when its scenario says so', async () => {
+    const sc = await call<{ id: string }>('scenario.create', { city: slug, name: 'e2e 暴雨' }, 'admin');
+    expect(sc.status, sc.error).toBe(200);
+    expect((await read<{ on: boolean }>('case.floodWarnings', { scenarioId: sc.data.id }, 'admin')).data).toEqual({ on: false });
+    expect((await call('case.setFloodWarnings', { scenarioId: sc.data.id, on: true }, 'disp')).status).toBe(403);
+    expect((await call<{ on: boolean }>('case.setFloodWarnings', { scenarioId: sc.data.id, on: true }, 'admin')).data).toEqual({ on: true });
+    const city = app.twin.cities.get(slug)!.data;
+    // two prone points in one grid over 27 cm, one in another grid at 20 cm only
+    const grid = city.pronePoints[0]!.unitGrid;
+    const same = city.pronePoints.filter((p) => p.unitGrid === grid);
+    const other = city.pronePoints.find((p) => p.unitGrid !== grid)!;
+    const point = (p: typeof other, depth: number) => ({ id: p.id, name: p.name.zh, x: p.x, y: p.y, maxDepth_m: depth, timeOfMax_s: 1800, over15cm_s: 300, over20cm_s: 600, over27cm_s: depth >= 0.27 ? 900 : null });
+    const impact = { pronePoints: [...same.map((p, i) => point(p, 0.3 + i / 10)), point(other, 0.21)] };
+    const opened = await app.cases.floodWarnings!.fromImpact(slug, 'e2e 暴雨', impact);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatch(/^E0111\d{12}$/);
+    const c = (await db.query<{ unit_grid_code: string; source: string; description: string; lon_deg: number }>('select * from cases where number = $1', [opened[0]])).rows[0]!;
+    expect(c).toMatchObject({ unit_grid_code: city.unitGrids[grid]!.code, source: 'flood', description: expect.stringMatching(/超过 27 cm/) });
+    // while it is open, the next run opens none there
+    expect(await app.cases.floodWarnings!.fromImpact(slug, 'e2e 暴雨', impact)).toEqual([]);
+    // a report with a location only gets the unit grid it lies in
+    const g5 = city.unitGrids[5]!;
+    const n = g5.ring.length / 2;
+    const cx = g5.ring.filter((_, i) => i % 2 === 0).reduce((a, b) => a + b, 0) / n, cy = g5.ring.filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0) / n;
+    const at = enuToGeodetic([cx, cy, 0], { lonDeg: city.meta.originLonDeg, latDeg: city.meta.originLatDeg, heightM: city.meta.originHeightM });
+    const rep = await call<{ unitGridCode: string | null }>('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'by location', lonDeg: at.lonDeg, latDeg: at.latDeg }, 'ins');
+    expect(rep.data.unitGridCode).toBe(g5.code);
+    const outside = await call<{ unitGridCode: string | null }>('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'far away', lonDeg: 10, latDeg: 10 }, 'ins');
+    expect(outside.data.unitGridCode).toBeNull();
   });
 });

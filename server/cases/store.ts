@@ -3,12 +3,17 @@
 // acting on the same case cannot both succeed, and an answered step is committed.
 import { randomUUID } from 'node:crypto';
 import type { SessionUser } from '../../models/accounts';
-import type { CaseDetail, CaseRecord, CaseReportInput, CaseStepInput } from '../../models/caseApi';
+import type { CaseDetail, CaseDispatchManyInput, CaseDispatchManyResult, CaseRecord, CaseReportInput, CaseStepInput } from '../../models/caseApi';
 import {
-  availableActions, CASE_CLASSES, caseNumber, caseTransition, stepLimit, type CaseAction, type CaseKind, type CaseState,
+  availableActions, CASE_CLASSES, CASE_STEPS, caseNumber, DEFAULT_HANDLING, caseTransition, stepLimit, type CaseAction, type CaseKind, type CaseState,
 } from '../../models/cases';
 import { limitState, workCalendarSchema, type WorkCalendar } from '../../models/workCalendar';
 import type { Db } from '../db';
+import type { CaseIndicatorsInput, IndicatorRow } from '../../models/caseIndicators';
+import { caseIndicators } from './indicators';
+import { makeThumb } from './thumbs';
+import { unitGridAt } from './place';
+import type { FloodWarnings } from './flood';
 import { InputError, NotFoundError, type Twin } from '../twin';
 import { AuthError } from '../accounts/store';
 
@@ -18,9 +23,14 @@ interface CaseRow {
   source: string; reported_at: Date | string; state_since: Date | string; extension_ms: number | string; rework_count: number; version: number;
 }
 const iso = (d: Date | string) => new Date(d).toISOString();
-const DEFAULT_HANDLING = { amount: 1, unit: 'workingDays' } as const;
+/** The server itself taking a step (a sensor reporting a component intact again): no role check. */
+interface SystemActor { system: true; name: string; role: string }
+const SENSOR_ACTOR: SystemActor = { system: true, name: 'sensor', role: 'sensor' };
 
 export class CaseStore {
+  /** set by app.ts: flood warning cases and their per-scenario setting */
+  floodWarnings: FloodWarnings | null = null;
+
   constructor(private readonly db: Db, private readonly twin: Twin, private readonly now: () => number = Date.now) {}
 
   /** The working calendar (settings key workCalendar; the default: Monday-Friday 9-12, 13-18, UTC+8). */
@@ -34,19 +44,26 @@ export class CaseStore {
     return this.calendar();
   }
 
-  async report(input: CaseReportInput, actor: SessionUser | null, source: string): Promise<CaseRecord> {
+  /** Indicators per department, unit grid or responsibility grid over a period (server/cases/indicators.ts). */
+  async indicators(input: CaseIndicatorsInput): Promise<IndicatorRow[]> {
+    return caseIndicators(this.db, this.twin, await this.calendar(), input, this.now());
+  }
+
+  /** `place.unitGridCode`: the server's own reports (a flood run's warning) name their unit grid. */
+  async report(input: CaseReportInput, actor: SessionUser | null, source: string, place0: { unitGridCode?: string } = {}): Promise<CaseRecord> {
     // a sensor's component may be of any component class (the default handling limit then applies)
     const cls = CASE_CLASSES.find((c) => c.code === input.classCode) ?? (source === 'sensor' ? { kind: 'component' as const } : undefined);
     if (!cls) throw new InputError(`unknown case class ${input.classCode} (classes: ${CASE_CLASSES.map((c) => c.code).join(', ')})`, ['classCode']);
     if (cls.kind !== input.kind) throw new InputError(`class ${input.classCode} is a${cls.kind === 'event' ? 'n event' : ' component'} class`, ['kind']);
-    let place = { lon: input.lonDeg ?? null, lat: input.latDeg ?? null, grid: null as string | null, department: null as string | null };
+    let place = { lon: input.lonDeg ?? null, lat: input.latDeg ?? null, grid: place0.unitGridCode ?? null, department: null as string | null };
     if (input.componentCode) {
       const c = await this.twin.component(input.city, await this.twin.componentIndex(input.city, input.componentCode));
       place = { lon: input.lonDeg ?? c.lonDeg, lat: input.latDeg ?? c.latDeg, grid: c.unitGridCode, department: c.maintainerDept.zh };
     } else if (place.lon === null || place.lat === null) {
       throw new InputError('a report needs a place: a component code, or lonDeg and latDeg', ['lonDeg']);
     } else {
-      await this.twin.city(input.city); // NotFound for an unknown city
+      const city = await this.twin.city(input.city); // NotFound for an unknown city
+      place.grid ??= unitGridAt(city.data, place.lon, place.lat);
     }
     const now = this.now();
     const id = randomUUID();
@@ -115,36 +132,109 @@ export class CaseStore {
       const { rows } = await tx.query<CaseRow>('select * from cases where id = $1 for update', [input.id]);
       const row = rows[0];
       if (!row) throw new NotFoundError(`no case ${input.id}`);
-      const r = caseTransition(row.state, input.action, actor, row.department);
-      if (!r.ok) throw new AuthError(`case ${row.number}: ${r.reason}`, 403);
-      if (row.version !== input.version) throw new InputError(`case ${row.number} changed since you saw it (version ${row.version}, not ${input.version}): reload it`, ['version']);
-      const changed = r.to !== row.state || input.action === 'checkFail';
-      const extension = changed ? 0 : Number(row.extension_ms) + (input.action === 'grantExtension' ? input.extensionHours! * 3600_000 : 0);
-      await tx.query(
-        `update cases set state = $2, state_since = $3, extension_ms = $4, rework_count = rework_count + $5, department = $6, version = version + 1, updated_at = now() where id = $1`,
-        [row.id, r.to, changed ? new Date(now) : row.state_since, extension, input.action === 'checkFail' ? 1 : 0, input.action === 'dispatch' ? input.department : row.department]);
-      const note = [input.note, input.action === 'dispatch' ? `→ ${input.department}` : null, input.action === 'grantExtension' ? `+${input.extensionHours} h` : null].filter(Boolean).join(' ') || null;
-      await tx.query('insert into case_steps (case_id, action, from_state, to_state, actor_id, actor_name, actor_role, note, at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-        [row.id, input.action, row.state, r.to, actor.id, actor.name, actor.role, note, new Date(now)]);
+      const refusal = await this.stepIn(tx, row, input, actor, now);
+      if (refusal) throw refusal;
     });
     return this.record(await this.row(input.id), actor, await this.calendar());
+  }
+
+  /**
+   * Bulk dispatch: the cases that may be dispatched go to `department` in one transaction; each
+   * one refused (role, state, stale version, unknown) is listed with the reason and left as it was.
+   */
+  async dispatchMany(input: CaseDispatchManyInput, actor: SessionUser): Promise<CaseDispatchManyResult> {
+    const now = this.now();
+    const refused: CaseDispatchManyResult['refused'] = [];
+    const done: string[] = [];
+    await this.db.transaction(async (tx) => {
+      // locked in one order, so two bulk dispatches over the same cases cannot deadlock
+      const { rows } = await tx.query<CaseRow>('select * from cases where id = any($1) order by id for update', [input.items.map((i) => i.id)]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const it of input.items) {
+        const row = byId.get(it.id);
+        if (!row) { refused.push({ id: it.id, number: null, reason: `no case ${it.id}` }); continue; }
+        const refusal = await this.stepIn(tx, row, { id: it.id, version: it.version, action: 'dispatch', department: input.department, note: input.note }, actor, now);
+        if (refusal) refused.push({ id: it.id, number: row.number, reason: refusal.message });
+        else done.push(it.id);
+      }
+    });
+    const cal = await this.calendar();
+    const dispatched = await Promise.all(done.map(async (id) => this.record(await this.row(id), actor, cal)));
+    return { dispatched, refused };
+  }
+
+  /** One step on a locked row inside a transaction; the refusal (not thrown) when it may not be taken. */
+  private async stepIn(tx: Pick<Db, 'query'>, row: CaseRow, input: CaseStepInput, actor: SessionUser | SystemActor, now: number): Promise<Error | null> {
+    let to: CaseState;
+    if ('system' in actor) {
+      to = CASE_STEPS[input.action].to === 'same' ? row.state : CASE_STEPS[input.action].to as CaseState;
+    } else {
+      const r = caseTransition(row.state, input.action, actor, row.department);
+      if (!r.ok) return new AuthError(`case ${row.number}: ${r.reason}`, 403);
+      to = r.to;
+    }
+    if (row.version !== input.version) return new InputError(`case ${row.number} changed since you saw it (version ${row.version}, not ${input.version}): reload it`, ['version']);
+    const changed = to !== row.state || input.action === 'checkFail';
+    const granted = input.action === 'grantExtension' ? input.extensionHours! * 3600_000 : 0;
+    const extension = changed ? 0 : Number(row.extension_ms) + granted;
+    await tx.query(
+      `update cases set state = $2, state_since = $3, extension_ms = $4, rework_count = rework_count + $5, department = $6, version = version + 1, updated_at = now() where id = $1`,
+      [row.id, to, changed ? new Date(now) : row.state_since, extension, input.action === 'checkFail' ? 1 : 0, input.action === 'dispatch' ? input.department : row.department]);
+    const note = [input.note, input.action === 'dispatch' ? `→ ${input.department}` : null, granted ? `+${input.extensionHours} h` : null].filter(Boolean).join(' ') || null;
+    await tx.query('insert into case_steps (case_id, action, from_state, to_state, actor_id, actor_name, actor_role, note, at, extension_ms) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      [row.id, input.action, row.state, to, 'system' in actor ? null : actor.id, actor.name, actor.role, note, new Date(now), granted]);
+    return null;
+  }
+
+  /**
+   * A component that reported alarm/damaged/missing reports intact again: its open sensor case,
+   * while with the department (dispatched, handling), is reported back by the sensor, so the
+   * inspector's on-site check confirms it and the shift lead closes it (STANDARDS.md loop).
+   * Returns the numbers of the cases moved.
+   */
+  async sensorIntact(city: string, indices: ReadonlySet<number>): Promise<string[]> {
+    // the open sensor cases with a department are few; intact reports are many: start from the cases
+    const open = await this.db.query<{ component_code: string }>(
+      "select component_code from cases where city = $1 and source = 'sensor' and state in ('dispatched', 'handling')", [city]);
+    const codes: string[] = [];
+    for (const { component_code: code } of open.rows) {
+      const i = await this.twin.componentIndex(city, code).catch(() => -1);
+      if (indices.has(i) && (await this.twin.component(city, i)).state === 'intact') codes.push(code);
+    }
+    if (!codes.length) return [];
+    const moved: string[] = [];
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<CaseRow>(
+        "select * from cases where city = $1 and source = 'sensor' and component_code = any($2) and state in ('dispatched', 'handling') order by id for update", [city, codes]);
+      for (const row of rows) {
+        const err = await this.stepIn(tx, row, { id: row.id, version: row.version, action: 'reportBack', note: '部件恢复完好 (the component reports intact again)' }, SENSOR_ACTOR, this.now());
+        if (!err) moved.push(row.number);
+      }
+    });
+    return moved;
   }
 
   async addPhoto(id: string, phase: 'before' | 'after', mime: string, bytes: Uint8Array, actor: SessionUser): Promise<string> {
     const row = await this.row(id);
     this.mayRead(row, actor);
+    // after the access check: nobody who may not see the case makes the server decode an image
+    const thumb = await makeThumb(bytes);
     const photoId = randomUUID();
-    await this.db.query('insert into case_photos (id, case_id, phase, mime, bytes, size, uploaded_by) values ($1, $2, $3, $4, $5, $6, $7)',
-      [photoId, id, phase, mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes.byteLength, actor.id]);
+    await this.db.query('insert into case_photos (id, case_id, phase, mime, bytes, size, uploaded_by, thumb) values ($1, $2, $3, $4, $5, $6, $7, $8)',
+      [photoId, id, phase, mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes.byteLength, actor.id, Buffer.from(thumb.buffer, thumb.byteOffset, thumb.byteLength)]);
     return photoId;
   }
 
   /** A photo, for someone who may see its case. */
-  async photo(id: string, photoId: string, viewer: SessionUser): Promise<{ mime: string; bytes: Uint8Array }> {
+  async photo(id: string, photoId: string, viewer: SessionUser, size: 'full' | 'thumb' = 'full'): Promise<{ mime: string; bytes: Uint8Array }> {
     this.mayRead(await this.row(id), viewer);
-    const { rows } = await this.db.query<{ mime: string; bytes: Uint8Array }>('select mime, bytes from case_photos where id = $1 and case_id = $2', [photoId, id]);
-    if (!rows[0]) throw new NotFoundError(`no photo ${photoId} in case ${id}`);
-    return rows[0];
+    const { rows } = await this.db.query<{ mime: string; bytes: Uint8Array; thumb: Uint8Array | null }>(
+      `select mime, ${size === 'thumb' ? 'thumb, null as bytes' : 'bytes, null as thumb'} from case_photos where id = $1 and case_id = $2`, [photoId, id]);
+    const r = rows[0];
+    if (!r) throw new NotFoundError(`no photo ${photoId} in case ${id}`);
+    if (size === 'thumb' && r.thumb) return { mime: 'image/webp', bytes: r.thumb };
+    if (size === 'thumb') return this.photo(id, photoId, viewer, 'full'); // stored before thumbnails were made
+    return { mime: r.mime, bytes: r.bytes };
   }
 
   /** Cases that came in through Open311 (the only ones its public API lists), newest first. */

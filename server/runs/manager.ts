@@ -400,12 +400,18 @@ export class RunManager {
     this.end(a, 'cancelled');
   }
 
+  /** told when a run here succeeded (server/cases/flood.ts: warning cases) */
+  onSucceeded: ((id: string) => void) | null = null;
+
   private end(a: Active, status: string) {
     this.active.delete(a.id);
     runsRunning.set(this.active.size);
     runsFinished.inc({ status });
     runSeconds.observe((Date.now() - a.startedMs) / 1000);
-    void a.chain.then(() => this.publishFromDb(a.id)).then(() => this.kick());
+    void a.chain.then(() => this.publishFromDb(a.id)).then(() => {
+      if (status === 'succeeded') this.onSucceeded?.(a.id);
+      return this.kick();
+    });
   }
 
   /** Resolves when a warm worker waits for the next run. */

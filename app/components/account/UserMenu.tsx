@@ -28,6 +28,7 @@ export function UserMenu() {
       <div className="user-menu-pop panel">
         <p className="small muted">{t('auth.signedInAs', { name: user.name, role: roleName(user.role, lang) })}{user.department ? ` · ${user.department}` : ''}</p>
         {CASE_READ_ROLES.includes(user.role) && <Link className="btn small" href="/cases" data-testid="menu-cases">{t('cases.title')}</Link>}
+        {user.role === 'administrator' && <Link className="btn small" href="/admin/accounts" data-testid="menu-accounts">{t('admin.link')}</Link>}
         <Link className="btn small" href="/signin">{t('auth.account')}</Link>
         <button type="button" className="btn small" data-testid="signout" onClick={() => signOut.mutate()}>{t('auth.signOut')}</button>
       </div>

@@ -12,6 +12,7 @@ import { ScenarioEditor } from './ScenarioEditor';
 import { ScenarioLibrary } from './ScenarioLibrary';
 import type { FloodRunState } from './useFloodRun';
 import { useMe } from '../account/useMe';
+import { FloodWarningToggle } from '../cases/FloodWarningToggle';
 
 interface Draft { name: string; doc: Doc }
 
@@ -156,6 +157,7 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
           </p>
         )}
         {!canPlan && <p className="small muted" data-testid="planner-only">{t('auth.plannerOnly')}</p>}
+        {canPlan && rec && <FloodWarningToggle scenarioId={rec.id} />}
         <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood} canRun={canPlan}
           onPicked={(r) => { if (r.scenarioId && records.some((x) => x.id === r.scenarioId)) setSelId(r.scenarioId); }} beforeRun={async () => (rec && dirtyIds.has(rec.id) ? save() : true)}>
           {canPlan && <button type="button" className="btn" data-testid="scenario-save" disabled={!rec || update.isPending} onClick={() => void save()}>

@@ -1,0 +1,5 @@
+import { AccountsPage } from '../../components/account/AccountsPage';
+
+export default function Page() {
+  return <AccountsPage />;
+}
