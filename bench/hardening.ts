@@ -1,4 +1,4 @@
-// `npm run bench -- hardening [--messages=N] [--soak-s=S] [--rate=R] [--soak-rate=R] [--clients=N]`:
+// `npm run bench -- hardening [--messages=N] [--import-share=F] [--soak-s=S] [--rate=R] [--soak-rate=R] [--clients=N]`:
 // malformed input over every boundary, file import included (0 crashes, each refused with its
 // reason, stored state and city tables byte-identical), a client reconnecting during a fast stream
 // (converges, nothing lost), a simulation worker crashing during two runs (only its run fails),
@@ -21,13 +21,15 @@ export async function run(argv: string[]) {
   const rate = flag(argv, 'rate', 1_000_000);
   const soakRate = flag(argv, 'soak-rate', 100_000);
   const clients = flag(argv, 'clients', 50);
+  // a file import costs far more than a socket message (the page's path starts a worker per job)
+  const importShare = flag(argv, 'import-share', 0.1);
   const out: Record<string, unknown> = { bench: 'hardening' };
 
   const ctx = await startTwin();
   try {
     console.log(`fuzz: ${messages} malformed messages over HTTP ingest, tRPC, MQTT, socket.io and file import (city ${ctx.city.slug}, ${ctx.city.live.count} components)`);
     const before = await stateDigest(ctx);
-    const f = await fuzz(ctx, messages, 1);
+    const f = await fuzz(ctx, messages, 1, 8, importShare);
     const after = await stateDigest(ctx);
     for (const [ch, b] of Object.entries(f.byChannel)) console.log(`  ${ch.padEnd(7)} sent ${b.sent}, refused with a reason ${b.refused}, crashes ${b.crashes}`);
     for (const [ch, s] of Object.entries(f.samples)) for (const line of s.slice(0, ch === 'import' ? 12 : 3)) console.log(`    ${ch}: ${line.replace(/\s+/g, ' ')}`);

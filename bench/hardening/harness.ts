@@ -82,10 +82,10 @@ export interface FuzzResult {
 }
 
 /**
- * Sends `count` malformed messages over HTTP ingest, tRPC, MQTT, socket.io and file import (a tenth
- * of them: the CLI's and the /import page's paths), `concurrency` at a time.
+ * Sends `count` malformed messages over HTTP ingest, tRPC, MQTT, socket.io and file import
+ * (`importShare` of them, through the CLI's and the /import page's paths), `concurrency` at a time.
  */
-export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8): Promise<FuzzResult> {
+export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8, importShare = 0.1): Promise<FuzzResult> {
   const f = new Fuzzer(seed, { slug: ctx.city.slug, codes: ctx.city.data.components.codes, count: ctx.city.live.count, gridCount: ctx.city.live.gridCount });
   const fi = new ImportFuzzer(seed, { slug: ctx.city.slug, lon: ctx.city.data.meta.originLonDeg, lat: ctx.city.data.meta.originLatDeg });
   const importDir = mkdtempSync(join(tmpdir(), 'twin-fuzz-import-'));
@@ -187,7 +187,7 @@ export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8): 
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (made < count) {
       made++;
-      if (f.r() < 0.1) { await sendImportOne(fi.next()); continue; }
+      if (f.r() < importShare) { await sendImportOne(fi.next()); continue; }
       const m = f.next();
       if (m.channel === 'socket') {
         const k = turn++ % sockets.length;
