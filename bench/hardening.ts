@@ -32,7 +32,10 @@ export async function run(argv: string[]) {
     const f = await fuzz(ctx, messages, 1, 8, importShare);
     const after = await stateDigest(ctx);
     for (const [ch, b] of Object.entries(f.byChannel)) console.log(`  ${ch.padEnd(7)} sent ${b.sent}, refused with a reason ${b.refused}, crashes ${b.crashes}`);
-    for (const [ch, s] of Object.entries(f.samples)) for (const line of s.slice(0, ch === 'import' ? 12 : 3)) console.log(`    ${ch}: ${line.replace(/\s+/g, ' ')}`);
+    for (const [ch, s] of Object.entries(f.samples)) {
+      for (const line of s.filter((l) => !l.startsWith('CRASH')).slice(0, ch === 'import' ? 12 : 3)) console.log(`    ${ch}: ${line.replace(/\s+/g, ' ')}`);
+      for (const line of s.filter((l) => l.startsWith('CRASH')).slice(0, 20)) console.log(`    ${ch}: ${line.replace(/\s+/g, ' ')}`);
+    }
     console.log(`  ${(f.sent / (f.ms / 1000)).toFixed(0)} messages/s; state and history ${before === after ? 'byte-identical' : 'CHANGED'}`);
     Object.assign(out, {
       malformedSent: f.sent, refusedWithReason: f.refused, crashes: f.crashes, stateChangedByMalformed: before !== after,
