@@ -24,6 +24,7 @@ import { sessionCookieFor, TEST_ADMIN } from '../../server/accounts/testSession'
 
 export const TOKEN = 'hardening-bench-token';
 const SOAK_CHILD = fileURLToPath(new URL('./soakClients.ts', import.meta.url));
+const IDLE_CHILD = fileURLToPath(new URL('./idleLoop.ts', import.meta.url));
 
 export interface Ctx { app: TwinServer; db: Db; base: string; mqttUrl: string; city: CityRuntime; adminCookie: string }
 
@@ -280,7 +281,11 @@ export async function soak(ctx: Ctx, perS: number, clients: number, seconds: num
     child.once('exit', onExit);
     child.once('message', (m: Record<string, number> & { type: string }) => { child.off('exit', onExit); resolve(m); });
   });
+  // the baseline: an idle event loop at the same priority, measured over the same window
+  const idle = fork(IDLE_CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const idleReady = new Promise((r) => idle.once('message', r));
   try {
+    await idleReady;
     const ready = next();
     child.send({ ...target(ctx), token: TOKEN, clients, perS } satisfies SoakPlan);
     await ready;
@@ -293,6 +298,7 @@ export async function soak(ctx: Ctx, perS: number, clients: number, seconds: num
     const rss0 = process.memoryUsage().rss;
     h.enable();
     stalls.reset();
+    idle.send('start');
     let rssMax = rss0;
     for (let t = warm; t < seconds; t++) {
       await sleep(1000);
@@ -300,6 +306,9 @@ export async function soak(ctx: Ctx, perS: number, clients: number, seconds: num
     }
     h.disable();
     const over = stalls.stop();
+    const base = new Promise<{ maxMs: number; p99Ms: number; over100: number }>((r) => idle.once('message', r));
+    idle.send('stop');
+    const b = await base;
     const rss1 = process.memoryUsage().rss;
     child.send({ type: 'stop' });
     const r = await done;
@@ -308,9 +317,11 @@ export async function soak(ctx: Ctx, perS: number, clients: number, seconds: num
       soakRssGrowthPct: Math.round(((rss1 - rss0) / rss0) * 1000) / 10, soakRssMaxGrowthPct: Math.round(((rssMax - rss0) / rss0) * 1000) / 10,
       maxEventLoopStallMs: Math.round(h.max / 1e6), eventLoopP99Ms: Math.round(h.percentile(99) / 1e5) / 10,
       stallsOver100Ms: over.length, gapsInSoak: r.gaps!,
+      idleProcessMaxStallMs: b.maxMs, idleProcessP99Ms: b.p99Ms, idleProcessStallsOver100Ms: b.over100,
     };
   } finally {
     if (child.exitCode === null) child.kill();
+    if (idle.exitCode === null) idle.kill();
   }
 }
 
