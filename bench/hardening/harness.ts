@@ -1,32 +1,45 @@
 // The parts of `npm run bench -- hardening`, also run (shorter) by server/hardening.fuzz.test.ts.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { openDb, type Db } from '../../server/db';
 import { createTwinServer, type TwinServer } from '../../server/app';
 import type { CityRuntime } from '../../server/twin';
-import { decodeFrame, STATE_MASK } from '../../models/live';
-import { LiveMirror } from '../../models/liveMirror';
+import { STATE_MASK } from '../../models/live';
+import { mirrorClient } from './mirror';
+import type { SoakPlan } from './soakClients';
 import { STATE_COUNT } from '../../models/fiveColour';
 import { mulberry32 } from '../../server/live/simulator';
 import { Fuzzer, type Malformed } from './fuzz';
+import { ImportFuzzer, type ImportMalformed } from './importFuzz';
+import { sendImport } from './importSend';
+import { sessionCookieFor, TEST_ADMIN } from '../../server/accounts/testSession';
 
 export const TOKEN = 'hardening-bench-token';
+const SOAK_CHILD = fileURLToPath(new URL('./soakClients.ts', import.meta.url));
+const IDLE_CHILD = fileURLToPath(new URL('./idleLoop.ts', import.meta.url));
 
-export interface Ctx { app: TwinServer; db: Db; base: string; mqttUrl: string; city: CityRuntime }
+export interface Ctx { app: TwinServer; db: Db; base: string; mqttUrl: string; city: CityRuntime; adminCookie: string }
 
 /** The twin in this process (no Next), PGlite in memory, simulator off, MQTT on a free port. */
 export async function startTwin(): Promise<Ctx> {
   const db = await openDb({});
   const app = await createTwinServer({
-    env: { DATA_DIR: '', INGEST_TOKEN: TOKEN, SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', MQTT: 'on', MQTT_PORT: 0, HOST: '127.0.0.1' },
+    env: { DATA_DIR: '', INGEST_TOKEN: TOKEN, SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', MQTT: 'on', MQTT_PORT: 0, HOST: '127.0.0.1', SIM_CONCURRENCY: 2, ...TEST_ADMIN },
     db, tickMs: 30,
   });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  return { app, db, base, mqttUrl: `mqtt://127.0.0.1:${app.mqtt!.port}`, city: [...app.twin.cities.values()][0]! };
+  // the import routes are for administrators
+  const adminCookie = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
+  return { app, db, base, mqttUrl: `mqtt://127.0.0.1:${app.mqtt!.port}`, city: [...app.twin.cities.values()][0]!, adminCookie };
 }
 
 export async function stopTwin(ctx: Ctx) {
@@ -50,6 +63,11 @@ export async function stateDigest(ctx: Ctx): Promise<string> {
     `select md5(coalesce(string_agg(concat_ws(',', city_id, component_idx, bucket_start, reports, readings, state_first, state_last, states_seen,
        value_min, value_max, value_mean, value_last, last_at, source, sources_seen), ';' order by city_id, component_idx, bucket_start), '')) as d from component_history`,
   ]) h.update((await ctx.db.query<{ d: string }>(sql)).rows[0]!.d);
+  // the city tables an import writes (every row, in a fixed order)
+  for (const t of ['cities', 'city_blobs', 'components', 'unit_grids', 'responsibility_grids', 'prone_points', 'departments']) {
+    const { rows } = await ctx.db.query<{ h: string | null; n: number }>(`select md5(string_agg(md5(t::text), '' order by md5(t::text))) as h, count(*)::int as n from ${t} t`);
+    h.update(`${t}:${rows[0]!.n}:${rows[0]!.h}`);
+  }
   return h.digest('hex');
 }
 
@@ -64,15 +82,20 @@ export interface FuzzResult {
   ms: number;
 }
 
-/** Sends `count` malformed messages over HTTP ingest, tRPC, MQTT and socket.io, `concurrency` at a time. */
-export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8): Promise<FuzzResult> {
+/**
+ * Sends `count` malformed messages over HTTP ingest, tRPC, MQTT, socket.io and file import
+ * (`importShare` of them, through the CLI's and the /import page's paths), `concurrency` at a time.
+ */
+export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8, importShare = 0.1): Promise<FuzzResult> {
   const f = new Fuzzer(seed, { slug: ctx.city.slug, codes: ctx.city.data.components.codes, count: ctx.city.live.count, gridCount: ctx.city.live.gridCount });
+  const fi = new ImportFuzzer(seed, { slug: ctx.city.slug, lon: ctx.city.data.meta.originLonDeg, lat: ctx.city.data.meta.originLatDeg });
+  const importDir = mkdtempSync(join(tmpdir(), 'twin-fuzz-import-'));
   const res: FuzzResult = { sent: 0, refused: 0, crashes: 0, byChannel: {}, samples: {}, ms: 0 };
   const note = (ch: string, outcome: 'refused' | 'crash', reason: string) => {
     const b = (res.byChannel[ch] ??= { sent: 0, refused: 0, crashes: 0 });
     if (outcome === 'refused') { b.refused++; res.refused++; } else { b.crashes++; res.crashes++; }
     const s = (res.samples[ch] ??= []);
-    if (outcome === 'crash' || (s.length < 4 && reason && !s.includes(reason.slice(0, 160)))) s.push(`${outcome === 'crash' ? 'CRASH ' : ''}${reason.slice(0, 160)}`);
+    if (outcome === 'crash' || (s.length < (ch === 'import' ? 60 : 4) && reason && !s.includes(reason.slice(0, 160)))) s.push(`${outcome === 'crash' ? 'CRASH ' : ''}${reason.slice(0, 160)}`);
   };
   let uncaught = 0;
   const onUncaught = () => uncaught++;
@@ -100,9 +123,26 @@ export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8): 
   const send = async (m: Malformed, s?: Socket) => {
     const ch = m.channel;
     const ts = performance.now();
-    try { await send1(m, s); } finally { timing[ch] = (timing[ch] ?? 0) + performance.now() - ts; }
+    const slow = process.env.BENCH_DEBUG ? setTimeout(() => console.log(`slow ${ch}: ${JSON.stringify(m).slice(0, 300)}`), 5000) : undefined;
+    try { await send1(m, s); } finally { clearTimeout(slow); timing[ch] = (timing[ch] ?? 0) + performance.now() - ts; }
   };
   const timing: Record<string, number> = {};
+  const sendImportOne = async (m: ImportMalformed) => {
+    const ts = performance.now();
+    (res.byChannel.import ??= { sent: 0, refused: 0, crashes: 0 }).sent++;
+    res.sent++;
+    try {
+      const what = m.kind === 'file' ? `${m.format} ${m.broken} (${m.via})` : m.kind;
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<{ outcome: 'crash'; reason: string }>((r) => { timer = setTimeout(() => r({ outcome: 'crash', reason: `no answer in 60 s to ${what}` }), 60_000); });
+      const o = await Promise.race([sendImport(ctx.db, ctx.base, ctx.adminCookie, importDir, m), hung]);
+      clearTimeout(timer);
+      if (process.env.BENCH_DEBUG) console.log(`import ${what}: ${o.outcome} ${Math.round(performance.now() - ts)} ms ${o.reason.slice(0, 200)}`);
+      note('import', o.outcome, m.kind === 'file' ? `${m.format} ${m.broken} (${m.via}): ${o.reason}` : `${m.kind}: ${o.reason}`);
+    } catch (err) {
+      note('import', 'crash', err instanceof Error ? err.message : String(err));
+    } finally { timing.import = (timing.import ?? 0) + performance.now() - ts; }
+  };
   const send1 = async (m: Malformed, s?: Socket) => {
     const ch = m.channel;
     (res.byChannel[ch] ??= { sent: 0, refused: 0, crashes: 0 }).sent++;
@@ -144,9 +184,11 @@ export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8): 
   // socket requests are answered by event, not by id: one at a time per client keeps answers matched
   let made = 0, turn = 0;
   const chains = sockets.map(() => Promise.resolve());
+  // a fuzzer bug must end the run, not be counted by the uncaught-exception counter above
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (made < count) {
       made++;
+      if (f.r() < importShare) { await sendImportOne(fi.next()); continue; }
       const m = f.next();
       if (m.channel === 'socket') {
         const k = turn++ % sockets.length;
@@ -157,13 +199,14 @@ export async function fuzz(ctx: Ctx, count: number, seed = 1, concurrency = 8): 
         await send(m);
       }
     }
-  }));
+  })).catch((e: unknown) => { process.off('uncaughtException', onUncaught); throw e; });
   await Promise.all(chains);
   const mqttSent = res.byChannel.mqtt?.sent ?? 0;
   const until = Date.now() + 10_000;
   while (replies < mqttSent && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   for (let k = replies; k < mqttSent; k++) note('mqtt', 'crash', 'no rejection reply');
   res.ms = performance.now() - t0;
+  rmSync(importDir, { recursive: true, force: true });
   if (process.env.BENCH_DEBUG) console.log('ms per channel', timing);
   res.crashes += uncaught + mqttClosed;
   process.off('uncaughtException', onUncaught);
@@ -193,21 +236,7 @@ export function stream(ctx: Ctx, perS: number, seed = 5) {
   return { stop() { clearInterval(timer); return { applied, perS: applied / ((performance.now() - t0) / 1000) }; } };
 }
 
-/** A socket.io client that keeps a mirror of the city's live state and asks for a snapshot on a gap. */
-function mirrorClient(ctx: Ctx, grids: 'all' | number[] = 'all') {
-  const mirror = new LiveMirror(ctx.city.live.count, ctx.city.live.gridCount);
-  const socket = ioClient(ctx.base, { transports: ['websocket'], forceNew: true, reconnection: false });
-  let lastFrameMs = Date.now();
-  socket.on('connect', () => {
-    mirror.reset();
-    socket.emit('subscribe', { city: ctx.city.slug, grids });
-  });
-  socket.on('frame', (_c: string, data: ArrayBuffer) => {
-    lastFrameMs = Date.now();
-    if (mirror.apply(decodeFrame(data)) === 'gap') socket.emit('snapshot', { city: ctx.city.slug });
-  });
-  return { socket, mirror, quietFor: () => Date.now() - lastFrameMs };
-}
+const target = (ctx: Ctx) => ({ base: ctx.base, slug: ctx.city.slug, count: ctx.city.live.count, gridCount: ctx.city.live.gridCount });
 
 /**
  * A client drops its connection during the stream and connects again: the time from the new
@@ -215,7 +244,7 @@ function mirrorClient(ctx: Ctx, grids: 'all' | number[] = 'all') {
  * whether it holds exactly the server's state (no update lost).
  */
 export async function reconnect(ctx: Ctx, perS: number, streamMs = 1500) {
-  const c = mirrorClient(ctx);
+  const c = mirrorClient(target(ctx));
   await waitFor(() => c.mirror.snapshots >= 1, 'the first snapshot');
   const s = stream(ctx, perS);
   await sleep(streamMs / 2);
@@ -240,34 +269,76 @@ export async function reconnect(ctx: Ctx, perS: number, streamMs = 1500) {
 }
 
 /**
- * `clients` socket clients on random views while the stream runs for `seconds`: RSS growth after
- * a fifth of the time (warm-up), and the longest event-loop stall after it.
+ * `clients` socket clients on random views while a stream of `perS` updates a second comes in over
+ * HTTP ingest for `seconds`; the clients and the stream run in a child process, so the figures are
+ * the server's own. RSS growth after a fifth of the time (warm-up), the longest event-loop stall
+ * after it, and (with `stalls`) when each stall over 100 ms happened.
  */
 export async function soak(ctx: Ctx, perS: number, clients: number, seconds: number) {
-  const r = mulberry32(11);
-  const gc = ctx.city.live.gridCount;
-  const cs = Array.from({ length: clients }, () => mirrorClient(ctx, Array.from({ length: 30 }, () => Math.floor(r() * gc))));
-  await waitFor(() => cs.every((c) => c.mirror.snapshots >= 1), 'every client subscribed', 30_000);
-  const s = stream(ctx, perS);
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  const warm = Math.max(1, Math.round(seconds / 5));
-  await sleep(warm * 1000);
-  const rss0 = process.memoryUsage().rss;
-  h.enable();
-  let rssMax = rss0;
-  for (let t = warm; t < seconds; t++) {
-    await sleep(1000);
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+  const child = fork(SOAK_CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = () => new Promise<Record<string, number> & { type: string }>((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`the soak's clients exited (${code})`));
+    child.once('exit', onExit);
+    child.once('message', (m: Record<string, number> & { type: string }) => { child.off('exit', onExit); resolve(m); });
+  });
+  // the baseline: an idle event loop at the same priority, measured over the same window
+  const idle = fork(IDLE_CHILD, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const idleReady = new Promise((r) => idle.once('message', r));
+  try {
+    await idleReady;
+    const ready = next();
+    child.send({ ...target(ctx), token: TOKEN, clients, perS } satisfies SoakPlan);
+    await ready;
+    const done = next();
+    child.send({ type: 'stream' });
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    const stalls = stallSampler(100);
+    const warm = Math.max(1, Math.round(seconds / 5));
+    await sleep(warm * 1000);
+    const rss0 = process.memoryUsage().rss;
+    h.enable();
+    stalls.reset();
+    idle.send('start');
+    let rssMax = rss0;
+    for (let t = warm; t < seconds; t++) {
+      await sleep(1000);
+      rssMax = Math.max(rssMax, process.memoryUsage().rss);
+    }
+    h.disable();
+    const over = stalls.stop();
+    const base = new Promise<{ maxMs: number; p99Ms: number; over100: number }>((r) => idle.once('message', r));
+    idle.send('stop');
+    const b = await base;
+    const rss1 = process.memoryUsage().rss;
+    child.send({ type: 'stop' });
+    const r = await done;
+    return {
+      soakSeconds: seconds, soakClients: clients, soakPerS: Math.round(r.perS!), soakIngestRefused: r.refused!,
+      soakRssGrowthPct: Math.round(((rss1 - rss0) / rss0) * 1000) / 10, soakRssMaxGrowthPct: Math.round(((rssMax - rss0) / rss0) * 1000) / 10,
+      maxEventLoopStallMs: Math.round(h.max / 1e6), eventLoopP99Ms: Math.round(h.percentile(99) / 1e5) / 10,
+      stallsOver100Ms: over.length, gapsInSoak: r.gaps!,
+      idleProcessMaxStallMs: b.maxMs, idleProcessP99Ms: b.p99Ms, idleProcessStallsOver100Ms: b.over100,
+    };
+  } finally {
+    if (child.exitCode === null) child.kill();
+    if (idle.exitCode === null) idle.kill();
   }
-  h.disable();
-  const rate = s.stop();
-  const rss1 = process.memoryUsage().rss;
-  for (const c of cs) c.socket.close();
-  return {
-    soakSeconds: seconds, soakClients: clients, soakPerS: Math.round(rate.perS),
-    soakRssGrowthPct: Math.round(((rss1 - rss0) / rss0) * 1000) / 10, soakRssMaxGrowthPct: Math.round(((rssMax - rss0) / rss0) * 1000) / 10,
-    maxEventLoopStallMs: Math.round(h.max / 1e6), gapsInSoak: cs.reduce((a, c) => a + c.mirror.gaps, 0),
-  };
+}
+
+/** Each event-loop turn later than `overMs`: when, and by how much (BENCH_DEBUG prints them as they come). */
+function stallSampler(overMs: number) {
+  let seen: { atS: number; ms: number }[] = [];
+  const t0 = performance.now();
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now(), late = now - last - 20;
+    if (late > overMs) {
+      seen.push({ atS: Math.round((now - t0) / 100) / 10, ms: Math.round(late) });
+      if (process.env.BENCH_DEBUG) console.log(`stall ${Math.round(late)} ms at ${((now - t0) / 1000).toFixed(1)} s`);
+    }
+    last = now;
+  }, 20);
+  return { reset() { seen = []; }, stop() { clearInterval(timer); return seen; } };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -11,6 +11,7 @@ import { formatIssues } from '../../models/issues';
 import type { CityRuntime, Twin } from '../twin';
 import { framesSent, ingestRejected, limitRefused, liveBytesSent, liveClients, snapshotsForced, stateChanges, tickSeconds } from '../metrics';
 import { log } from '../log';
+import { Outbox } from './outbox';
 
 type TwinSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type TwinIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -216,11 +217,13 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
     return n;
   }
 
-  function emit(sub: Sub, buf: ArrayBuffer, kind: string) {
+  const outbox = new Outbox<{ sub: Sub; buf: ArrayBuffer; kind: string }>(({ sub, buf, kind }) => {
+    if (!sub.socket.connected) return;
     sub.socket.emit('frame', sub.city.slug, buf);
     framesSent.inc({ kind });
     liveBytesSent.inc(buf.byteLength);
-  }
+  });
+  const emit = (sub: Sub, buf: ArrayBuffer, kind: string) => outbox.push({ sub, buf, kind });
 
   /** The current state of the given grids (or all), as a snapshot that restarts the client's sequence. */
   function sendSnapshot(sub: Sub, grids: Uint32Array | 'all') {
@@ -295,6 +298,8 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
 
   let lastSweep = 0;
   function tick() {
+    // the last tick's frames are still going out (./outbox.ts): this tick's changes wait for the next (they coalesce)
+    if (outbox.busy) return;
     const end = tickSeconds.startTimer();
     const now = Date.now();
     const sweep = now - lastSweep >= 1000;

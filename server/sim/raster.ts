@@ -24,6 +24,9 @@ export class InputError extends Error {
 
 const HEADER_KEYS = ['ncols', 'nrows', 'xllcorner', 'yllcorner', 'xllcenter', 'yllcenter', 'cellsize', 'nodata_value'];
 
+/** The largest DEM read (400 MB as float32): a header asking for more is refused before allocating. */
+export const MAX_RASTER_CELLS = 100_000_000;
+
 /** Parse an ESRI ASCII grid; errors name the line. */
 export function parseAscii(text: string, file = '<ascii grid>'): Raster {
   const h: Record<string, number> = {};
@@ -52,6 +55,11 @@ export function parseAscii(text: string, file = '<ascii grid>'): Raster {
   if (yll === undefined) yll = h.yllcenter !== undefined ? h.yllcenter - cellSize / 2 : undefined;
   if (xll === undefined || yll === undefined) throw new InputError('missing header xllcorner/yllcorner', file, line + 1);
   const nodata = h.nodata_value ?? -9999;
+  // a header that declares more values than the text can hold is refused before the grid is
+  // allocated (ncols 2000000000 would otherwise ask for gigabytes): each value takes at least 2 characters
+  const room = Math.ceil((text.length - pos) / 2);
+  if (cols * rows > room) throw new InputError(`the header declares ncols x nrows = ${cols * rows} values, the file has room for at most ${room}`, file, 1);
+  if (cols * rows > MAX_RASTER_CELLS) throw new InputError(`ncols x nrows = ${cols * rows} is over the ${MAX_RASTER_CELLS} cells a DEM may have`, file, 1);
   const data = new Float32Array(cols * rows);
   let k = 0;
   const n = cols * rows;
@@ -120,6 +128,8 @@ export async function parseGeoTiff(buf: Uint8Array, name: string): Promise<Raste
     const tiff = await fromArrayBuffer(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);
     const img = await tiff.getImage();
     const cols = img.getWidth(), rows = img.getHeight();
+    // before any pixel is read: a header naming 65535 x 65535 cells must not allocate 17 GB
+    if (cols * rows > MAX_RASTER_CELLS) throw new InputError(`${cols} x ${rows} cells is over the ${MAX_RASTER_CELLS} a DEM may have`, name);
     const [rx, ry] = img.getResolution();
     const [ox, oy] = img.getOrigin();
     if (Math.abs(Math.abs(rx!) - Math.abs(ry!)) > 1e-6 * Math.abs(rx!)) throw new Error(`cells are not square (${rx} x ${ry})`);

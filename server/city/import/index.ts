@@ -62,7 +62,8 @@ export async function readImportFiles(files: ImportFile[], opts: ImportOptions, 
   for (const [fi, f] of files.entries()) {
     if (ctl.signal?.aborted) throw new Error('cancelled');
     ctl.onProgress?.({ phase: 'parse', file: f.name, fileIndex: fi, files: files.length, features: 0 });
-    const fileErr = (message: string) => problem({ file: f.name, severity: 'error', message });
+    // readers name the path they read: the user knows the file by its name (an upload's path is the server's)
+    const fileErr = (message: string) => problem({ file: f.name, severity: 'error', message: message.split(f.path).join(f.name) });
     const parsed = fileMappingSchema.safeParse(mapping[f.name] ?? mapping['*'] ?? {});
     if (!parsed.success) { fileErr(`mapping: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`); continue; }
     const m = parsed.data;
