@@ -87,7 +87,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   const setupToken = await accounts.setup.start(bootstrap);
   const cases = new CaseStore(db, twin);
   const sensorCases = new SensorCases(twin, cases);
-  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases });
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases, dataDir: env.DATA_DIR });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
     const up = opts.next.upgrade;
