@@ -3,6 +3,7 @@ import type { BuildingsLayer } from './buildings/buildingsLayer';
 import { lookFromTo } from './core/cameraMoves';
 import type { FloodLayer } from './flood/floodLayer';
 import type { CompareLayer } from './compare/compareLayer';
+import type { TilesetLayer } from './tilesets/tilesetLayer';
 import { gridAtRaster } from './grids/rasterGrids';
 import type { RunGrid } from '../models/runs';
 import type { LayerKey, Selection, TwinEngine } from './TwinEngine';
@@ -57,6 +58,9 @@ export interface TwinHooks {
   /** measurement switches: hide one part of the Three layer ('proxy' | 'map' | 'detail' | 'terrain' | 'water' | 'buildings' | 'flood') */
   debugHide(part: string, hidden: boolean): void;
   nearCount(): number;
+  /** imported 3D Tiles: tilesets and their loaded tile models; the model's top under local (x, y), or null */
+  tilesets(): { sets: number; loaded: number; meshes: number };
+  tilesetTop(x: number, y: number): number | null;
   /** the Three layer's objects: name, visible, vertices drawn (debugging) */
   objects(): { name: string; visible: boolean; renderOrder: number; vertices: number }[];
   flood: {
@@ -181,6 +185,20 @@ export function installTestHooks(self: TwinEngine): () => void {
       self.requestRender();
     },
     nearCount: () => self.components?.nearCount() ?? 0,
+    tilesets: () => {
+      const l = self.layer<TilesetLayer>('tilesets');
+      let meshes = 0;
+      for (const t of l?.sets ?? []) t.group.traverse((o) => { if ((o as THREE.Mesh).isMesh) meshes++; });
+      return { sets: l?.sets.length ?? 0, loaded: l?.loadedModels ?? 0, meshes };
+    },
+    tilesetTop: (x, y) => {
+      const l = self.layer<TilesetLayer>('tilesets');
+      if (!l?.sets.length) return null;
+      const ray = new THREE.Raycaster(new THREE.Vector3(x, y, 5000), new THREE.Vector3(0, 0, -1));
+      self.root.updateMatrixWorld(true);
+      const hit = ray.intersectObjects(l.sets.map((t) => t.group), true)[0];
+      return hit ? hit.point.z : null;
+    },
     objects: () => self.root.children.flatMap((o) => (o instanceof THREE.Group ? o.children : [o])).map((o) => {
       const g = (o as THREE.Mesh).geometry as THREE.BufferGeometry | undefined;
       return { name: o.name, visible: o.visible, renderOrder: o.renderOrder, vertices: g?.index?.count ?? g?.getAttribute('position')?.count ?? 0 };
