@@ -6,6 +6,7 @@ import {
 } from '../../models/cityImport';
 import { COMPONENT_CLASSES } from '../../models/components';
 import { useI18n } from '../i18n';
+import { problemText } from '../i18n/importProblems';
 import { LangSwitch } from './LangSwitch';
 import { filesFromDrop, filesFromInput, importedPaths, takeHandedOffFiles, type PickedFile } from './importFiles';
 
@@ -30,7 +31,7 @@ const safeError = (text: string) => { try { return (JSON.parse(text) as { error?
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function ImportPage() {
-  const { t, pick, num } = useI18n();
+  const { t, pick, num, lang } = useI18n();
   const session = useMemo(() => `s-${Math.random().toString(36).slice(2, 12)}${Date.now().toString(36)}`, []);
   const [files, setFiles] = useState<PickedFile[]>([]);
   const uploaded = useRef(new Set<string>());
@@ -188,7 +189,7 @@ export function ImportPage() {
                   <span className="mono">{p.file}</span>
                   {p.index !== undefined && <> · {t('import.problem.feature', { index: p.index })}</>}
                   {p.line && <> · {t('import.problem.line', { line: p.line })}</>}
-                  {p.field && <> · <span className="mono">{p.field}</span></>}: {p.message}
+                  {p.field && <> · <span className="mono">{p.field}</span></>}: {problemText(p.message, lang)}
                 </li>
               ))}
             </ol>

@@ -4,7 +4,7 @@
 
 export interface PickedFile { file: File; path: string }
 
-const TILE_CONTENT = /\.(b3dm|i3dm|pnts|cmpt|glb|gltf|bin|subtree|ktx2)$/i;
+const DATA = /\.(geojson|csv|tiff?|asc)$/i;
 
 export function filesFromInput(list: FileList | null): PickedFile[] {
   return Array.from(list ?? []).map((file) => ({ file, path: file.webkitRelativePath || file.name }));
@@ -34,15 +34,18 @@ export async function filesFromDrop(dt: DataTransfer): Promise<PickedFile[]> {
 }
 
 /**
- * The files the import reads: everything but a tileset's own contents (its tiles, and whatever sits
- * in folders below a tileset.json), which are uploaded beside it and found through it.
+ * The files the import reads: not a grid's .prj (read beside its .asc), nor a tileset's own files
+ * (its tiles, notes such as a README, folders below it), which are uploaded and found through it;
+ * data files beside a tileset.json are still read.
  */
 export function importedPaths(files: PickedFile[]): string[] {
   const tilesetDirs = files.filter((f) => /(^|\/)tileset\.json$/i.test(f.path)).map((f) => f.path.replace(/[^/]*$/, ''));
   return files.map((f) => f.path).filter((p) => {
-    if (!tilesetDirs.length) return true;
-    if (TILE_CONTENT.test(p)) return false;
-    return !tilesetDirs.some((d) => p.startsWith(d) && p.slice(d.length).includes('/'));
+    if (/\.prj$/i.test(p)) return false;
+    const d = tilesetDirs.find((t) => p.startsWith(t));
+    if (d === undefined) return true;
+    const rest = p.slice(d.length);
+    return rest === 'tileset.json' || (!rest.includes('/') && DATA.test(rest));
   });
 }
 
