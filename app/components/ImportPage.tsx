@@ -158,7 +158,7 @@ export function ImportPage() {
             {phase === 'stored' ? (
               <p data-testid="import-stored">{t('import.stored', { city })} <Link className="btn primary" href={`/twin/${city}`}>{t('import.open')} →</Link></p>
             ) : check.ok ? <p data-testid="import-ok">{t('import.ok')}</p> : <p className="error" data-testid="import-failed">{t('import.failed', { errors: s!.errors })}</p>}
-            {s && check.ok && <p className="muted">{t('import.summary', { buildings: num(s.buildings), components: num(s.components), unitGrids: num(s.unitGrids), cols: s.terrain.cols, rows: s.terrain.rows, cellSize: num(s.terrain.cellSize, 2) })}</p>}
+            {s && check.ok && <p className="muted">{t('import.summary', { buildings: num(s.buildings), components: num(s.components), unitGrids: num(s.unitGrids), cols: s.terrain.cols, rows: s.terrain.rows, cellSize: num(s.terrain.cellSize, 2), tilesets: s.tilesets })}</p>}
             <div className="import-files">
               <table className="small">
                 <thead><tr>{(['file', 'format', 'role', 'crs', 'features', 'accepted', 'mapping'] as const).map((k) => <th key={k}>{t(`import.col.${k}`)}</th>)}</tr></thead>

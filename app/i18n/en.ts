@@ -346,7 +346,7 @@ export const en: Record<MessageKey, string> = {
   // --- /import (server/city/import) ---
   'import.link': 'Import a city',
   'import.title': 'Import city data',
-  'import.intro': 'Drop terrain (GeoTIFF, ASCII grid), buildings (GeoJSON, CityJSON), components (GeoJSON, CSV), grids, roads or prone points. Every feature is checked before anything is stored.',
+  'import.intro': 'Drop terrain (GeoTIFF, ASCII grid), buildings (GeoJSON, CityJSON), components (GeoJSON, CSV), grids, roads, prone points or a 3D Tiles folder. Every feature is checked before anything is stored.',
   'import.city': 'City slug',
   'import.name': 'City name',
   'import.crs': 'Default CRS',
@@ -396,7 +396,7 @@ export const en: Record<MessageKey, string> = {
   'import.problem.feature': 'feature {index}',
   'import.problem.line': 'line {line}',
   'import.more': '{n} more problems not listed',
-  'import.summary': 'Will create: {buildings} buildings, {components} components, {unitGrids} unit grids, terrain {cols} x {rows} ({cellSize} m)',
+  'import.summary': 'Will create: {buildings} buildings, {components} components, {unitGrids} unit grids, terrain {cols} x {rows} ({cellSize} m), {tilesets} 3D Tiles models',
   'import.footprint': 'Data extent',
   'import.error': 'Error: {message}',
   ...workspaceEn,

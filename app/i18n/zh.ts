@@ -344,7 +344,7 @@ export const zh = {
   // --- /import (server/city/import) ---
   'import.link': '导入城市',
   'import.title': '导入城市数据',
-  'import.intro': '放入地形（GeoTIFF、ASCII 栅格）、建筑（GeoJSON、CityJSON）、部件（GeoJSON、CSV）、网格、道路或易积水点文件。存储之前先检查每个要素。',
+  'import.intro': '放入地形（GeoTIFF、ASCII 栅格）、建筑（GeoJSON、CityJSON）、部件（GeoJSON、CSV）、网格、道路、易积水点文件或 3D Tiles 文件夹。存储之前先检查每个要素。',
   'import.city': '城市标识',
   'import.name': '城市名称',
   'import.crs': '缺省坐标系',
@@ -394,7 +394,7 @@ export const zh = {
   'import.problem.feature': '要素 {index}',
   'import.problem.line': '第 {line} 行',
   'import.more': '另有 {n} 个问题未列出',
-  'import.summary': '将创建：{buildings} 栋建筑、{components} 个部件、{unitGrids} 个单元网格、地形 {cols} × {rows}（{cellSize} 米）',
+  'import.summary': '将创建：{buildings} 栋建筑、{components} 个部件、{unitGrids} 个单元网格、地形 {cols} × {rows}（{cellSize} 米）、{tilesets} 个 3D Tiles 模型',
   'import.footprint': '数据范围',
   'import.error': '出错：{message}',
   ...workspaceZh,
