@@ -91,10 +91,15 @@ async function measure(gj: string, cj: string): Promise<void> {
     try {
       global.gc?.();
       const mem = peakRss();
+      const phases: Record<string, number> = {};
       const t0 = performance.now();
       const check = await importCity(db, [{ path: gj, name: 'components.geojson' }, { path: cj, name: 'buildings.city.json' }],
-        { city: 'bench-import', replace: true }, { 'components.geojson': { classField: 'class', codeField: 'code' } });
+        { city: 'bench-import', replace: true }, { 'components.geojson': { classField: 'class', codeField: 'code' } },
+        { onProgress: (p) => { if (p.phase !== 'parse' && !(p.phase in phases)) phases[p.phase] = performance.now() - t0; } });
       const seconds = (performance.now() - t0) / 1000;
+      // where the time goes: read + check until 'build', then build, then store
+      const at = (k: string) => (phases[k] ?? NaN) / 1000;
+      console.log(`phases: read+check ${at('build').toFixed(1)} s, build ${(at('store') - at('build')).toFixed(1)} s, store ${(at('done') - at('store')).toFixed(1)} s`);
       const peakRssMb = mem.stop();
       if (!check.ok) throw new Error(`import check failed: ${check.problems.slice(0, 3).map((p) => p.message).join('; ')}`);
 

@@ -23,6 +23,8 @@ test('components: the check lists the unmapped class, the mapping fixes it, the 
   // no class yet: every feature is reported, nothing stored
   await expect(page.getByTestId('import-failed')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('import-problems')).toContainText('要素 0');
+  // the importer's message in the page's language
+  await expect(page.getByTestId('import-problems')).toContainText('没有类别：请为文件指定部件类');
   await expect(page.getByTestId('import-store')).toBeDisabled();
   await shot(page, 'import-check-failed-zh.png');
   // map the whole file to 03005 litter bin, check again, confirm

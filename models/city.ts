@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { componentCode17Schema, componentCodeInputSchema, responsibilityGridCodeSchema, unitGridCodeSchema } from './codes';
 import { componentClassCodeSchema, componentStateSchema } from './components';
 import { BUILDING_USES, LAYER_NAMES, ROAD_KINDS } from './layers';
+import { tilesetRefSchema } from './tileset';
 
 // Local frame convention, used everywhere below: metres East (x), North (y), Up (z) in the
 // tangent frame at the city's origin (models/geo.ts). Heights are metres above the WGS84
@@ -30,6 +31,8 @@ export const cityMetaSchema = z.object({
   seed: z.number().int(),
   /** local extent: [minX, minY, maxX, maxY] in metres */
   extent: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  /** imported 3D Tiles tilesets, drawn with the city (models/tileset.ts) */
+  tilesets: z.array(tilesetRefSchema).optional(),
 });
 export type CityMeta = z.infer<typeof cityMetaSchema>;
 

@@ -81,7 +81,8 @@ export type ImportProblem = z.infer<typeof importProblemSchema>;
 export const importFileReportSchema = z.object({
   file: z.string(),
   format: importFormatSchema,
-  role: importRoleSchema,
+  /** what the file becomes; a 3D Tiles tileset is drawn as it is ('tileset', not a mapping choice) */
+  role: z.union([importRoleSchema, z.literal('tileset')]),
   crs: z.number().int().nullable(),
   crsSource: z.enum(['file', 'option', 'default', 'missing']),
   features: z.number().int().nonnegative(),
@@ -125,11 +126,13 @@ export type ImportCheck = z.infer<typeof importCheckSchema>;
 /** an upload larger than this is refused (413) before it is stored */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 export const uploadSessionSchema = z.string().regex(/^[a-z0-9-]{8,64}$/, 'session: 8-64 lowercase letters, digits, dashes');
-export const uploadNameSchema = z.string().min(1).max(200).regex(/^[^/\\\0]+$/, 'a file name, no path').refine((s) => s !== '.' && s !== '..', 'a file name');
+/** a file name, or a path inside a dropped folder ("city/tiles/1.b3dm": a tileset's tiles), never leaving it */
+export const uploadNameSchema = z.string().min(1).max(300).regex(/^[^/\\\0]+(\/[^/\\\0]+)*$/, 'a file name or a relative path')
+  .refine((s) => s.split('/').every((p) => p !== '.' && p !== '..'), 'a path without . or .. parts');
 
 export const importJobRequestSchema = importOptionsSchema.extend({
   session: uploadSessionSchema,
-  files: z.array(uploadNameSchema).min(1, 'choose at least one file').max(50),
+  files: z.array(uploadNameSchema).min(1, 'choose at least one file').max(200),
   mapping: mappingFileSchema.default({}),
   /** false: check only, store nothing */
   commit: z.boolean().default(false),

@@ -149,6 +149,8 @@ export class TwinEngine {
     }
     const buildings = this.layer<BuildingsLayer>('buildings');
     this.zMax = buildings?.zMax ?? city.height.maxZ;
+    // imported 3D Tiles rise above the city's own buildings: the near/far box must hold them
+    for (const t of this.info.tilesets ?? []) this.zMax = Math.max(this.zMax, t.topM ?? 0);
     this.picking = new Picking(city, buildings, () => this.three!.camera as THREE.PerspectiveCamera, () => this.globe.scene.canvas as HTMLCanvasElement);
   }
 

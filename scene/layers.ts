@@ -8,6 +8,7 @@ import { GridsLayer } from './grids/gridsLayer';
 import { ProneTwinLayer } from './prone/proneLayer';
 import { MarkerLayer } from './selection/markerLayer';
 import { TerrainLayer } from './terrain/terrainLayer';
+import { TilesetLayer } from './tilesets/tilesetLayer';
 import { WaterLayer } from './water/waterLayer';
 
 /**
@@ -21,6 +22,7 @@ export function createLayers(): TwinLayer[] {
     new ComponentsTwinLayer(),
     new TerrainLayer(),
     new BuildingsLayer(),
+    new TilesetLayer(),
     new WaterLayer(),
     new ProneTwinLayer(),
     new FloodLayer(),

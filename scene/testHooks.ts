@@ -4,6 +4,7 @@ import { lookFromTo } from './core/cameraMoves';
 import type { FloodLayer } from './flood/floodLayer';
 import type { CompareLayer } from './compare/compareLayer';
 import type { CasesLayer } from './cases/casesLayer';
+import type { TilesetLayer } from './tilesets/tilesetLayer';
 import { gridAtRaster } from './grids/rasterGrids';
 import type { RunGrid } from '../models/runs';
 import type { LayerKey, Selection, TwinEngine } from './TwinEngine';
@@ -58,6 +59,11 @@ export interface TwinHooks {
   /** measurement switches: hide one part of the Three layer ('proxy' | 'map' | 'detail' | 'terrain' | 'water' | 'buildings' | 'flood') */
   debugHide(part: string, hidden: boolean): void;
   nearCount(): number;
+  /** imported 3D Tiles: tilesets and their loaded tile models; the model's top under local (x, y), or null */
+  tilesets(): { sets: number; loaded: number; meshes: number };
+  tilesetTop(x: number, y: number): number | null;
+  /** the centre of the highest flat model roof triangle (over 20 m²): a point inside a tileset building */
+  tilesetRoof(): { x: number; y: number; top: number } | null;
   /** the Three layer's objects: name, visible, vertices drawn (debugging) */
   objects(): { name: string; visible: boolean; renderOrder: number; vertices: number }[];
   flood: {
@@ -184,6 +190,41 @@ export function installTestHooks(self: TwinEngine): () => void {
       self.requestRender();
     },
     nearCount: () => self.components?.nearCount() ?? 0,
+    tilesets: () => {
+      const l = self.layer<TilesetLayer>('tilesets');
+      let meshes = 0;
+      for (const t of l?.sets ?? []) t.group.traverse((o) => { if ((o as THREE.Mesh).isMesh) meshes++; });
+      return { sets: l?.sets.length ?? 0, loaded: l?.loadedModels ?? 0, meshes };
+    },
+    tilesetRoof: () => {
+      const l = self.layer<TilesetLayer>('tilesets');
+      let best: { x: number; y: number; top: number } | null = null;
+      const a = new THREE.Vector3(), b = new THREE.Vector3(), c = new THREE.Vector3(), n = new THREE.Vector3();
+      self.root.updateMatrixWorld(true);
+      for (const t of l?.sets ?? []) t.group.traverse((o) => {
+        const m = o as THREE.Mesh;
+        if (!m.isMesh) return;
+        const pos = m.geometry.getAttribute('position'), idx = m.geometry.index;
+        const count = idx ? idx.count : pos.count;
+        for (let k = 0; k < count; k += 3) {
+          const [i0, i1, i2] = idx ? [idx.getX(k), idx.getX(k + 1), idx.getX(k + 2)] : [k, k + 1, k + 2];
+          a.fromBufferAttribute(pos, i0).applyMatrix4(m.matrixWorld); b.fromBufferAttribute(pos, i1).applyMatrix4(m.matrixWorld); c.fromBufferAttribute(pos, i2).applyMatrix4(m.matrixWorld);
+          n.subVectors(b, a).cross(c.clone().sub(a));
+          const area = n.length() / 2, top = Math.min(a.z, b.z, c.z);
+          if (area < 20 || Math.abs(n.z) < 0.99 * n.length() || (best && top <= best.top)) continue;
+          best = { x: (a.x + b.x + c.x) / 3, y: (a.y + b.y + c.y) / 3, top };
+        }
+      });
+      return best;
+    },
+    tilesetTop: (x, y) => {
+      const l = self.layer<TilesetLayer>('tilesets');
+      if (!l?.sets.length) return null;
+      const ray = new THREE.Raycaster(new THREE.Vector3(x, y, 5000), new THREE.Vector3(0, 0, -1));
+      self.root.updateMatrixWorld(true);
+      const hit = ray.intersectObjects(l.sets.map((t) => t.group), true)[0];
+      return hit ? hit.point.z : null;
+    },
     objects: () => self.root.children.flatMap((o) => (o instanceof THREE.Group ? o.children : [o])).map((o) => {
       const g = (o as THREE.Mesh).geometry as THREE.BufferGeometry | undefined;
       return { name: o.name, visible: o.visible, renderOrder: o.renderOrder, vertices: g?.index?.count ?? g?.getAttribute('position')?.count ?? 0 };

@@ -91,7 +91,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   // a succeeded run may open flood warning cases (a setting per scenario)
   cases.floodWarnings = new FloodWarnings(db, twin, cases, runs);
   runs.onSucceeded = (id) => void cases.floodWarnings!.fromRun(id).catch((err) => log.error({ err, run: id }, 'flood warning cases failed'));
-  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases });
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases, dataDir: env.DATA_DIR });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
     const up = opts.next.upgrade;

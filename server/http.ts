@@ -19,6 +19,7 @@ import type { CaseStore } from './cases/store';
 import { serveCasePhotos } from './cases/http';
 import { serveOpen311 } from './cases/open311';
 import { serveImport } from './city/import/http';
+import { serveTileset } from './city/import/tilesetHttp';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -28,11 +29,12 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function createRequestHandler(
   twin: Twin,
-  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts; cases?: CaseStore },
+  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts; cases?: CaseStore; dataDir?: string },
 ): Handler {
   const runs = opts.runs ?? null;
   const accounts = opts.accounts ?? null;
   const cases = opts.cases ?? null;
+  const dataDir = opts.dataDir ?? './data';
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/api/trpc/',
@@ -92,12 +94,13 @@ export function createRequestHandler(
         if (!res.headersSent) sendError(res, 500, 'case route failed');
       });
     }
+    if (path.startsWith('/api/tilesets/')) return readTwin(() => serveTileset(dataDir, path, req, res));
     if (path.startsWith('/api/runs/') && runs) return readTwin(() => serveRun(runs.db, runs.manager, path, req, res));
     // importing makes or replaces a city: administrators only
     if (path.startsWith('/api/import/')) {
       return void userOf(accounts, req).then((user) => {
         if (user?.role !== 'administrator') return sendError(res, user ? 403 : 401, user ? `importing a city needs the role administrator (you are ${user.role})` : 'sign in as an administrator to import a city');
-        return serveImport(twin.db, path, req, res, (slug) => twin.forget(slug));
+        return serveImport(twin.db, dataDir, path, req, res, (slug) => twin.forget(slug));
       }).catch((err) => {
         log.error({ err }, 'import route failed');
         if (!res.headersSent) sendError(res, 500, 'import route failed');
@@ -113,6 +116,7 @@ function routeKind(path: string) {
   if (path.startsWith('/api/layers/')) return 'layers';
   if (path.startsWith('/api/ingest/')) return 'ingest';
   if (path.startsWith('/api/runs/')) return 'runs';
+  if (path.startsWith('/api/tilesets/')) return 'tilesets';
   if (path.startsWith('/api/import/')) return 'import';
   if (path === '/healthz' || path === '/metrics') return path.slice(1);
   if (path.startsWith('/_next/') || path.startsWith('/cesium/')) return 'static';

@@ -1,12 +1,14 @@
 'use client';
 import Link from 'next/link';
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import {
   IMPORT_ROLES, MAX_UPLOAD_BYTES, type FileMapping, type ImportCheck, type ImportJobRequest, type ImportJobStatus, type ImportRole,
 } from '../../models/cityImport';
 import { COMPONENT_CLASSES } from '../../models/components';
 import { useI18n } from '../i18n';
+import { problemText } from '../i18n/importProblems';
 import { LangSwitch } from './LangSwitch';
+import { filesFromDrop, filesFromInput, importedPaths, takeHandedOffFiles, type PickedFile } from './importFiles';
 
 // The /import page: files in, the check before storing (per-file format, CRS, counts, extent,
 // every problem, the class mapping), then confirm; progress and cancel throughout. The server side
@@ -14,13 +16,13 @@ import { LangSwitch } from './LangSwitch';
 
 type Phase = 'idle' | 'uploading' | 'checking' | 'checked' | 'storing' | 'stored' | 'cancelled' | 'error';
 
-function uploadFile(session: string, f: File, onProgress: (frac: number) => void, signal: AbortSignal): Promise<void> {
+function uploadFile(session: string, { file: f, path }: PickedFile, onProgress: (frac: number) => void, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const x = new XMLHttpRequest();
-    x.open('POST', `/api/import/files?session=${session}&name=${encodeURIComponent(f.name)}`);
+    x.open('POST', `/api/import/files?session=${session}&name=${encodeURIComponent(path)}`);
     x.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     x.onload = () => (x.status === 200 ? resolve() : reject(new Error(safeError(x.responseText) ?? `HTTP ${x.status}`)));
-    x.onerror = () => reject(new Error(`upload of ${f.name} failed`));
+    x.onerror = () => reject(new Error(`upload of ${path} failed`));
     signal.addEventListener('abort', () => { x.abort(); reject(new Error('cancelled')); });
     x.send(f);
   });
@@ -29,9 +31,9 @@ const safeError = (text: string) => { try { return (JSON.parse(text) as { error?
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function ImportPage() {
-  const { t, pick, num } = useI18n();
+  const { t, pick, num, lang } = useI18n();
   const session = useMemo(() => `s-${Math.random().toString(36).slice(2, 12)}${Date.now().toString(36)}`, []);
-  const [files, setFiles] = useState<File[]>([]);
+  const [files, setFiles] = useState<PickedFile[]>([]);
   const uploaded = useRef(new Set<string>());
   const [city, setCity] = useState('');
   const [name, setName] = useState('');
@@ -45,16 +47,23 @@ export function ImportPage() {
   const ac = useRef<AbortController | null>(null);
   const jobId = useRef<string | null>(null);
   const busy = phase === 'uploading' || phase === 'checking' || phase === 'storing';
+  // files dropped on a city's twin: checked against that city at once
+  const autoCheck = useRef(false);
+  useEffect(() => {
+    const h = takeHandedOffFiles();
+    if (!h) return;
+    setCity(h.city); setFiles(h.files); autoCheck.current = true;
+  }, []);
 
-  const addFiles = (list: FileList | null) => {
-    if (!list) return;
+  const addFiles = (list: PickedFile[]) => {
+    if (!list.length) return;
     const next = [...files];
-    for (const f of Array.from(list)) if (!next.some((g) => g.name === f.name)) next.push(f);
+    for (const f of list) if (!next.some((g) => g.path === f.path)) next.push(f);
     setFiles(next);
-    if (!city && next[0]) setCity(next[0].name.toLowerCase().replace(/\.[^.]*$/, '').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'city');
+    if (!city && next[0]) setCity(next[0].path.replace(/\/.*$/, '').toLowerCase().replace(/\.[^.]*$/, '').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'city');
     setCheck(null); setPhase('idle');
   };
-  const onDrop = (e: DragEvent) => { e.preventDefault(); addFiles(e.dataTransfer.files); };
+  const onDrop = (e: DragEvent) => { e.preventDefault(); void filesFromDrop(e.dataTransfer).then(addFiles); };
   const setMap = (file: string, m: Partial<FileMapping>) => setMapping((old) => ({ ...old, [file]: { ...old[file], ...m } }));
 
   const run = useCallback(async (commit: boolean) => {
@@ -63,16 +72,16 @@ export function ImportPage() {
     try {
       setPhase('uploading');
       for (const f of files) {
-        if (uploaded.current.has(f.name)) continue;
-        if (f.size > MAX_UPLOAD_BYTES) throw new Error(`${f.name}: ${t('import.limit', { mb: MAX_UPLOAD_BYTES / 1048576 })}`);
-        setProgress({ text: t('import.uploading', { file: f.name }), frac: 0 });
-        await uploadFile(session, f, (frac) => setProgress({ text: t('import.uploading', { file: f.name }), frac }), signal);
-        uploaded.current.add(f.name);
+        if (uploaded.current.has(f.path)) continue;
+        if (f.file.size > MAX_UPLOAD_BYTES) throw new Error(`${f.path}: ${t('import.limit', { mb: MAX_UPLOAD_BYTES / 1048576 })}`);
+        setProgress({ text: t('import.uploading', { file: f.path }), frac: 0 });
+        await uploadFile(session, f, (frac) => setProgress({ text: t('import.uploading', { file: f.path }), frac }), signal);
+        uploaded.current.add(f.path);
       }
       setPhase(commit ? 'storing' : 'checking');
       const body: ImportJobRequest = {
         session, city, name: name || undefined, crs: crs || undefined, replace, commit,
-        files: files.map((f) => f.name), mapping,
+        files: importedPaths(files), mapping,
       };
       const res = await fetch('/api/import/jobs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
       const job = (await res.json()) as ImportJobStatus & { error?: string };
@@ -97,6 +106,12 @@ export function ImportPage() {
     }
   }, [files, session, city, name, crs, replace, mapping, t, num]);
 
+  useEffect(() => {
+    if (!autoCheck.current || !files.length || !city) return;
+    autoCheck.current = false;
+    void run(false);
+  }, [files, city, run]);
+
   const cancel = () => {
     ac.current?.abort();
     if (jobId.current) void fetch(`/api/import/jobs/${jobId.current}`, { method: 'DELETE' });
@@ -120,9 +135,10 @@ export function ImportPage() {
           <label className="check"><input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} />{t('import.replace')}</label>
         </section>
         <div className="dropzone" data-testid="import-drop">
-          {t('import.drop')} <label className="btn">{t('import.pick')}<input data-testid="import-files" type="file" multiple hidden onChange={(e) => addFiles(e.target.files)} /></label>
+          {t('import.drop')} <label className="btn">{t('import.pick')}<input data-testid="import-files" type="file" multiple hidden onChange={(e) => addFiles(filesFromInput(e.target.files))} /></label>
+          <label className="btn">{t('import.pickFolder')}<input data-testid="import-folder" type="file" hidden {...({ webkitdirectory: '' } as object)} onChange={(e) => addFiles(filesFromInput(e.target.files))} /></label>
           <span className="muted small">{t('import.limit', { mb: MAX_UPLOAD_BYTES / 1048576 })}</span>
-          {files.length > 0 && <ul className="small mono">{files.map((f) => <li key={f.name}>{f.name} · {num(f.size / 1024, 0)} KB</li>)}</ul>}
+          {files.length > 0 && <ul className="small mono">{files.slice(0, 12).map((f) => <li key={f.path}>{f.path} · {num(f.file.size / 1024, 0)} KB</li>)}{files.length > 12 && <li>{t('import.moreFiles', { n: files.length - 12 })}</li>}</ul>}
         </div>
         <div className="import-actions">
           <button type="button" className="btn primary" data-testid="import-check" disabled={busy || !files.length || !city} onClick={() => run(false)}>{check ? t('import.recheck') : t('import.check')}</button>
@@ -142,7 +158,7 @@ export function ImportPage() {
             {phase === 'stored' ? (
               <p data-testid="import-stored">{t('import.stored', { city })} <Link className="btn primary" href={`/twin/${city}`}>{t('import.open')} →</Link></p>
             ) : check.ok ? <p data-testid="import-ok">{t('import.ok')}</p> : <p className="error" data-testid="import-failed">{t('import.failed', { errors: s!.errors })}</p>}
-            {s && check.ok && <p className="muted">{t('import.summary', { buildings: num(s.buildings), components: num(s.components), unitGrids: num(s.unitGrids), cols: s.terrain.cols, rows: s.terrain.rows, cellSize: num(s.terrain.cellSize, 2) })}</p>}
+            {s && check.ok && <p className="muted">{t('import.summary', { buildings: num(s.buildings), components: num(s.components), unitGrids: num(s.unitGrids), cols: s.terrain.cols, rows: s.terrain.rows, cellSize: num(s.terrain.cellSize, 2), tilesets: s.tilesets })}</p>}
             <div className="import-files">
               <table className="small">
                 <thead><tr>{(['file', 'format', 'role', 'crs', 'features', 'accepted', 'mapping'] as const).map((k) => <th key={k}>{t(`import.col.${k}`)}</th>)}</tr></thead>
@@ -151,9 +167,11 @@ export function ImportPage() {
                     <tr key={f.file} data-testid={`import-file-${f.file}`}>
                       <td className="mono">{f.file}</td><td>{f.format}</td>
                       <td>
-                        <select value={mapping[f.file]?.as ?? f.role} onChange={(e) => setMap(f.file, { as: e.target.value as ImportRole })}>
-                          {IMPORT_ROLES.map((r) => <option key={r} value={r}>{t(`import.role.${r}`)}</option>)}
-                        </select>
+                        {f.role === 'tileset' ? t('import.role.tileset') : (
+                          <select value={mapping[f.file]?.as ?? f.role} onChange={(e) => setMap(f.file, { as: e.target.value as ImportRole })}>
+                            {IMPORT_ROLES.map((r) => <option key={r} value={r}>{t(`import.role.${r}`)}</option>)}
+                          </select>
+                        )}
                       </td>
                       <td>{f.crs ? `EPSG:${f.crs}` : '?'} <span className="muted">({t(`import.crs.${f.crsSource}`)})</span></td>
                       <td className="mono">{num(f.features)}</td><td className="mono">{num(f.accepted)}</td>
@@ -171,7 +189,7 @@ export function ImportPage() {
                   <span className="mono">{p.file}</span>
                   {p.index !== undefined && <> · {t('import.problem.feature', { index: p.index })}</>}
                   {p.line && <> · {t('import.problem.line', { line: p.line })}</>}
-                  {p.field && <> · <span className="mono">{p.field}</span></>}: {p.message}
+                  {p.field && <> · <span className="mono">{p.field}</span></>}: {problemText(p.message, lang)}
                 </li>
               ))}
             </ol>

@@ -15,6 +15,7 @@ import { LayerPanel, StatusLine } from './Hud';
 import { Inspector } from './Inspector';
 import { LangSwitch } from './LangSwitch';
 import { UserMenu } from './account/UserMenu';
+import { TwinDropImport } from './TwinDropImport';
 import { useEngineSelector } from './useEngine';
 
 const TwinView = dynamic(() => import('../../scene/TwinView'), { ssr: false });
@@ -44,7 +45,7 @@ export function TwinPage({ city }: { city: string }) {
   useEffect(() => { if (window.innerWidth < 1100) setDocked(false); }, []);
   const info = useMemo<TwinCityInfo | null>(() => (q.data ? {
     slug: q.data.slug, originLonDeg: q.data.originLonDeg, originLatDeg: q.data.originLatDeg,
-    originHeightM: q.data.originHeightM, extent: q.data.extent,
+    originHeightM: q.data.originHeightM, extent: q.data.extent, tilesets: q.data.tilesets,
   } : null), [q.data]);
   const results = run?.status === 'succeeded';
   const timeline = !!run?.grid && !!engine;
@@ -63,6 +64,7 @@ export function TwinPage({ city }: { city: string }) {
       </header>
       <div className={`stage-wrap${timeline ? ' has-timeline' : ''}${right ? ' has-right' : ''}${docked ? ' has-left' : ''}`}>
         {info && <TwinView info={info} onEngine={setEngine} />}
+        <TwinDropImport city={city} />
         {q.isError && <div className="overlay-msg error">{q.error.data?.code === 'NOT_FOUND' ? t('twin.notFound', { city }) : q.error.message}</div>}
         {info && phase !== 'ready' && phase !== 'error' && <div className="overlay-msg" data-testid="loading">{t('twin.loading')}</div>}
         {phase === 'error' && <div className="overlay-msg error">{t('twin.loadError', { message: loadError ?? '' })}</div>}

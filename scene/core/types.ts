@@ -1,3 +1,4 @@
+import type { TilesetRef } from '../../models/tileset';
 import type * as THREE from 'three';
 import type { PreparedCity } from '../data/prepare';
 import type { LiveConnection, WorkerOut } from '../live/protocol';
@@ -9,6 +10,8 @@ export interface TwinCityInfo {
   originLatDeg: number;
   originHeightM: number;
   extent: [number, number, number, number];
+  /** imported 3D Tiles tilesets (scene/tilesets) */
+  tilesets?: TilesetRef[];
 }
 
 export const LAYER_KEYS = ['buildings', 'roads', 'water', 'grids', 'responsibility', 'prone', 'components'] as const;

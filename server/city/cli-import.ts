@@ -87,14 +87,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   const opts = importOptionsSchema.parse({ city: args.city, name: args.name, adminCode: args.adminCode, crs: args.crs, replace: args.replace });
   const [{ loadEnv }, { dbOptionsFromEnv, openDb }, { importCity }] = await Promise.all([import('../env'), import('../db/index'), import('./import/index')]);
-  const db = await openDb(dbOptionsFromEnv(loadEnv()));
+  const env = loadEnv();
+  const db = await openDb(dbOptionsFromEnv(env));
   const ac = new AbortController();
   const onSigint = () => { console.error('twin import: cancelling, nothing will be stored'); ac.abort(); };
   process.once('SIGINT', onSigint);
   const t0 = performance.now();
   try {
     const check = await importCity(db, args.files.map((f) => ({ path: f.path, name: f.name })), opts, mapping, {
-      signal: ac.signal, checkOnly: args.check,
+      signal: ac.signal, checkOnly: args.check, dataDir: env.DATA_DIR,
       onProgress: (p) => { if (p.phase === 'parse' && p.features) console.error(`  ${p.file}: ${p.features} features read`); else if (p.phase !== 'parse') console.error(`  ${p.phase}...`); },
     });
     for (const f of check.files) console.log(`${f.file}: ${f.format}, ${f.role}, EPSG:${f.crs ?? '?'} (${f.crsSource}), ${f.accepted} of ${f.features} features`);

@@ -60,6 +60,7 @@ export function buildCity(inp: BuildInput): BuildResult {
   const newRoads = c.roads.map((r) => ({ rec: r, pts: (() => { const o: number[] = []; for (let i = 0; i < r.points.length; i += 2) { const p = local(r.points[i]!, r.points[i + 1]!); o.push(p[0], p[1]); grow(p[0], p[1]); } return o; })() }));
   const newProne = c.prone.map((p) => { const q = local(p.lon, p.lat); grow(q[0], q[1]); return { rec: p, x: q[0], y: q[1] }; });
   if (ex) { grow(ex.meta.extent[0], ex.meta.extent[1]); grow(ex.meta.extent[2], ex.meta.extent[3]); }
+  for (const a of c.areas) for (const [lon, lat] of [[a[0], a[1]], [a[2], a[1]], [a[0], a[3]], [a[2], a[3]]] as const) { const p = local(lon, lat); grow(p[0], p[1]); }
 
   // --- terrain
   let dem: Dem;

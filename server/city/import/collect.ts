@@ -19,10 +19,12 @@ export interface Collected {
   prone: ProneRecord[];
   /** a ground level the data implies (CityJSON terrain, TerrainHeight), for a flat terrain */
   groundHints: number[];
+  /** lon/lat boxes the city must cover beyond its features (3D Tiles tilesets) */
+  areas: [number, number, number, number][];
 }
 
 export const emptyCollected = (): Collected => ({
-  components: { lon: [], lat: [], cls: [], code: [] }, buildings: [], roads: [], grids: [], prone: [], groundHints: [],
+  components: { lon: [], lat: [], cls: [], code: [] }, buildings: [], roads: [], grids: [], prone: [], groundHints: [], areas: [],
 });
 
 export type ToLonLat = (x: number, y: number) => [number, number];

@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   importJobRequestSchema, MAX_UPLOAD_BYTES, uploadNameSchema, uploadSessionSchema, type ImportJobStatus,
 } from '../../../models/cityImport';
@@ -38,7 +38,7 @@ async function readJson(req: IncomingMessage, max = 1_000_000): Promise<unknown>
 }
 
 /** routes under /api/import/; `onStored` is told which city changed */
-export async function serveImport(db: Db, path: string, req: IncomingMessage, res: ServerResponse, onStored: (slug: string) => void): Promise<void> {
+export async function serveImport(db: Db, dataDir: string, path: string, req: IncomingMessage, res: ServerResponse, onStored: (slug: string) => void): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://local');
   const rest = path.slice('/api/import/'.length);
   try {
@@ -48,7 +48,7 @@ export async function serveImport(db: Db, path: string, req: IncomingMessage, re
       try { body = await readJson(req); } catch (e) { return fail(res, 400, `the body is not JSON: ${(e as Error).message}`); }
       const r = importJobRequestSchema.safeParse(body);
       if (!r.success) return fail(res, 400, r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-      return send(res, 202, startJob(db, r.data, onStored));
+      return send(res, 202, startJob(db, dataDir, r.data, onStored));
     }
     const m = /^jobs\/([0-9a-f-]{36})$/.exec(rest);
     if (m) {
@@ -80,6 +80,7 @@ async function upload(url: URL, req: IncomingMessage, res: ServerResponse) {
   const dir = join(ROOT, session.data);
   await mkdir(dir, { recursive: true });
   const file = join(dir, name.data);
+  await mkdir(dirname(file), { recursive: true });
   const out = createWriteStream(file);
   let n = 0;
   try {
@@ -98,7 +99,7 @@ async function upload(url: URL, req: IncomingMessage, res: ServerResponse) {
   send(res, 200, { name: name.data, bytes: (await stat(file)).size });
 }
 
-function startJob(db: Db, r: ReturnType<typeof importJobRequestSchema.parse>, onStored: (slug: string) => void): ImportJobStatus {
+function startJob(db: Db, dataDir: string, r: ReturnType<typeof importJobRequestSchema.parse>, onStored: (slug: string) => void): ImportJobStatus {
   const now = Date.now();
   for (const [id, j] of jobs) if (j.status.state !== 'running' && now - j.at > JOB_TTL_MS) jobs.delete(id);
   const id = randomUUID();
@@ -106,7 +107,7 @@ function startJob(db: Db, r: ReturnType<typeof importJobRequestSchema.parse>, on
   jobs.set(id, job);
   const dir = join(ROOT, r.session);
   importCity(db, r.files.map((f) => ({ path: join(dir, f), name: f })), { city: r.city, name: r.name, adminCode: r.adminCode, crs: r.crs, replace: r.replace }, r.mapping, {
-    signal: job.ac.signal, checkOnly: !r.commit, reader: readInWorker,
+    signal: job.ac.signal, checkOnly: !r.commit, reader: readInWorker, dataDir,
     onProgress: (p) => { Object.assign(job.status, p); },
   }).then((check) => {
     job.status = { ...job.status, state: 'done', phase: 'done', check };

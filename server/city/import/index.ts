@@ -1,7 +1,9 @@
 // Importing a city from files: detect each file's format and CRS, read and check every feature,
 // then (only when the check found no error) build the city's stages and store it in one
 // transaction. A failed, checked-only or cancelled import leaves the database as it was.
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type {
   FileMapping, ImportCheck, ImportFileReport, ImportFormat, ImportOptions, ImportProblem, ImportRole, MappingFile,
 } from '../../../models/cityImport';
@@ -14,10 +16,16 @@ import { readCityJson } from './cityjson';
 import { emptyCollected, FeatureSink, type Collected, type ToLonLat } from './collect';
 import { crsTransform, epsgFromPrj, gcj02ToWgs84, isGeographic } from './crs';
 import { csvFeatures, detectFormat, geojsonFeatures, type RawFeature } from './read';
+import { dropUnlistedTilesets, readTileset, stageTileset, type TilesetRead } from './tileset';
+import type { TilesetRef } from '../../../models/tileset';
 
 export interface ImportFile { path: string; name: string }
 export interface ImportProgress { phase: 'parse' | 'build' | 'store' | 'done'; file?: string; features?: number; fileIndex?: number; files?: number }
-export interface ImportControl { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; checkOnly?: boolean; reader?: Reader }
+export interface ImportControl {
+  signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; checkOnly?: boolean; reader?: Reader;
+  /** DATA_DIR: imported 3D Tiles tilesets are stored under <dataDir>/tilesets/<city>/ */
+  dataDir?: string;
+}
 
 const MAX_LISTED_PROBLEMS = 2000;
 
@@ -36,7 +44,7 @@ function roleOf(format: ImportFormat, g: RawFeature['geometry'], m: FileMapping)
 export interface ReadResult {
   problems: ImportProblem[]; more: number; errors: number; warnings: number;
   collected: Collected; reports: ImportFileReport[]; raster: { raster: Raster; epsg: number } | null;
-  tilesets: number; bounds: [number, number, number, number];
+  tilesets: number; tilesetsRead: (TilesetRead & { name: string })[]; bounds: [number, number, number, number];
 }
 export type Reader = (files: ImportFile[], opts: ImportOptions, mapping: MappingFile, ctl: Pick<ImportControl, 'signal' | 'onProgress'>) => Promise<ReadResult>;
 
@@ -51,6 +59,7 @@ export async function readImportFiles(files: ImportFile[], opts: ImportOptions, 
   const reports: ImportFileReport[] = [];
   let raster: { raster: Raster; epsg: number } | null = null;
   let tilesets = 0;
+  const tilesetsRead: ReadResult['tilesetsRead'] = [];
   const allBounds: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   const unite = (b: [number, number, number, number] | null) => {
     if (!b || !Number.isFinite(b[0])) return;
@@ -72,8 +81,14 @@ export async function readImportFiles(files: ImportFile[], opts: ImportOptions, 
       ({ format, epsg: fileEpsg } = await detectFormat(f.path));
     } catch (e) { fileErr((e as Error).message); continue; }
     if (format === '3dtiles') {
-      problem({ file: f.name, severity: 'warning', message: '3D Tiles tilesets are not imported yet: the file is left out' });
-      reports.push({ file: f.name, format, role: 'buildings', crs: 4978, crsSource: 'file', features: 0, accepted: 0, bounds: null, fields: [] });
+      try {
+        const t = readTileset(f.path);
+        if (!t.bounds || t.groundM === null) problem({ file: f.name, severity: 'warning', message: 'no b3dm/glb geometry to place the tileset by: the city\'s ground and extent ignore it' });
+        else { unite(t.bounds); collected.groundHints.push(t.groundM); collected.areas.push(t.bounds); }
+        tilesets++;
+        tilesetsRead.push({ ...t, name: f.name });
+        reports.push({ file: f.name, format, role: 'tileset', crs: 4978, crsSource: 'file', features: t.contents, accepted: t.contents, bounds: t.bounds, fields: [] });
+      } catch (e) { fileErr((e as Error).message); }
       continue;
     }
     // the CRS: the mapping's, else the file's own, else the import's --crs, else a format default
@@ -144,12 +159,12 @@ export async function readImportFiles(files: ImportFile[], opts: ImportOptions, 
     });
   }
 
-  return { problems, more, errors, warnings, collected, reports, raster, tilesets, bounds: allBounds };
+  return { problems, more, errors, warnings, collected, reports, raster, tilesets, tilesetsRead, bounds: allBounds };
 }
 
 export async function importCity(db: Db, files: ImportFile[], opts: ImportOptions, mapping: MappingFile = {}, ctl: ImportControl = {}): Promise<ImportCheck> {
   const r = await (ctl.reader ?? readImportFiles)(files, opts, mapping, { signal: ctl.signal, onProgress: ctl.onProgress });
-  const { problems, reports, collected, raster, tilesets } = r;
+  const { problems, reports, collected, raster, tilesets, tilesetsRead } = r;
   let { more, errors, warnings } = r;
   const allBounds = r.bounds;
   const problem = (p: ImportProblem) => {
@@ -161,6 +176,7 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
     buildings: 0, components: 0, unitGrids: 0, responsibilityGrids: 0, roads: 0, pronePoints: 0, tilesets, warnings, errors,
   };
   const check = (): ImportCheck => ({ ok: errors === 0, files: reports, problems, moreProblems: more, summary: { ...summary, warnings, errors } });
+  if (tilesets && !ctl.dataDir && !ctl.checkOnly) problem({ file: '', severity: 'error', message: 'a 3D Tiles tileset is stored under DATA_DIR: this import has none' });
   if (errors > 0) return check(); // before loading the stored city: a refused file costs little
 
   // component codes given in the files: unique, and new to the city
@@ -191,7 +207,24 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
   if (ctl.checkOnly) return check();
   if (ctl.signal?.aborted) throw new Error('cancelled');
   ctl.onProgress?.({ phase: 'store' });
-  await saveCity(db, built.city, { replace: true });
+  // tilesets: copied beside their final folder first, renamed into place once the city is stored
+  const refs: TilesetRef[] = [...(existing?.meta.tilesets ?? [])];
+  const staged: Awaited<ReturnType<typeof stageTileset>>[] = [];
+  try {
+    for (const t of tilesetsRead) {
+      const id = randomUUID().replace(/-/g, '').slice(0, 12);
+      staged.push(await stageTileset(t, ctl.dataDir!, opts.city, id));
+      refs.push({ id, name: basename(t.name), entry: t.entry, bounds: t.bounds ?? allBounds, groundM: t.groundM ?? 0, ...(t.topM !== null ? { topM: t.topM } : {}) });
+    }
+    if (refs.length) built.city.meta.tilesets = refs;
+    if (ctl.signal?.aborted) throw new Error('cancelled');
+    await saveCity(db, built.city, { replace: true });
+  } catch (e) {
+    await Promise.all(staged.map((s) => s.abort()));
+    throw e;
+  }
+  for (const s of staged) await s.commit();
+  await dropUnlistedTilesets(ctl.dataDir, opts.city, refs);
   ctl.onProgress?.({ phase: 'done' });
   return check();
 }

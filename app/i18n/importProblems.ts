@@ -1,0 +1,78 @@
+// The importer's problem messages (server/city/import, server/sim/raster.ts) in Chinese: the
+// server reports in English (CLI, logs, API); the page shows them in the reader's language.
+// A message no rule knows is shown as it came. Quoted values and numbers are kept as they are.
+
+const P = '^((?:[^:"]*?: )?)'; // a position prefix ("coordinates[0][3]: "), kept
+const RULES: [RegExp, string][] = [
+  [/^no files to import$/, '没有要导入的文件'],
+  [/^mapping: (.*)$/, '映射有误：$1'],
+  [/^no b3dm\/glb geometry to place the tileset by: .*$/, '该 3D Tiles 模型没有可定位的 b3dm/glb 几何：城市的地面和范围不考虑它'],
+  [/^the DEM does not say its coordinate system: .*$/, 'DEM 未注明坐标系：请给出 EPSG 代码（--crs EPSG:NNNN）'],
+  [/^a second DEM: it replaces the first$/, '第二个 DEM：将替换第一个'],
+  [/^the DEM's corners are not places in EPSG:(\d+) \(wrong CRS\?\)$/, 'DEM 的角点不是 EPSG:$1 中的位置（坐标系错误？）'],
+  [/^a cell of (\S+) in EPSG:(\d+) \(metres\) looks like degrees: wrong CRS\?$/, 'EPSG:$2（米）中 $1 的格网像是度：坐标系错误？'],
+  [/^the file does not say its coordinate system: .*$/, '文件未注明坐标系：请给出 EPSG 代码（--crs EPSG:NNNN）'],
+  [/^no buildings in the file$/, '文件中没有建筑'],
+  [/^the collection is empty: no features$/, '要素集为空：没有要素'],
+  [/^a 3D Tiles tileset is stored under DATA_DIR: .*$/, '3D Tiles 模型需存放在 DATA_DIR 下：本次导入没有 DATA_DIR'],
+  [/^component code (\S+) is given twice \(or is already in the city\)$/, '部件编码 $1 重复（或城市中已有）'],
+  [/^(\d+) more duplicate component codes$/, '另有 $1 个重复的部件编码'],
+  [/^a building with no geometry and no parts$/, '建筑没有几何，也没有组成部分'],
+  [/^vertex index (\d+) is beyond the (\d+) vertices$/, '顶点索引 $1 超出了 $2 个顶点'],
+  [/^no surfaces in its (\S+) geometry$/, '其 $1 几何中没有面'],
+  [/^its footprint is under 0\.5 m2 \((\S+)\): left out$/, '占地面积小于 0.5 平方米（$1）：略去'],
+  [/^only (\S+) m tall$/, '仅高 $1 米'],
+  [/^some features lie beyond the DEM: .*$/, '部分要素在 DEM 范围之外：其地面取 DEM 最近的边缘'],
+  [/^no DEM: the terrain is flat at (\S+) m \(the ground level the data implies\); .*$/, '没有 DEM：地形按数据所示的地面高程 $1 米取平；导入 DEM 可替换'],
+  [/^no DEM: the terrain is flat at (\S+) m \(no ground level in the data\); .*$/, '没有 DEM：数据中没有地面高程，地形取平于 $1 米；导入 DEM 可替换'],
+  [new RegExp(`${P}a position must be \\[x, y\\] numbers, got (.*)$`), '$1坐标须为 [x, y] 数字，实为 $2'],
+  [new RegExp(`${P}\\((.*)\\) is not a place in the file's coordinate system \\(wrong CRS\\?\\)$`), '$1($2) 不是文件坐标系中的位置（坐标系错误？）'],
+  [new RegExp(`${P}a ring needs at least 4 positions \\(closed\\), got (.*)$`), '$1环至少需要 4 个点（闭合），实为 $2'],
+  [new RegExp(`${P}the ring does not close \\(first position != last\\)$`), '$1环未闭合（首点不等于末点）'],
+  [/^(".*") is not a number$/, '$1 不是数字'],
+  [/^the feature has no geometry$/, '要素没有几何'],
+  [/^a (\S+) file has no features$/, '该文件没有要素'],
+  [/^a component needs a Point \(or a Polygon outline\), got (\S+)$/, '部件需要点（或面轮廓），实为 $1'],
+  [/^class (".*") maps to nothing: add it to the class mapping$/, '类别 $1 没有对应的部件类：请在类别映射中添加'],
+  [/^class (".*") is left out by the mapping$/, '类别 $1 按映射略去'],
+  [/^no class: give the file a class, or a class field and mapping$/, '没有类别：请为文件指定部件类，或指定类别字段与映射'],
+  [/^class code (".*") is not a GB\/T 47678\.5 class the twin knows$/, '类别代码 $1 不是孪生系统已知的 GB/T 47678.5 部件类'],
+  [/^component code (".*") must be 17 digits \(GB\/T 47678\.5\) or the older 16: it has (\d+) characters$/, '部件编码 $1 须为 17 位（GB/T 47678.5）或旧的 16 位：实为 $2 个字符'],
+  [/^component code (\S+) is of class (\d+), the mapping says (\d+)$/, '部件编码 $1 属于类别 $2，映射却为 $3'],
+  [/^a prone point needs a Point, got (\S+)$/, '易积水点需要点几何，实为 $1'],
+  [/^needs a Polygon or MultiPolygon, got (\S+)$/, '需要面或多面几何，实为 $1'],
+  [/^polygon (\d+) has no rings$/, '第 $1 个面没有环'],
+  [/^height (\S+) must be above 0$/, '高度 $1 须大于 0'],
+  [/^no height or storeys: the default height \(10 m\) is used$/, '没有高度或层数：使用默认高度（10 米）'],
+  [/^a road needs a LineString, got (\S+)$/, '道路需要线几何，实为 $1'],
+  [/^a line needs at least 2 positions$/, '线至少需要 2 个点'],
+  [/^unit grid code (".*") must be 15 digits: .*$/, '单元网格编码 $1 须为 15 位：区县(6) 街道(3) 社区(3) 序号(3)'],
+  [/^not valid JSON \(truncated\?\): (.*)$/, '不是有效的 JSON（文件被截断？）：$1'],
+  [/^CityJSON version (".*") is not 1\.0, 1\.1 or 2\.0$/, 'CityJSON 版本 $1 不是 1.0、1.1 或 2.0'],
+  [/^EPSG:(\d+) is not among the bundled coordinate systems .*$/, 'EPSG:$1 不在内置的坐标系中（WGS84、CGCS2000 及其高斯-克吕格分带 4491-4554、UTM、RD New 28992/7415、NAD83 3979 等）'],
+  [/^a 3D Tiles content file: import its tileset\.json$/, '这是 3D Tiles 的内容文件：请导入它的 tileset.json'],
+  [/^the file is empty$/, '文件为空'],
+  [/^not a recognised format .*$/, '无法识别的格式（支持 GeoJSON、CityJSON、CSV、GeoTIFF、ESRI ASCII 栅格、3D Tiles tileset.json）'],
+  [/^feature (\d+) is not valid JSON: (.*)$/, '要素 $1 不是有效的 JSON：$2'],
+  [/^no coordinate columns: .*?\(columns: (.*)\)$/, '没有坐标列：请命名为 lon/lat、longitude/latitude 或 x/y，或指定 xField/yField（列：$1）'],
+  [/^(xField|yField) (".*") is not a column \(columns: (.*)\)$/, '$1 $2 不是列（列：$3）'],
+  [/^feature (\d+): expected an object, found (".*")$/, '要素 $1：应为对象，实为 $2'],
+  [/^the file ends inside feature (\d+) \(is the file truncated\?\)$/, '文件在要素 $1 中途结束（文件被截断？）'],
+  [/^no "features" array: .*$/, '没有 "features" 数组：不是 GeoJSON FeatureCollection（或文件被截断）'],
+  [/^the file ends inside the "features" array after feature (-?\d+) \(is the file truncated\?\)$/, '文件在 "features" 数组中、要素 $1 之后结束（文件被截断？）'],
+  [/^(\S+): the content (".*") is a URL: .*$/, '$1：内容 $2 是网址：只导入 tileset 旁的文件'],
+  [/^(\S+): the content (".*") is outside the tileset's folder$/, '$1：内容 $2 在 tileset 的文件夹之外'],
+  [/^(\S+): the content (".*") is missing$/, '$1：缺少内容文件 $2'],
+  [/^(\S+): not a 3D Tiles 1\.0\/1\.1 tileset: (.*)$/, '$1：不是 3D Tiles 1.0/1.1 模型：$2'],
+  [/^(\S+): not JSON \((.*)\)$/, '$1：不是 JSON（$2）'],
+  [/^(\S+): the tileset has no content$/, '$1：该模型没有内容'],
+  [/^(\S+): no binary glTF \(GLB\) inside$/, '$1：其中没有二进制 glTF（GLB）'],
+  [/^cancelled$/, '已取消'],
+];
+
+/** The message in the reader's language (Chinese by the rules above; English as the server wrote it). */
+export function problemText(message: string, lang: 'zh' | 'en'): string {
+  if (lang === 'en') return message;
+  for (const [re, zh] of RULES) if (re.test(message)) return message.replace(re, zh);
+  return message;
+}
