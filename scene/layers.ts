@@ -1,9 +1,11 @@
 import { BuildingsLayer } from './buildings/buildingsLayer';
 import { CompareLayer } from './compare/compareLayer';
+import { EditLayer } from './edit/editLayer';
 import { ComponentsTwinLayer } from './components/componentsTwinLayer';
 import type { TwinLayer } from './core/types';
 import { FloodLayer } from './flood/floodLayer';
 import { GridsLayer } from './grids/gridsLayer';
+import { MeasureLayer } from './measure/measureLayer';
 import { ProneTwinLayer } from './prone/proneLayer';
 import { MarkerLayer } from './selection/markerLayer';
 import { TerrainLayer } from './terrain/terrainLayer';
@@ -25,5 +27,7 @@ export function createLayers(): TwinLayer[] {
     new FloodLayer(),
     new CompareLayer(),
     new MarkerLayer(),
+    new EditLayer(),
+    new MeasureLayer(),
   ];
 }

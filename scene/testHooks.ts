@@ -3,6 +3,8 @@ import type { BuildingsLayer } from './buildings/buildingsLayer';
 import { lookFromTo } from './core/cameraMoves';
 import type { FloodLayer } from './flood/floodLayer';
 import type { CompareLayer } from './compare/compareLayer';
+import type { EditLayer } from './edit/editLayer';
+import type { MeasureLayer, MeasureResult } from './measure/measureLayer';
 import { gridAtRaster } from './grids/rasterGrids';
 import type { RunGrid } from '../models/runs';
 import type { LayerKey, Selection, TwinEngine } from './TwinEngine';
@@ -80,6 +82,11 @@ export interface TwinHooks {
   };
   /** the difference map of two runs (scene/compare) */
   compare: { shown(): boolean; diffAt(x: number, y: number): number };
+  /** the map tools (scene/edit, scene/measure) */
+  edit: { wallCount(): number; tool(): string };
+  /** the city's prone points (local metres) */
+  pronePoints(): { x: number; y: number }[];
+  measure: { result(): MeasureResult | null };
 }
 
 declare global {
@@ -202,6 +209,12 @@ export function installTestHooks(self: TwinEngine): () => void {
       shown: () => self.layer<CompareLayer>('compare')?.api.shown() ?? false,
       diffAt: (x, y) => self.layer<CompareLayer>('compare')?.api.diffAt(x, y) ?? NaN,
     },
+    edit: {
+      wallCount: () => self.layer<EditLayer>('edit')?.api.wallCount() ?? 0,
+      tool: () => { const t = self.layer<EditLayer>('edit')?.api.tool(); return t ? ('list' in t ? `${t.kind}:${t.list}` : t.kind) : 'none'; },
+    },
+    pronePoints: () => { const p = self.city?.layers.prone; return p ? Array.from({ length: p.count }, (_, i) => ({ x: p.x[i]!, y: p.y[i]! })) : []; },
+    measure: { result: () => self.layer<MeasureLayer>('measure')?.api.result() ?? null },
   };
   window.__twin = hooks;
   return () => { if (window.__twin === hooks) delete window.__twin; };
