@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh';
+import { mapToolsEn } from './mapTools';
 import { workspaceEn } from './workspace';
 
 // English UI strings: the same keys as zh.ts (the type makes a missing or extra key an error).
@@ -396,4 +397,5 @@ export const en: Record<MessageKey, string> = {
   'import.footprint': 'Data extent',
   'import.error': 'Error: {message}',
   ...workspaceEn,
+  ...mapToolsEn,
 };

@@ -1,3 +1,4 @@
+import { mapToolsZh } from './mapTools';
 import { workspaceZh } from './workspace';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
 export const zh = {
@@ -394,6 +395,7 @@ export const zh = {
   'import.footprint': '数据范围',
   'import.error': '出错：{message}',
   ...workspaceZh,
+  ...mapToolsZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
