@@ -126,6 +126,8 @@ export class EditLayer implements TwinLayer {
     // the two clicks of a double click add one vertex
     if (last && Math.hypot(last[0] - p[0], last[1] - p[1]) < 1) return;
     this.draft = [...this.draft, p];
+    // the rubber band starts again from the new vertex (a hover may be older than the click)
+    this.hoverPt = null;
     this.rebuild();
   }
 
