@@ -140,6 +140,9 @@ export class TwinEngine {
       get inputs() { return self.inputs; },
       setInputs: (changed) => this.setInputs(changed),
       layer: <T extends TwinLayer>(id: string) => (this.byId.get(id) as T | undefined) ?? null,
+      pointerTarget: () => this.globe.widget.container as HTMLElement,
+      hitAt: (px, py) => { this.syncCamera(); return this.picking?.hit(px, py) ?? null; },
+      cameraInputs: (on) => { this.globe.scene.screenSpaceCameraController.enableInputs = on; },
     };
     for (const layer of createLayers()) {
       layer.attach(ctx);

@@ -1,10 +1,12 @@
 import { BuildingsLayer } from './buildings/buildingsLayer';
 import { CasesLayer } from './cases/casesLayer';
 import { CompareLayer } from './compare/compareLayer';
+import { EditLayer } from './edit/editLayer';
 import { ComponentsTwinLayer } from './components/componentsTwinLayer';
 import type { TwinLayer } from './core/types';
 import { FloodLayer } from './flood/floodLayer';
 import { GridsLayer } from './grids/gridsLayer';
+import { MeasureLayer } from './measure/measureLayer';
 import { ProneTwinLayer } from './prone/proneLayer';
 import { MarkerLayer } from './selection/markerLayer';
 import { TerrainLayer } from './terrain/terrainLayer';
@@ -29,5 +31,7 @@ export function createLayers(): TwinLayer[] {
     new CompareLayer(),
     new CasesLayer(),
     new MarkerLayer(),
+    new EditLayer(),
+    new MeasureLayer(),
   ];
 }

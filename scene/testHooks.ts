@@ -5,6 +5,8 @@ import type { FloodLayer } from './flood/floodLayer';
 import type { CompareLayer } from './compare/compareLayer';
 import type { CasesLayer } from './cases/casesLayer';
 import type { TilesetLayer } from './tilesets/tilesetLayer';
+import type { EditLayer } from './edit/editLayer';
+import type { MeasureLayer, MeasureResult } from './measure/measureLayer';
 import { gridAtRaster } from './grids/rasterGrids';
 import type { RunGrid } from '../models/runs';
 import type { LayerKey, Selection, TwinEngine } from './TwinEngine';
@@ -89,6 +91,11 @@ export interface TwinHooks {
   compare: { shown(): boolean; diffAt(x: number, y: number): number };
   /** the case map (scene/cases): the discs drawn now (count > 1: a cluster), a case's marker in local metres */
   cases: { drawn(): { count: number; worst: string }[]; marker(id: string): { x: number; y: number; colour: string } | null };
+  /** the map tools (scene/edit, scene/measure) */
+  edit: { wallCount(): number; tool(): string };
+  /** the city's prone points (local metres) */
+  pronePoints(): { x: number; y: number }[];
+  measure: { result(): MeasureResult | null };
 }
 
 declare global {
@@ -250,6 +257,12 @@ export function installTestHooks(self: TwinEngine): () => void {
       drawn: () => self.layer<CasesLayer>('cases')?.api.drawn() ?? [],
       marker: (id) => self.layer<CasesLayer>('cases')?.api.marker(id) ?? null,
     },
+    edit: {
+      wallCount: () => self.layer<EditLayer>('edit')?.api.wallCount() ?? 0,
+      tool: () => { const t = self.layer<EditLayer>('edit')?.api.tool(); return t ? ('list' in t ? `${t.kind}:${t.list}` : t.kind) : 'none'; },
+    },
+    pronePoints: () => { const p = self.city?.layers.prone; return p ? Array.from({ length: p.count }, (_, i) => ({ x: p.x[i]!, y: p.y[i]! })) : []; },
+    measure: { result: () => self.layer<MeasureLayer>('measure')?.api.result() ?? null },
   };
   window.__twin = hooks;
   return () => { if (window.__twin === hooks) delete window.__twin; };

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n';
 import { useTRPC } from '../trpc';
 import { ResultsPanel } from './flood/ResultsPanel';
 import { ScenarioPanel } from './flood/ScenarioPanel';
+import { MeasureBar } from './workspace/MeasureBar';
 import { Timeline } from './flood/Timeline';
 import { useFloodRun } from './flood/useFloodRun';
 import { LayerPanel, StatusLine } from './Hud';
@@ -90,6 +91,7 @@ export function TwinPage({ city }: { city: string }) {
         <button type="button" className="btn home-btn" data-testid="home" onClick={() => engine?.home()} title={t('twin.home')}>
           <svg width="15" height="15" viewBox="0 0 24 24" aria-hidden fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round"><path d="M3 11l9-7 9 7" /><path d="M5 10v10h5v-6h4v6h5V10" /></svg> {t('twin.home')}
         </button>
+        <MeasureBar engine={engine} />
         {!timeline && <p className="hint">{t('twin.hint')}</p>}
         <div className="dock-right">
           <Inspector engine={engine} city={city} />

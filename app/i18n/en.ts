@@ -1,4 +1,5 @@
 import type { MessageKey } from './zh';
+import { mapToolsEn } from './mapTools';
 import { workspaceEn } from './workspace';
 import { caseDeskEn } from './caseDesk';
 
@@ -402,4 +403,5 @@ export const en: Record<MessageKey, string> = {
   'import.error': 'Error: {message}',
   ...workspaceEn,
   ...caseDeskEn,
+  ...mapToolsEn,
 };

@@ -1,3 +1,4 @@
+import { mapToolsZh } from './mapTools';
 import { workspaceZh } from './workspace';
 import { caseDeskZh } from './caseDesk';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
@@ -400,6 +401,7 @@ export const zh = {
   'import.error': '出错：{message}',
   ...workspaceZh,
   ...caseDeskZh,
+  ...mapToolsZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

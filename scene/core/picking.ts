@@ -2,7 +2,7 @@ import * as THREE from 'three';
 import type { BuildingsLayer } from '../buildings/buildingsLayer';
 import type { PreparedCity } from '../data/prepare';
 import { rayHeightField } from '../terrain/heightField';
-import type { PickHit, Selection, TwinLayer } from './types';
+import type { MapHit, PickHit, Selection, TwinLayer } from './types';
 
 const tmpD = new THREE.Vector3();
 
@@ -50,6 +50,15 @@ export class Picking {
     const dist = d.length();
     d.divideScalar(dist);
     return this.obstacle(a, d, dist).t < dist - 0.35;
+  }
+
+  /** The first opaque point under canvas pixel (x, y), or null (the sky). */
+  hit(x: number, y: number): MapHit | null {
+    const ray = this.rayFromPixel(x, y);
+    const o = this.obstacle(ray.origin, ray.direction, 1e6);
+    if (!Number.isFinite(o.t)) return null;
+    const p = ray.at(o.t, new THREE.Vector3());
+    return { x: p.x, y: p.y, z: p.z, building: o.building };
   }
 
   /** The selection for a click at canvas pixel (x, y), and the ground point under it (or null). */

@@ -103,7 +103,16 @@ export interface LayerContext {
   layer<T extends TwinLayer>(id: string): T | null;
   /** objects layers share by key (e.g. uniforms one layer writes and another's shader reads) */
   readonly shared: Map<string, unknown>;
+  /** the element under the pointer (the globe's container): map tools listen to it */
+  pointerTarget(): HTMLElement;
+  /** the first opaque thing (building or ground) under canvas pixel (px, py), or null */
+  hitAt(px: number, py: number): MapHit | null;
+  /** the camera controller's mouse and touch input on or off (off while a handle is dragged) */
+  cameraInputs(on: boolean): void;
 }
+
+/** A point picked on the map (local metres); building -1 for the ground. */
+export interface MapHit { x: number; y: number; z: number; building: number }
 
 /**
  * One visual layer. attach(ctx) builds its objects from the city; update(changed) gets changed

@@ -5,7 +5,7 @@ import type { MessageKey } from '../../i18n/zh';
 import { useEngineSelector } from '../useEngine';
 import { Field, NumField, Section } from './fields';
 import { type Doc } from './doc';
-import { DrainageZones } from './DrainageZones';
+import { DrainageZones, RoughnessZones } from './DrainageZones';
 
 type Item = Record<string, unknown>;
 type Pt = [number, number];
@@ -23,7 +23,7 @@ interface ListDef {
 const LISTS: ListDef[] = [
   {
     key: 'pumps', title: 'list.pumps',
-    cols: [{ key: 'capacity', label: 'list.capacity', unit: 'm³/s', min: 0 }, { key: 'startDepth', label: 'list.startDepth', unit: 'm', min: 0, step: 0.05 }],
+    cols: [{ key: 'capacity', label: 'list.capacity', unit: 'm³/s', min: 0 }, { key: 'startDepth', label: 'list.startDepth', unit: 'm', min: 0, step: 0.05 }, { key: 'stopDepth', label: 'list.stopDepth', unit: 'm', min: 0, step: 0.05 }],
     make: (k, at) => ({ name: `P${k + 1}`, at, capacity: 1, startDepth: 0.1 }),
   },
   {
@@ -53,7 +53,8 @@ export function FacilityLists({ draft, set, engine }: { draft: Doc; set(path: st
   const pick = usePickPoint(engine);
   const barriers = (draft.barriers as Item[] | undefined) ?? [];
   const zones = (draft.drainageZones as Item[] | undefined) ?? [];
-  const count = LISTS.reduce((n, l) => n + ((draft[l.key] as Item[] | undefined)?.length ?? 0), 0) + barriers.length + zones.length;
+  const rough = ((draft.roughness as Item | undefined)?.zones as Item[] | undefined) ?? [];
+  const count = LISTS.reduce((n, l) => n + ((draft[l.key] as Item[] | undefined)?.length ?? 0), 0) + barriers.length + zones.length + rough.length;
   return (
     <Section title={t('editor.facilities')} open={count > 0} extra={<span className="muted small">{count || ''}</span>}>
       <p className="sf-note wide">{pick ? t('list.pickHint', { x: pick[0].toFixed(1), y: pick[1].toFixed(1) }) : t('list.noPick')}</p>
@@ -93,6 +94,7 @@ export function FacilityLists({ draft, set, engine }: { draft: Doc; set(path: st
       })}
       <Barriers items={barriers} set={set} pick={pick} />
       <DrainageZones items={zones} set={set} pick={pick} />
+      <RoughnessZones items={rough} set={set} pick={pick} />
     </Section>
   );
 }

@@ -8,15 +8,17 @@ import type { MessageKey } from '../../i18n/zh';
 import { useTRPC } from '../../trpc';
 import { clock, isActive, runPercent } from './format';
 import type { FloodRunState } from './useFloodRun';
-import { usePreviewRuns } from './usePreviewRuns';
+import type { PreviewRuns } from './usePreviewRuns';
 
 const STATUS_KEY: Record<RunStatus, MessageKey> = {
   queued: 'run.queued', running: 'run.running', succeeded: 'run.succeeded', failed: 'run.failed', cancelled: 'run.cancelled',
 };
 
 /** Run the selected scenario (saving it first when edited), follow the shown run, pick another. */
-export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canRun = true, children }: {
+export function RunControls({ city, scenarioId, beforeRun, flood, preview, onPicked, canRun = true, children }: {
   city: string; scenarioId: string | null; beforeRun(): Promise<boolean>; flood: FloodRunState;
+  /** the edits' coarse-then-full runs (the scenario panel owns them: map edits start them too) */
+  preview: PreviewRuns;
   /** false: the signed-in role may not start or cancel runs (progress and the list stay) */
   canRun?: boolean;
   /** a run picked from the list (the panel selects its scenario) */
@@ -37,7 +39,6 @@ export function RunControls({ city, scenarioId, beforeRun, flood, onPicked, canR
   }));
   const cancel = useMutation(trpc.run.cancel.mutationOptions({ onSuccess: () => void refreshList() }));
   const run = flood.run;
-  const preview = usePreviewRuns(city, flood);
   // the run's water comes over socket.io: connected before Run is pressed
   useEffect(() => (canRun ? preconnectRunSocket() : undefined), [canRun]);
 

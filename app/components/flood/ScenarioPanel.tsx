@@ -13,6 +13,9 @@ import { ScenarioLibrary } from './ScenarioLibrary';
 import type { FloodRunState } from './useFloodRun';
 import { useMe } from '../account/useMe';
 import { FloodWarningToggle } from '../cases/FloodWarningToggle';
+import { MapEditBar } from '../workspace/MapEditBar';
+import { useMapEditing } from '../workspace/useMapEditing';
+import { usePreviewRuns } from './usePreviewRuns';
 
 interface Draft { name: string; doc: Doc }
 
@@ -53,7 +56,7 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
     if (!rec) return;
     setDrafts((ds) => ({ ...ds, [rec.id]: fn(ds[rec.id] ?? { name: rec.name, doc: rec.scenario }) }));
   }, [rec]);
-  const set = useCallback((path: string, v: unknown) => edit((d) => ({ ...d, doc: setIn(d.doc, path, v) })), [edit]);
+  const setDoc = useCallback((fn: (doc: Doc) => Doc) => edit((d) => ({ ...d, doc: fn(d.doc) })), [edit]);
   const setName = useCallback((name: string) => edit((d) => ({ ...d, name })), [edit]);
   const dirtyIds = useMemo(() => new Set(Object.keys(drafts)), [drafts]);
 
@@ -88,6 +91,12 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
   useEffect(() => {
     if (!adding && (!selId || !records.some((r) => r.id === selId)) && records[0]) setSelId(records[0].id);
   }, [records, selId, adding]);
+
+  const preview = usePreviewRuns(city, flood);
+  // undo/redo, and the save + preview each map edit starts
+  const editing = useMapEditing({ id: rec?.id ?? null, doc: draft?.doc ?? null, setDoc, save: () => save(), preview });
+  const { change } = editing;
+  const set = useCallback((path: string, v: unknown) => change((doc) => setIn(doc, path, v), path), [change]);
 
   const save = async (): Promise<boolean> => {
     if (!rec || !draft) return false;
@@ -144,6 +153,7 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
         )}
         {rec && draft && !adding && (
           <IssuesContext.Provider value={issues}>
+            {canPlan && <MapEditBar engine={engine} doc={draft.doc} editing={editing} />}
             <ScenarioEditor key={rec.id} draft={draft.doc} name={draft.name} setName={setName} set={set} engine={engine} />
           </IssuesContext.Provider>
         )}
@@ -158,7 +168,7 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
         )}
         {!canPlan && <p className="small muted" data-testid="planner-only">{t('auth.plannerOnly')}</p>}
         {canPlan && rec && <FloodWarningToggle scenarioId={rec.id} />}
-        <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood} canRun={canPlan}
+        <RunControls city={city} scenarioId={rec?.id ?? null} flood={flood} preview={preview} canRun={canPlan}
           onPicked={(r) => { if (r.scenarioId && records.some((x) => x.id === r.scenarioId)) setSelId(r.scenarioId); }} beforeRun={async () => (rec && dirtyIds.has(rec.id) ? save() : true)}>
           {canPlan && <button type="button" className="btn" data-testid="scenario-save" disabled={!rec || update.isPending} onClick={() => void save()}>
             {update.isPending ? t('editor.saving') : t('editor.save')}

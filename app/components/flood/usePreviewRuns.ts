@@ -26,11 +26,19 @@ export function usePreviewRuns(city: string, flood: FloodRunState): PreviewRuns 
   const [pair, setPair] = useState<{ preview: string; full: string } | null>(null);
   const pairRef = useRef(pair);
   pairRef.current = pair;
+  // an edit made while the last one's runs are being started waits for their ids (to cancel them)
+  const queued = useRef<string | null>(null);
   const m = useMutation(trpc.run.preview.mutationOptions({
     onSuccess: (res) => {
-      setPair({ preview: res.preview.id, full: res.full.id });
+      pairRef.current = { preview: res.preview.id, full: res.full.id };
+      setPair(pairRef.current);
       flood.showRun(res.preview);
       void qc.invalidateQueries({ queryKey: trpc.run.list.queryKey({ city }) });
+    },
+    onSettled: () => {
+      const next = queued.current;
+      queued.current = null;
+      if (next) setTimeout(() => { const last = pairRef.current; m.mutate({ scenarioId: next, cancel: last ? [last.preview, last.full] : [] }); }, 0);
     },
   }));
   const full = useQuery({
@@ -45,6 +53,7 @@ export function usePreviewRuns(city: string, flood: FloodRunState): PreviewRuns 
   }, [fullRec, pair, shownId, flood]);
   return {
     start: (scenarioId) => {
+      if (m.isPending) { queued.current = scenarioId; return; }
       const last = pairRef.current;
       m.mutate({ scenarioId, cancel: last ? [last.preview, last.full] : [] });
     },
