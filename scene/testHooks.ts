@@ -3,6 +3,7 @@ import type { BuildingsLayer } from './buildings/buildingsLayer';
 import { lookFromTo } from './core/cameraMoves';
 import type { FloodLayer } from './flood/floodLayer';
 import type { CompareLayer } from './compare/compareLayer';
+import type { CameraView } from '../models/viewState';
 import { gridAtRaster } from './grids/rasterGrids';
 import type { RunGrid } from '../models/runs';
 import type { LayerKey, Selection, TwinEngine } from './TwinEngine';
@@ -80,6 +81,14 @@ export interface TwinHooks {
   };
   /** the difference map of two runs (scene/compare) */
   compare: { shown(): boolean; diffAt(x: number, y: number): number };
+  /** the camera as the share link holds it */
+  cameraView(): CameraView;
+  /** the compare split/swipe view's second engine (run A), null when not shown */
+  peer: {
+    shown(): boolean; runId(): string | null; time(): number; cameraView(): CameraView | null;
+    /** ms per frame (globe + Three, forced to finish) of this engine and of the second one */
+    frameCost(n: number): { mainMs: number; peerMs: number };
+  };
 }
 
 declare global {
@@ -201,6 +210,14 @@ export function installTestHooks(self: TwinEngine): () => void {
     compare: {
       shown: () => self.layer<CompareLayer>('compare')?.api.shown() ?? false,
       diffAt: (x, y) => self.layer<CompareLayer>('compare')?.api.diffAt(x, y) ?? NaN,
+    },
+    cameraView: () => self.cameraView(),
+    peer: {
+      shown: () => !!self.peer,
+      runId: () => self.peer?.flood?.run()?.id ?? null,
+      time: () => self.peer?.flood?.time() ?? NaN,
+      cameraView: () => self.peer?.cameraView() ?? null,
+      frameCost: (n) => ({ mainMs: bench(self, n).fullMs, peerMs: self.peer ? bench(self.peer, n).fullMs : NaN }),
     },
   };
   window.__twin = hooks;

@@ -1,5 +1,6 @@
 import type { MessageKey } from './zh';
 import { workspaceEn } from './workspace';
+import { shareEn } from './share';
 
 // English UI strings: the same keys as zh.ts (the type makes a missing or extra key an error).
 export const en: Record<MessageKey, string> = {
@@ -396,4 +397,5 @@ export const en: Record<MessageKey, string> = {
   'import.footprint': 'Data extent',
   'import.error': 'Error: {message}',
   ...workspaceEn,
+  ...shareEn,
 };

@@ -1,4 +1,5 @@
 import { workspaceZh } from './workspace';
+import { shareZh } from './share';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
 export const zh = {
   'app.title': '城市数字孪生',
@@ -394,6 +395,7 @@ export const zh = {
   'import.footprint': '数据范围',
   'import.error': '出错：{message}',
   ...workspaceZh,
+  ...shareZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
