@@ -21,6 +21,7 @@ let target: { id: string; x: number; y: number; maxDepth_m: number };
 test.beforeAll(async ({ browser, request, baseURL }) => {
   city = await firstCity(request);
   ({ context, page } = await plannerPage(browser, baseURL));
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 });
 
 test.afterAll(async () => {
@@ -55,12 +56,12 @@ test('a share link opens the same run, time, camera, layers and side-by-side com
   await page.evaluate(() => window.__twin!.setLayer('grids', false));
   // one view first, to measure a frame of it alone
   await nextFrames(page, 2);
-  const single = await page.evaluate(() => window.__twin!.bench(4).fullMs);
+  const single = await page.evaluate(() => window.__twin!.bench(6).fullMs);
   await page.getByTestId('compare-mode-split').click();
   await expect(page.getByTestId('compare-views')).toHaveAttribute('data-mode', 'split');
   await page.waitForFunction((t) => window.__twin!.peer.runId() === t && window.__twin!.peer.time() === 1800, today.id, { timeout: 120_000 });
   await page.waitForFunction(() => { const a = window.__twin!.cameraView(), b = window.__twin!.peer.cameraView(); return !!b && Math.abs(a.lonDeg - b.lonDeg) < 1e-9 && Math.abs(a.heightM - b.heightM) < 1e-3; });
-  const split = await page.evaluate(() => window.__twin!.peer.frameCost(4));
+  const split = await page.evaluate(() => window.__twin!.peer.frameCost(6));
   console.log(`frame cost (globe + Three, forced to finish): one view ${single.toFixed(1)} ms; split: B ${split.mainMs.toFixed(1)} ms + A ${split.peerMs.toFixed(1)} ms`);
   test.info().annotations.push({ type: 'frame-ms', description: JSON.stringify({ single, split }) });
   await nextFrames(page, 2);
@@ -68,7 +69,11 @@ test('a share link opens the same run, time, camera, layers and side-by-side com
 
   // the address bar holds the view (written within about half a second)
   await expect.poll(() => page.url(), { timeout: 5000 }).toContain('cv=split');
-  const url = page.url();
+  // the planner copies the link with the top bar's button
+  await page.getByTestId('share-copy').click();
+  await expect(page.getByTestId('share-copy')).toContainText('链接已复制');
+  const url = await page.evaluate(() => navigator.clipboard.readText());
+  expect(url).toBe(page.url());
   const { state, errors } = decodeViewState(new URL(url).search);
   expect(errors).toEqual([]);
   expect(state).toMatchObject({ run: wall.id, compare: today.id, compareView: 'split', timeS: 1800, layersOff: ['grids'] });

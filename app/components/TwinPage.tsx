@@ -17,6 +17,7 @@ import { LangSwitch } from './LangSwitch';
 import { UserMenu } from './account/UserMenu';
 import { useEngineSelector } from './useEngine';
 import { CompareViews } from './flood/CompareViews';
+import { ShareButton } from './share/ShareButton';
 import { useShareUrl } from './share/useShareUrl';
 import { useWorkspaceView, WorkspaceViewProvider } from './share/workspaceView';
 
@@ -70,6 +71,7 @@ function TwinRoom({ city }: { city: string }) {
           <span className="muted small">{t('app.title')}</span>
         </div>
         <StatusLine engine={engine} />
+        <ShareButton />
         <UserMenu />
         <LangSwitch />
       </header>

@@ -81,14 +81,18 @@ export function ComparePanel({ city, engine, run, active }: { city: string; engi
         ))}
       </div>
       {a && <a className="btn small report-link" data-testid="report-compare" href={`/api/runs/${run.id}/report.pdf?lang=${lang}&against=${a}`} download title={t('report.pdfTitle')}>⤓ {t('report.compare')}</a>}
-      <label className="compare-map" hidden={mode !== 'diff'}>
-        <input type="checkbox" data-testid="compare-map" checked={mapOn} onChange={(e) => setMapOn(e.target.checked)} /> {t('compare.map')}
-      </label>
-      <div className="compare-legend small" data-testid="compare-legend" hidden={mode !== 'diff'}>
-        <span><i style={{ background: rgb(WORSE_RGB) }} />{t('compare.legendWorse')}</span>
-        <span><i style={{ background: rgb(BETTER_RGB) }} />{t('compare.legendBetter')}</span>
-        <span className="muted">{t('compare.legendNeutral', { cm: DIFF_STEPS[0] * 100 })}</span>
-      </div>
+      {mode === 'diff' && (
+        <label className="compare-map">
+          <input type="checkbox" data-testid="compare-map" checked={mapOn} onChange={(e) => setMapOn(e.target.checked)} /> {t('compare.map')}
+        </label>
+      )}
+      {mode === 'diff' && (
+        <div className="compare-legend small" data-testid="compare-legend">
+          <span><i style={{ background: rgb(WORSE_RGB) }} />{t('compare.legendWorse')}</span>
+          <span><i style={{ background: rgb(BETTER_RGB) }} />{t('compare.legendBetter')}</span>
+          <span className="muted">{t('compare.legendNeutral', { cm: DIFF_STEPS[0] * 100 })}</span>
+        </div>
+      )}
       {cmp.isPending && a && <p className="muted small">{t('compare.loading')}</p>}
       {cmp.isError && <p className="error small">{cmp.error.message}</p>}
       {cmp.data && <CompareBody data={cmp.data} onRow={(x) => void onRow(targetOf(x)).catch(() => undefined)}

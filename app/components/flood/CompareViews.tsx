@@ -39,15 +39,26 @@ export function CompareViews({ info, engine, runA, runB, mode, swipe, onSwipe }:
     const duration = runA.progress?.duration ?? runA.outputInterval * Math.max(1, runA.frameCount - 1);
     f.show({ id: runA.id, grid: runA.grid, outputInterval: runA.outputInterval, duration, status: runA.status });
     let lastT = NaN, lastLayers: unknown = null;
+    // a click in either view selects in both (one inspector, both views outline it)
+    let lastSel = JSON.stringify(engine.selection);
+    let lastCount = f.times().length;
     const sync = () => {
       const t = engine.flood?.time() ?? NaN;
       if (Number.isFinite(t) && t !== lastT && f.times().length) { lastT = t; f.setTime(t); }
       if (engine.layers !== lastLayers) { lastLayers = engine.layers; peer.setInputs({ layers: engine.layers }); }
+      const sel = JSON.stringify(engine.selection);
+      if (sel !== lastSel) { lastSel = sel; peer.select(engine.selection); }
     };
     sync();
+    peer.select(engine.selection);
     const off = engine.subscribe(sync);
-    // A's frames arrive on their own: catch up with B's time when they do
-    const offPeer = peer.subscribe(() => { if (f.time() !== engine.flood?.time()) lastT = NaN; sync(); });
+    const offPeer = peer.subscribe(() => {
+      const sel = JSON.stringify(peer.selection);
+      if (sel !== lastSel) { lastSel = sel; engine.select(peer.selection); }
+      // A's frames arrive on their own: catch up with B's time when more have come
+      if (f.times().length !== lastCount) { lastCount = f.times().length; lastT = NaN; }
+      sync();
+    });
     return () => { off(); offPeer(); };
   }, [engine, peer, peerReady, runA]);
 
@@ -68,7 +79,7 @@ export function CompareViews({ info, engine, runA, runB, mode, swipe, onSwipe }:
   };
   const clip = mode === 'swipe' ? { clipPath: `inset(0 ${(1 - swipe) * 100}% 0 0)` } : undefined;
   return (
-    <div ref={wrap} className={`compare-views ${mode}`} data-testid="compare-views" data-mode={mode} style={{ ['--swipe' as string]: `${(mode === 'split' ? 0.5 : swipe) * 100}%` }}>
+    <div ref={wrap} className={`compare-views ${mode}`} data-testid="compare-views" data-mode={mode} style={mode === 'swipe' ? { ['--swipe' as string]: `${swipe * 100}%` } : undefined}>
       <TwinView info={info} onEngine={setPeer} second className={`compare-a ${mode}`} style={clip} />
       {!peerReady && <div className="overlay-msg compare-loading">{t('cmpview.loading')}</div>}
       <span className="compare-tag a">A · {runA.scenarioName}</span>
