@@ -43,7 +43,7 @@ const near = (a: CameraView, b: CameraView) =>
   && Math.abs(a.headingDeg - b.headingDeg) < 0.02 && Math.abs(a.pitchDeg - b.pitchDeg) < 0.02;
 
 test('a share link opens the same run, time, camera, layers and side-by-side comparison in a new browser context', async ({ browser, baseURL }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(540_000);
   await openTwin(page, city);
   await page.locator('.run-list summary').click();
   await page.getByTestId('run-item').filter({ hasText: 'e2e share wall' }).first().click();
@@ -56,12 +56,12 @@ test('a share link opens the same run, time, camera, layers and side-by-side com
   await page.evaluate(() => window.__twin!.setLayer('grids', false));
   // one view first, to measure a frame of it alone
   await nextFrames(page, 2);
-  const single = await page.evaluate(() => window.__twin!.bench(6).fullMs);
+  const single = await page.evaluate(() => window.__twin!.bench(3).fullMs);
   await page.getByTestId('compare-mode-split').click();
   await expect(page.getByTestId('compare-views')).toHaveAttribute('data-mode', 'split');
   await page.waitForFunction((t) => window.__twin!.peer.runId() === t && window.__twin!.peer.time() === 1800, today.id, { timeout: 120_000 });
   await page.waitForFunction(() => { const a = window.__twin!.cameraView(), b = window.__twin!.peer.cameraView(); return !!b && Math.abs(a.lonDeg - b.lonDeg) < 1e-9 && Math.abs(a.heightM - b.heightM) < 1e-3; });
-  const split = await page.evaluate(() => window.__twin!.peer.frameCost(6));
+  const split = await page.evaluate(() => window.__twin!.peer.frameCost(3));
   console.log(`frame cost (globe + Three, forced to finish): one view ${single.toFixed(1)} ms; split: B ${split.mainMs.toFixed(1)} ms + A ${split.peerMs.toFixed(1)} ms`);
   test.info().annotations.push({ type: 'frame-ms', description: JSON.stringify({ single, split }) });
   await nextFrames(page, 2);
