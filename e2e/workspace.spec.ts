@@ -1,5 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { firstCity, nextFrames, openTwin, plannerPage, trpcQuery } from './helpers';
+import { quickScenario, runScenario as runOne, type E2eRun } from './runs';
 
 // The planner's workspace: a barrier closed around the prone point that floods deepest today,
 // its run compared with today's run; the point is in the "better" list, the row flies there and
@@ -12,31 +13,11 @@ let context: BrowserContext;
 let page: Page;
 let city: string;
 
-interface Run { id: string; status: string; scenarioId: string }
+type Run = E2eRun;
 interface Impact { pronePoints: { id: string; x: number; y: number; maxDepth_m: number }[] }
 
-const quick = (over: Record<string, unknown> = {}) => ({
-  name: 'quick', terrain: { source: 'city' }, buildings: { from: 'city', mode: 'raise', height: 3 },
-  cellSize: 25, rainfall: { type: 'design', formula: 'beijing', returnPeriodYears: 100, durationMin: 60, peakCoefficient: 0.355, stepMin: 5 },
-  drainage: { returnPeriodYears: 2 }, duration: 3600, outputInterval: 600, ...over,
-});
-
-async function mutate<T>(path: string, input: unknown): Promise<T> {
-  const res = await page.request.post(`/api/trpc/${path}`, { data: input, headers: { 'content-type': 'application/json' } });
-  expect(res.ok(), `${path}: HTTP ${res.status()} ${await res.text()}`).toBeTruthy();
-  return ((await res.json()) as { result: { data: T } }).result.data;
-}
-
-async function runScenario(name: string, scenario: unknown): Promise<Run> {
-  const sc = await mutate<{ id: string }>('scenario.create', { city, name, scenario });
-  const { run } = await mutate<{ run: Run }>('run.start', { scenarioId: sc.id, force: true });
-  for (const t0 = Date.now(); Date.now() - t0 < 150_000; await new Promise((r) => setTimeout(r, 500))) {
-    const r = await trpcQuery<Run>(page.request, 'run.get', { id: run.id });
-    if (r.status === 'succeeded') return r;
-    if (r.status === 'failed' || r.status === 'cancelled') throw new Error(`${name}: ${r.status}`);
-  }
-  throw new Error(`${name}: not finished`);
-}
+const quick = quickScenario;
+const runScenario = (name: string, scenario: unknown) => runOne(page, city, name, scenario);
 
 test.beforeAll(async ({ browser, request, baseURL }) => {
   city = await firstCity(request);

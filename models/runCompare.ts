@@ -6,6 +6,12 @@ import { runGridSchema, runIdSchema, type ImpactResult, type RunGrid } from './r
 
 /** |B - A| of maximum depth under this (m) counts as no change: the neutral band of the map and the table. */
 export const COMPARE_NEUTRAL_M = 0.02;
+/** difference map colours (the 3D layer and the PDF report): worse (deeper in B), better */
+export const WORSE_RGB = [215, 48, 39] as const;
+export const BETTER_RGB = [33, 113, 181] as const;
+/** |change| from which each alpha step holds (m): neutral band, then 10 cm, then 30 cm */
+export const DIFF_STEPS = [COMPARE_NEUTRAL_M, 0.1, 0.3] as const;
+export const DIFF_ALPHA = [120, 180, 230] as const;
 
 export const runCompareInputSchema = z.object({ a: runIdSchema, b: runIdSchema }).refine((v) => v.a !== v.b, { message: 'pick two different runs', path: ['b'] });
 

@@ -4,6 +4,7 @@ import type { BuildingsLayer } from './buildings/buildingsLayer';
 import type { ComponentLayer } from './components/componentLayer';
 import type { ComponentsTwinLayer } from './components/componentsTwinLayer';
 import { flyToComponent, flyToPoint, home, lookFromTo, type CameraHost } from './core/cameraMoves';
+import { applyCameraView, readCameraView } from './core/cameraView';
 import { cityNearFar } from './core/nearFar';
 import { Picking } from './core/picking';
 import { RenderLoop } from './core/renderLoop';
@@ -20,6 +21,7 @@ import { LiveFeed } from './live/liveFeed';
 import { createCameraSync } from './sync/cameraSync';
 import { heightAt } from './terrain/heightField';
 import { RoughFrames } from './core/roughFrames';
+import type { CameraView } from '../models/viewState';
 
 export { LAYER_KEYS };
 export type { LayerKey, Selection, TwinCityInfo, TwinStatus };
@@ -67,10 +69,13 @@ export class TwinEngine {
   private destroyed = false;
   private loop: RenderLoop;
   private readonly frameInfo: FrameInfo = { camera: null!, mPerPx1: 0.001, renderer: null! };
+  /** the compare view's second engine while it is shown (its cameras are locked to this one) */
+  peer: TwinEngine | null = null;
   /** bumps when the selected item's live data changes (inspector refetch) */
   selectionLiveVersion = 0;
 
-  constructor(container: HTMLElement, readonly info: TwinCityInfo) {
+  /** `second`: the compare view's other engine (no window.__twin of its own) */
+  constructor(container: HTMLElement, readonly info: TwinCityInfo, second = false) {
     this.globe = createGlobe({ container, onClick: (x, y) => this.onClick(x, y), onWake: () => this.loop.wake() });
     this.loop = new RenderLoop(this.globe, () => this.renderThree());
     this.sync = createCameraSync(this.globe.scene, info.originLonDeg, info.originLatDeg, info.originHeightM);
@@ -80,7 +85,7 @@ export class TwinEngine {
     home(this.cameraHost, 0);
     this.ticker = setInterval(() => this.tick(), 500);
     // test hooks: a separate chunk, fetched only when a test asks for it
-    if (window.__TWIN_TEST__ || new URLSearchParams(location.search).has('test')) {
+    if (!second && (window.__TWIN_TEST__ || new URLSearchParams(location.search).has('test'))) {
       void import('./testHooks').then((m) => { if (!this.destroyed) this.uninstallHooks = m.installTestHooks(this); });
     }
   }
@@ -344,6 +349,10 @@ export class TwinEngine {
       lineBlocked: (a, b) => this.picking?.lineBlocked(a, b) ?? false,
     };
   }
+
+  /** the camera as a share link holds it, and back (models/viewState.ts) */
+  cameraView(): CameraView { return readCameraView(this.globe.scene); }
+  setCameraView(v: CameraView) { applyCameraView(this.globe.scene, v); }
 
   home(durationS = 1.2) {
     home(this.cameraHost, durationS);

@@ -1,6 +1,6 @@
 'use client';
 import { Canvas, type RootState } from '@react-three/fiber';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type CSSProperties } from 'react';
 import { TwinEngine, type TwinCityInfo } from './TwinEngine';
 
 /**
@@ -9,7 +9,11 @@ import { TwinEngine, type TwinCityInfo } from './TwinEngine';
  * it with Cesium's camera, after the globe when the globe draws, alone for live changes). Load
  * with next/dynamic, ssr: false.
  */
-export default function TwinView({ info, onEngine }: { info: TwinCityInfo; onEngine: (e: TwinEngine | null) => void }) {
+export default function TwinView({ info, onEngine, second = false, className, style }: {
+  info: TwinCityInfo; onEngine: (e: TwinEngine | null) => void;
+  /** the compare view's second engine (TwinEngine's `second`) */
+  second?: boolean; className?: string; style?: CSSProperties;
+}) {
   const globeRef = useRef<HTMLDivElement>(null);
   const engineRef = useRef<TwinEngine | null>(null);
   const threeRef = useRef<RootState | null>(null);
@@ -17,7 +21,7 @@ export default function TwinView({ info, onEngine }: { info: TwinCityInfo; onEng
   onEngineRef.current = onEngine;
 
   useEffect(() => {
-    const e = new TwinEngine(globeRef.current!, info);
+    const e = new TwinEngine(globeRef.current!, info, second);
     engineRef.current = e;
     if (threeRef.current) e.attachThree(threeRef.current);
     onEngineRef.current(e);
@@ -35,7 +39,7 @@ export default function TwinView({ info, onEngine }: { info: TwinCityInfo; onEng
   }, [info.slug]);
 
   return (
-    <div className="twin-stage">
+    <div className={`twin-stage${className ? ` ${className}` : ''}`} style={style}>
       <div ref={globeRef} className="twin-globe" />
       <Canvas
         className="twin-three"

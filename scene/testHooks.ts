@@ -7,6 +7,7 @@ import type { CasesLayer } from './cases/casesLayer';
 import type { TilesetLayer } from './tilesets/tilesetLayer';
 import type { EditLayer } from './edit/editLayer';
 import type { MeasureLayer, MeasureResult } from './measure/measureLayer';
+import type { CameraView } from '../models/viewState';
 import { gridAtRaster } from './grids/rasterGrids';
 import type { RunGrid } from '../models/runs';
 import type { LayerKey, Selection, TwinEngine } from './TwinEngine';
@@ -96,6 +97,14 @@ export interface TwinHooks {
   /** the city's prone points (local metres) */
   pronePoints(): { x: number; y: number }[];
   measure: { result(): MeasureResult | null };
+  /** the camera as the share link holds it */
+  cameraView(): CameraView;
+  /** the compare split/swipe view's second engine (run A), null when not shown */
+  peer: {
+    shown(): boolean; runId(): string | null; time(): number; cameraView(): CameraView | null;
+    /** ms per frame (globe + Three, forced to finish) of this engine and of the second one */
+    frameCost(n: number): { mainMs: number; peerMs: number };
+  };
 }
 
 declare global {
@@ -263,6 +272,14 @@ export function installTestHooks(self: TwinEngine): () => void {
     },
     pronePoints: () => { const p = self.city?.layers.prone; return p ? Array.from({ length: p.count }, (_, i) => ({ x: p.x[i]!, y: p.y[i]! })) : []; },
     measure: { result: () => self.layer<MeasureLayer>('measure')?.api.result() ?? null },
+    cameraView: () => self.cameraView(),
+    peer: {
+      shown: () => !!self.peer,
+      runId: () => self.peer?.flood?.run()?.id ?? null,
+      time: () => self.peer?.flood?.time() ?? NaN,
+      cameraView: () => self.peer?.cameraView() ?? null,
+      frameCost: (n) => ({ mainMs: bench(self, n).fullMs, peerMs: self.peer ? bench(self.peer, n).fullMs : NaN }),
+    },
   };
   window.__twin = hooks;
   return () => { if (window.__twin === hooks) delete window.__twin; };

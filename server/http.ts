@@ -14,6 +14,7 @@ import type { Db } from './db';
 import type { RunManager } from './runs/manager';
 import type { ScenarioLibrary } from './runs/library';
 import { serveRun } from './runs/http';
+import { REPORT_PATH, serveReport } from './runs/report';
 import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './accounts/auth';
 import type { CaseStore } from './cases/store';
 import { serveCasePhotos } from './cases/http';
@@ -95,6 +96,7 @@ export function createRequestHandler(
       });
     }
     if (path.startsWith('/api/tilesets/')) return readTwin(() => serveTileset(dataDir, path, req, res));
+    if (REPORT_PATH.test(path) && runs) return readTwin(() => serveReport(twin, runs.db, runs.manager, path, url.searchParams, req, res));
     if (path.startsWith('/api/runs/') && runs) return readTwin(() => serveRun(runs.db, runs.manager, path, req, res));
     // importing makes or replaces a city: administrators only
     if (path.startsWith('/api/import/')) {

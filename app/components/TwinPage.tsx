@@ -18,12 +18,21 @@ import { LangSwitch } from './LangSwitch';
 import { UserMenu } from './account/UserMenu';
 import { TwinDropImport } from './TwinDropImport';
 import { useEngineSelector } from './useEngine';
+import { CompareViews } from './flood/CompareViews';
+import { ShareButton } from './share/ShareButton';
+import { useShareUrl } from './share/useShareUrl';
+import { useWorkspaceView, WorkspaceViewProvider } from './share/workspaceView';
 
 const TwinView = dynamic(() => import('../../scene/TwinView'), { ssr: false });
 
 type DockTab = 'scenario' | 'layers';
 
+/** The twin room; its view (run, time, camera, comparison...) is the page's share link. */
 export function TwinPage({ city }: { city: string }) {
+  return <WorkspaceViewProvider><TwinRoom city={city} /></WorkspaceViewProvider>;
+}
+
+function TwinRoom({ city }: { city: string }) {
   const { t, pick } = useI18n();
   const trpc = useTRPC();
   const q = useQuery(trpc.city.get.queryOptions({ city }));
@@ -38,8 +47,10 @@ export function TwinPage({ city }: { city: string }) {
   const phase = useEngineSelector(engine, (e) => e.status.phase);
   const loadError = useEngineSelector(engine, (e) => e.status.error);
   const hasSelection = useEngineSelector(engine, (e) => e.selection !== null) ?? false;
-  const flood = useFloodRun(city, engine);
+  const ws = useWorkspaceView();
+  const flood = useFloodRun(city, engine, ws.initial.run);
   const run = flood.run;
+  useShareUrl(engine, flood);
   const [tab, setTab] = useState<DockTab>('scenario');
   // the left dock starts folded on small screens, so the map keeps most of a 960 px window
   const [docked, setDocked] = useState(true);
@@ -51,6 +62,8 @@ export function TwinPage({ city }: { city: string }) {
   const results = run?.status === 'succeeded';
   const timeline = !!run?.grid && !!engine;
   const right = hasSelection || results;
+  // run A beside this run (B) while the Compare tab shows them side by side or swiped
+  const runA = results && ws.view.compareOpen && ws.view.compareView !== 'diff' ? flood.runs.find((r) => r.id === ws.view.compare && r.status === 'succeeded') : undefined;
   return (
     <div className="twin">
       <header className="topbar twin-bar">
@@ -60,12 +73,16 @@ export function TwinPage({ city }: { city: string }) {
           <span className="muted small">{t('app.title')}</span>
         </div>
         <StatusLine engine={engine} />
+        <ShareButton />
         <UserMenu />
         <LangSwitch />
       </header>
       <div className={`stage-wrap${timeline ? ' has-timeline' : ''}${right ? ' has-right' : ''}${docked ? ' has-left' : ''}`}>
         {info && <TwinView info={info} onEngine={setEngine} />}
         <TwinDropImport city={city} />
+        {info && engine && run && runA && ws.view.compareView !== 'diff' && (
+          <CompareViews info={info} engine={engine} runA={runA} runB={run} mode={ws.view.compareView} swipe={ws.view.swipe} onSwipe={(v) => ws.set({ swipe: v })} />
+        )}
         {q.isError && <div className="overlay-msg error">{q.error.data?.code === 'NOT_FOUND' ? t('twin.notFound', { city }) : q.error.message}</div>}
         {info && phase !== 'ready' && phase !== 'error' && <div className="overlay-msg" data-testid="loading">{t('twin.loading')}</div>}
         {phase === 'error' && <div className="overlay-msg error">{t('twin.loadError', { message: loadError ?? '' })}</div>}

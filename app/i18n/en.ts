@@ -2,6 +2,7 @@ import type { MessageKey } from './zh';
 import { mapToolsEn } from './mapTools';
 import { workspaceEn } from './workspace';
 import { caseDeskEn } from './caseDesk';
+import { shareEn } from './share';
 
 // English UI strings: the same keys as zh.ts (the type makes a missing or extra key an error).
 export const en: Record<MessageKey, string> = {
@@ -404,4 +405,5 @@ export const en: Record<MessageKey, string> = {
   ...workspaceEn,
   ...caseDeskEn,
   ...mapToolsEn,
+  ...shareEn,
 };

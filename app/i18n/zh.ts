@@ -1,6 +1,7 @@
 import { mapToolsZh } from './mapTools';
 import { workspaceZh } from './workspace';
 import { caseDeskZh } from './caseDesk';
+import { shareZh } from './share';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
 export const zh = {
   'app.title': '城市数字孪生',
@@ -402,6 +403,7 @@ export const zh = {
   ...workspaceZh,
   ...caseDeskZh,
   ...mapToolsZh,
+  ...shareZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

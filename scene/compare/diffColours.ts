@@ -1,13 +1,10 @@
 // Colours of the difference map (maximum depth B - A): one hue for worse (deeper in B), one for
 // better, nothing drawn in the neutral band around zero; stronger with the size of the change.
 // Pure, so the legend and the tests use the same table as the texture.
-import { COMPARE_NEUTRAL_M, DIFF_NODATA } from '../../models/runCompare';
+import { BETTER_RGB, DIFF_ALPHA as ALPHA, DIFF_NODATA, DIFF_STEPS, WORSE_RGB } from '../../models/runCompare';
 
-export const WORSE_RGB = [215, 48, 39] as const;
-export const BETTER_RGB = [33, 113, 181] as const;
-/** |change| from which each alpha step holds (m): neutral band, then 10 cm, then 30 cm */
-export const DIFF_STEPS = [COMPARE_NEUTRAL_M, 0.1, 0.3] as const;
-const ALPHA = [120, 180, 230];
+// the table lives in models/ (the PDF report draws the same colours)
+export { BETTER_RGB, DIFF_STEPS, WORSE_RGB };
 
 /** RGBA8 per cell from Int16 millimetres (row 0 north, as the run grids). */
 export function diffRgba(diffMm: Int16Array, out = new Uint8Array(diffMm.length * 4)): Uint8Array {

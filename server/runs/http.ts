@@ -7,7 +7,7 @@ import { runFileSchema, runIdSchema, RUN_FILES } from '../../models/runs';
 import { NotFoundError } from '../twin';
 import { log } from '../log';
 import type { RunManager } from './manager';
-import { runFile } from './store';
+import { runFile, runScenario } from './store';
 import type { Db } from '../db';
 
 const gzipAsync = promisify(gzip);
@@ -55,8 +55,7 @@ export async function serveRun(db: Db, runs: RunManager, path: string, req: Inco
     // stored gzipped: sent so to a client that takes gzip, unpacked for one that does not
     let gz: Uint8Array | undefined;
     if (file.data === 'scenario.json') {
-      const { rows } = await db.query<{ scenario: unknown }>('select scenario from runs where id = $1', [id]);
-      gz = await gzipAsync(JSON.stringify(rows[0]?.scenario, null, 2) + '\n');
+      gz = await gzipAsync(JSON.stringify(await runScenario(db, id), null, 2) + '\n');
     } else gz = await runFile(db, id, file.data);
     if (!gz) return sendError(res, 404, `run ${id} no longer has ${file.data} (removed after the retention period)`);
     const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));

@@ -123,6 +123,12 @@ export async function runFile(db: Q, id: string, name: string): Promise<Uint8Arr
   return rows[0]?.bytes;
 }
 
+/** The exact scenario a run was given (its stored input). */
+export async function runScenario(db: Q, id: string): Promise<unknown> {
+  const { rows } = await db.query<{ scenario: unknown }>('select scenario from runs where id = $1', [id]);
+  return rows[0]?.scenario;
+}
+
 export async function runFrames(db: Q, id: string): Promise<{ seq: number; bytes: Uint8Array }[]> {
   return (await db.query<{ seq: number; bytes: Uint8Array }>('select seq, bytes from run_frames where run_id = $1 order by seq', [id])).rows;
 }

@@ -12,6 +12,8 @@ import { useTRPC } from '../../trpc';
 import type { ImpactTarget } from './impactRows';
 import { useCityNames } from './useCityNames';
 import { useImpactActions } from './useImpactActions';
+import { COMPARE_VIEWS } from '../../../models/viewState';
+import { useWorkspaceView } from '../share/workspaceView';
 
 type Side = 'worse' | 'better';
 const SIDE: Record<Side, ImpactDiffRow['change'][]> = { worse: ['newlyFlooded', 'worse'], better: ['noLongerFlooded', 'better'] };
@@ -39,9 +41,15 @@ export function ComparePanel({ city, engine, run, active }: { city: string; engi
   const trpc = useTRPC();
   const runs = useQuery(trpc.run.list.queryOptions({ city }));
   const others = useMemo(() => (runs.data ?? []).filter((r) => r.status === 'succeeded' && r.id !== run.id), [runs.data, run.id]);
-  const [picked, setPicked] = useState<string | null>(null);
+  // the compared run and how it is shown live in the workspace view (the share link holds them)
+  const ws = useWorkspaceView();
+  const wsSet = ws.set;
+  const picked = ws.view.compare && others.some((r) => r.id === ws.view.compare) ? ws.view.compare : null;
+  const setPicked = (id: string) => wsSet({ compare: id });
   // default: the newest finished run of another scenario (the baseline), else any other
   const a = picked ?? (others.find((r) => r.scenarioId !== run.scenarioId) ?? others[0])?.id ?? null;
+  const mode = ws.view.compareView;
+  useEffect(() => { wsSet(active && a ? { compare: a, compareOpen: true } : { compareOpen: false }); }, [active, a, wsSet]);
   const input = active && a ? { a, b: run.id } : skipToken;
   const cmp = useQuery({ ...trpc.run.compare.queryOptions(input), staleTime: Infinity });
   const [mapOn, setMapOn] = useState(true);
@@ -52,9 +60,9 @@ export function ComparePanel({ city, engine, run, active }: { city: string; engi
   useEffect(() => {
     const layer = engine?.layer<CompareLayer>('compare');
     if (!layer) return;
-    if (active && mapOn && grid.data) layer.api.show(grid.data.grid, decodeDiff(grid.data.diffMm));
+    if (active && mapOn && mode === 'diff' && grid.data) layer.api.show(grid.data.grid, decodeDiff(grid.data.diffMm));
     else layer.api.show(null);
-  }, [engine, active, mapOn, grid.data]);
+  }, [engine, active, mapOn, mode, grid.data]);
   useEffect(() => () => engine?.layer<CompareLayer>('compare')?.api.show(null), [engine]);
 
   if (runs.data && !others.length) return <p className="muted small" data-testid="compare-none">{t('compare.none')}</p>;
@@ -66,14 +74,25 @@ export function ComparePanel({ city, engine, run, active }: { city: string; engi
           {others.map((r) => <option key={r.id} value={r.id}>{r.scenarioName} · {r.finishedAt?.slice(11, 16)} · {r.id.slice(0, 6)}</option>)}
         </select>
       </label>
-      <label className="compare-map">
-        <input type="checkbox" data-testid="compare-map" checked={mapOn} onChange={(e) => setMapOn(e.target.checked)} /> {t('compare.map')}
-      </label>
-      <div className="compare-legend small" data-testid="compare-legend">
-        <span><i style={{ background: rgb(WORSE_RGB) }} />{t('compare.legendWorse')}</span>
-        <span><i style={{ background: rgb(BETTER_RGB) }} />{t('compare.legendBetter')}</span>
-        <span className="muted">{t('compare.legendNeutral', { cm: DIFF_STEPS[0] * 100 })}</span>
+      <div className="compare-modes" role="group" aria-label={t('cmpview.label')}>
+        <span className="muted small">{t('cmpview.label')}</span>
+        {COMPARE_VIEWS.map((m) => (
+          <button key={m} type="button" className={`btn small${mode === m ? ' on' : ''}`} aria-pressed={mode === m} data-testid={`compare-mode-${m}`} onClick={() => wsSet({ compareView: m })}>{t(`cmpview.${m}`)}</button>
+        ))}
       </div>
+      {a && <a className="btn small report-link" data-testid="report-compare" href={`/api/runs/${run.id}/report.pdf?lang=${lang}&against=${a}`} download title={t('report.pdfTitle')}>⤓ {t('report.compare')}</a>}
+      {mode === 'diff' && (
+        <label className="compare-map">
+          <input type="checkbox" data-testid="compare-map" checked={mapOn} onChange={(e) => setMapOn(e.target.checked)} /> {t('compare.map')}
+        </label>
+      )}
+      {mode === 'diff' && (
+        <div className="compare-legend small" data-testid="compare-legend">
+          <span><i style={{ background: rgb(WORSE_RGB) }} />{t('compare.legendWorse')}</span>
+          <span><i style={{ background: rgb(BETTER_RGB) }} />{t('compare.legendBetter')}</span>
+          <span className="muted">{t('compare.legendNeutral', { cm: DIFF_STEPS[0] * 100 })}</span>
+        </div>
+      )}
       {cmp.isPending && a && <p className="muted small">{t('compare.loading')}</p>}
       {cmp.isError && <p className="error small">{cmp.error.message}</p>}
       {cmp.data && <CompareBody data={cmp.data} onRow={(x) => void onRow(targetOf(x)).catch(() => undefined)}

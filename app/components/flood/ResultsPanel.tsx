@@ -10,15 +10,18 @@ import { ComparePanel } from './ComparePanel';
 import { ImpactView } from './ImpactView';
 import { RunCharts } from './RunCharts';
 import { useImpactActions } from './useImpactActions';
+import { useWorkspaceView } from '../share/workspaceView';
 
 type Tab = 'impact' | 'charts' | 'files' | 'compare';
 const TABS: { key: Tab; label: MessageKey }[] = [{ key: 'impact', label: 'results.impact' }, { key: 'charts', label: 'results.charts' }, { key: 'files', label: 'results.files' }, { key: 'compare', label: 'results.compare' }];
 
 /** A finished run's results beside the map: impact list, charts, downloads (all kept mounted). */
 export function ResultsPanel({ city, engine, run }: { city: string; engine: TwinEngine | null; run: RunRecord }) {
-  const { t, num } = useI18n();
+  const { t, num, lang } = useI18n();
   const trpc = useTRPC();
-  const [tab, setTab] = useState<Tab>('impact');
+  // a share link with a compared run opens on the Compare tab
+  const { initial } = useWorkspaceView();
+  const [tab, setTab] = useState<Tab>(() => (initial.compare && initial.run === run.id ? 'compare' : 'impact'));
   const impact = useQuery({ ...trpc.run.impact.queryOptions({ id: run.id }), staleTime: Infinity });
   const onRow = useImpactActions(city, engine);
   const s = run.summary;
@@ -28,6 +31,7 @@ export function ResultsPanel({ city, engine, run }: { city: string; engine: Twin
         <p className="kicker">{t('results.kicker')}</p>
         <h2 title={run.scenarioName}>{run.scenarioName}</h2>
         {s && <p className="muted small">{t('results.summary', { depth: num(s.maxDepth_m * 100, 0), area: num(s.floodedArea_m2.over15cm / 10_000, 2) })}</p>}
+        <a className="btn small report-link" data-testid="report-run" href={`/api/runs/${run.id}/report.pdf?lang=${lang}`} download title={t('report.pdfTitle')}>⤓ {t('report.run')}</a>
         <div className="seg" role="tablist">
           {TABS.map((x) => (
             <button key={x.key} type="button" role="tab" aria-selected={tab === x.key} className={tab === x.key ? 'on' : ''} data-testid={`results-tab-${x.key}`} onClick={() => setTab(x.key)}>{t(x.label)}</button>

@@ -16,6 +16,7 @@ import { FloodWarningToggle } from '../cases/FloodWarningToggle';
 import { MapEditBar } from '../workspace/MapEditBar';
 import { useMapEditing } from '../workspace/useMapEditing';
 import { usePreviewRuns } from './usePreviewRuns';
+import { useWorkspaceView } from '../share/workspaceView';
 
 interface Draft { name: string; doc: Doc }
 
@@ -47,7 +48,11 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
   const listKey = trpc.scenario.list.queryKey({ city });
   const list = useQuery(trpc.scenario.list.queryOptions({ city }));
   const records = useMemo(() => list.data ?? [], [list.data]);
-  const [selId, setSelId] = useState<string | null>(null);
+  const ws = useWorkspaceView();
+  const [selId, setSelId] = useState<string | null>(ws.initial.scenario ?? null);
+  // the selected scenario goes into the share link
+  const setWs = ws.set;
+  useEffect(() => { setWs({ scenario: selId }); }, [selId, setWs]);
   const rec = records.find((r) => r.id === selId) ?? null;
 
   const [drafts, setDrafts] = useState<Record<string, Draft>>({});

@@ -25,9 +25,10 @@ function recordOf(ev: unknown): RunRecord {
 /**
  * Which run the twin shows, and its live record: the run.progress subscription (SSE with tracked
  * ids, so httpSubscriptionLink resumes from lastEventId after a dropped connection) while it runs.
- * A reopened page shows the city's newest queued or running run: closing the page never stops one.
+ * A reopened page shows the city's newest queued or running run: closing the page never stops one;
+ * a share link's run (initialRunId) is shown instead.
  */
-export function useFloodRun(city: string, engine: TwinEngine | null): FloodRunState {
+export function useFloodRun(city: string, engine: TwinEngine | null, initialRunId?: string): FloodRunState {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const runsQ = useQuery({
@@ -44,9 +45,10 @@ export function useFloodRun(city: string, engine: TwinEngine | null): FloodRunSt
   useEffect(() => {
     if (reopened.current || !runsQ.data) return;
     reopened.current = true;
-    const active = runsQ.data.find((r) => isActive(r.status));
+    // a share link's run first, else the newest one still going
+    const active = runsQ.data.find((r) => r.id === initialRunId) ?? runsQ.data.find((r) => isActive(r.status));
     if (active && shownRef.current === null) setShownId(active.id);
-  }, [runsQ.data]);
+  }, [runsQ.data, initialRunId]);
 
   const lastStatus = useRef<string | null>(null);
   useSubscription(trpc.run.progress.subscriptionOptions(shownId ? { id: shownId } : skipToken, {
