@@ -4,7 +4,7 @@
 // (converges, nothing lost), a simulation worker crashing during two runs (only its run fails),
 // SIGKILL during durable writes (no acknowledged write lost), and a shortened soak with its clients
 // and stream in another process. Last line: one JSON object.
-import { fuzz, reconnect, soak, startTwin, stateDigest, stopTwin } from './hardening/harness';
+import { digestDiff, fuzz, reconnect, soak, startTwin, stateDigest, stopTwin } from './hardening/harness';
 import { killDuringWrites } from './hardening/kill';
 import { workerCrash } from './hardening/workerCrash';
 
@@ -36,7 +36,7 @@ export async function run(argv: string[]) {
       for (const line of s.filter((l) => !l.startsWith('CRASH')).slice(0, ch === 'import' ? 12 : 3)) console.log(`    ${ch}: ${line.replace(/\s+/g, ' ')}`);
       for (const line of s.filter((l) => l.startsWith('CRASH')).slice(0, 20)) console.log(`    ${ch}: ${line.replace(/\s+/g, ' ')}`);
     }
-    console.log(`  ${(f.sent / (f.ms / 1000)).toFixed(0)} messages/s; state and history ${before === after ? 'byte-identical' : 'CHANGED'}`);
+    console.log(`  ${(f.sent / (f.ms / 1000)).toFixed(0)} messages/s; state and history ${before === after ? 'byte-identical' : `CHANGED (${digestDiff(before, after).join(', ')})`}`);
     Object.assign(out, {
       malformedSent: f.sent, refusedWithReason: f.refused, crashes: f.crashes, stateChangedByMalformed: before !== after,
       fuzzByChannel: f.byChannel,

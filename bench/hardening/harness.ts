@@ -52,24 +52,36 @@ export async function stopTwin(ctx: Ctx) {
  * (written out first) and the stored tables, as one digest.
  */
 export async function stateDigest(ctx: Ctx): Promise<string> {
-  const h = createHash('sha256');
+  // one hash per part, so that a difference says where it is
+  const parts: string[] = [];
+  const hash = (name: string, ...data: (string | Uint8Array)[]) => {
+    const h = createHash('sha256');
+    for (const d of data) h.update(d);
+    parts.push(`${name}:${h.digest('hex').slice(0, 16)}`);
+  };
   const live = ctx.city.live;
-  for (const a of [live.states, live.values, live.lastReportMs, live.rollup, live.level]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  h.update(String(ctx.app.twin.history.pending));
+  const bytes = (a: Float32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  // staleness is time's doing, not a message's: a component that turns stale during a long run
+  // sets its stale bit (and moves its grid's roll-up), so the digest takes the states without it
+  // and leaves the roll-ups (derived from the states) out
+  hash('live', live.states.map((x) => x & STATE_MASK), bytes(live.values), bytes(live.lastReportMs), String(ctx.app.twin.history.pending));
   await ctx.app.twin.history.flush();
-  for (const sql of [
-    `select md5(coalesce(string_agg(concat_ws(',', idx, state, value, last_report_at, data_source), ';' order by city_id, idx), '')) as d from components`,
-    `select md5(coalesce(string_agg(concat_ws(',', id, city_id, component_idx, at, state, value, source), ';' order by id), '')) as d from state_changes`,
-    `select md5(coalesce(string_agg(concat_ws(',', city_id, component_idx, bucket_start, reports, readings, state_first, state_last, states_seen,
-       value_min, value_max, value_mean, value_last, last_at, source, sources_seen), ';' order by city_id, component_idx, bucket_start), '')) as d from component_history`,
-  ]) h.update((await ctx.db.query<{ d: string }>(sql)).rows[0]!.d);
+  for (const [name, sql] of [
+    ['components', `select md5(coalesce(string_agg(concat_ws(',', idx, state, value, last_report_at, data_source), ';' order by city_id, idx), '')) as d from components`],
+    ['state_changes', `select md5(coalesce(string_agg(concat_ws(',', id, city_id, component_idx, at, state, value, source), ';' order by id), '')) as d from state_changes`],
+    ['component_history', `select md5(coalesce(string_agg(concat_ws(',', city_id, component_idx, bucket_start, reports, readings, state_first, state_last, states_seen,
+       value_min, value_max, value_mean, value_last, last_at, source, sources_seen), ';' order by city_id, component_idx, bucket_start), '')) as d from component_history`],
+  ] as const) hash(name, (await ctx.db.query<{ d: string }>(sql)).rows[0]!.d);
   // the city tables an import writes (every row, in a fixed order)
   for (const t of ['cities', 'city_blobs', 'components', 'unit_grids', 'responsibility_grids', 'prone_points', 'departments']) {
     const { rows } = await ctx.db.query<{ h: string | null; n: number }>(`select md5(string_agg(md5(t::text), '' order by md5(t::text))) as h, count(*)::int as n from ${t} t`);
-    h.update(`${t}:${rows[0]!.n}:${rows[0]!.h}`);
+    hash(`${t} rows`, `${rows[0]!.n}:${rows[0]!.h}`);
   }
-  return h.digest('hex');
+  return parts.join(' ');
 }
+
+/** The parts of two digests that differ. */
+export const digestDiff = (a: string, b: string) => a.split(' ').filter((p) => !b.split(' ').includes(p)).map((p) => p.split(':')[0]);
 
 export interface FuzzResult {
   sent: number;
