@@ -93,6 +93,20 @@ export async function run(flags: string[]): Promise<void> {
     await page.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
     // tsx (esbuild keepNames) wraps named functions in page.evaluate bodies with __name()
     await page.addInitScript('window.__name = (f) => f');
+    // binary websocket bytes this viewer gets during the run (stored and live frames), and where
+    // the time to first water goes (wall ms after the click, in this process)
+    let wsBytes = 0;
+    const marks: Record<string, number> = {};
+    const mark = (k: string) => { marks[k] ??= Date.now(); };
+    // the page opens its run socket before Run is pressed (a planner's run controls): listen from the start, count from the press
+    let counting = false;
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (f) => {
+        if (!counting || typeof f.payload === 'string') return;
+        wsBytes += f.payload.length;
+        mark('firstFrameBytes');
+      });
+    });
     const n0 = Date.now();
     await page.goto(`${base}/twin/${city}`);
     await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.renderedFrames > 0, null, { timeout: 240_000, polling: 50 });
@@ -107,21 +121,9 @@ export async function run(flags: string[]): Promise<void> {
       if ((e.target as Element).closest?.('[data-testid="run-start"]')) (window as unknown as { __pressedAt: number }).__pressedAt ??= e.timeStamp;
     }, true));
     const r0 = await page.evaluate(() => performance.now());
-    // every binary websocket message this viewer gets during the run (stored and live frames)
-    let wsBytes = 0;
-    // where the time to first water goes (wall ms after the click, in this process)
-    const marks: Record<string, number> = {};
-    const mark = (k: string) => { marks[k] ??= Date.now(); };
     page.on('response', (r) => { if (r.url().includes('run.start')) mark('runStartAnswered'); });
-    page.on('websocket', (ws) => {
-      mark('socketOpened');
-      ws.on('framereceived', (f) => {
-        if (typeof f.payload === 'string') return;
-        wsBytes += f.payload.length;
-        mark('firstFrameBytes');
-      });
-    });
     const clickAt = Date.now();
+    counting = true;
     await page.getByTestId('run-start').click();
     const firstWaterAt = await page.evaluate(() => new Promise<number>((resolve) => {
       const check = () => {

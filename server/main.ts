@@ -30,10 +30,18 @@ async function main() {
   // after the port is open, one layer per turn of the event loop: start-up does not grow with the
   // cities, and a visitor rarely pays for the painting.
   const warm = [...twin.twin.cities.values()].flatMap((city) => LAYER_NAMES.map((name) => () => twin.twin.layer(city, name)));
-  const encodeNext = () => { const job = warm.shift(); if (job) { job(); setImmediate(encodeNext); } };
-  setImmediate(encodeNext);
   const addr = twin.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : env.PORT;
+  // Then each city's twin page once: Next loads a page's server code on its first request, which
+  // cost the first visitor about a second before any byte of the page came.
+  const self = `http://${env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}`;
+  const pages = [...twin.twin.cities.keys()].map((slug) => `/twin/${encodeURIComponent(slug)}`);
+  const warmPage = () => {
+    const path = pages.shift();
+    if (path) void fetch(self + path).then((r) => r.arrayBuffer(), () => null).finally(warmPage);
+  };
+  const encodeNext = () => { const job = warm.shift(); if (job) { job(); setImmediate(encodeNext); } else warmPage(); };
+  setImmediate(encodeNext);
   log.info({ port, dev, db: twin.db.kind, cities: [...twin.twin.cities.keys()], startMs: Math.round(performance.now() - t0) },
     `city twin ready on http://localhost:${port}`);
   if (twin.setupToken) {
