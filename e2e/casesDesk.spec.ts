@@ -84,6 +84,14 @@ test('case map with clusters, bulk dispatch with a refusal, indicators and CSV',
   await page.getByTestId('case-item').filter({ hasText: a.number }).click();
   await expect(page.getByTestId('case-view')).toHaveAttribute('data-state', 'dispatched');
 
+  // a case about a component shows the component's history on its page
+  const comp = await trpcQuery<{ code: string }>(page.context().request, 'component.get', { city, index: 0 });
+  const withComp = await post<Rec>(inspector.context().request, 'case.report', { city, kind: 'event', classCode: '06010', description: 'e2e desk component', componentCode: comp.code });
+  await page.reload();
+  await page.getByTestId('queue-all').click();
+  await page.getByTestId('case-item').filter({ hasText: withComp.number }).click();
+  await expect(page.getByTestId('case-component-history').locator('svg').first()).toBeVisible({ timeout: 30_000 });
+
   // indicators: the departments of today's filed cases, and the CSV
   await page.getByTestId('desk-indicators').click();
   const row = page.getByTestId('ind-row').filter({ hasText: 'e2e 园林' });

@@ -4,11 +4,12 @@ import { useEffect, useState } from 'react';
 import { CASE_STATE_NAMES, CASE_STEPS, type CaseAction } from '../../../models/cases';
 import { useI18n } from '../../i18n';
 import { useTRPC } from '../../trpc';
+import { HistoryChart } from '../HistoryChart';
 import { PhotoPick } from '../PhotoPick';
 import { Countdown } from './Countdown';
 import { caseClass } from './caseText';
 
-/** A case page: facts, the steps the role may take, photos and the timeline; "show on the map" flies the desk's map there. */
+/** A case page: facts, its component's history, the steps the role may take, photos and the timeline; "show on the map" flies the desk's map there. */
 export function CaseView({ id, city, onFly }: { id: string; city: string; onFly?: (id: string) => void }) {
   const { t, pick, date } = useI18n();
   const trpc = useTRPC();
@@ -52,6 +53,7 @@ export function CaseView({ id, city, onFly }: { id: string; city: string; onFly?
         <dt>{t('cases.place')}</dt><dd className="mono">{c.lonDeg?.toFixed(5)}, {c.latDeg?.toFixed(5)}</dd>
         <dt>{t('cases.reported')}</dt><dd>{date(c.reportedAt)}</dd>
       </dl>
+      {c.componentCode?.length === 17 && <ComponentHistory city={city} code={c.componentCode} />}
       <h3>{t('cases.actions')}</h3>
       {c.actions.length === 0 ? <p className="muted small" data-testid="case-no-actions">{t('cases.noActions')}</p> : (
         <div className="case-actions">
@@ -92,4 +94,12 @@ export function CaseView({ id, city, onFly }: { id: string; city: string; onFly?
       </ol>
     </div>
   );
+}
+
+/** The states the case's component reported over the last hours (the inspector's chart): was it a one-off or does it keep failing? */
+function ComponentHistory({ city, code }: { city: string; code: string }) {
+  const trpc = useTRPC();
+  const q = useQuery({ ...trpc.component.byCode.queryOptions({ city, code }), retry: false });
+  // the chart has its own heading and time ranges
+  return q.data ? <div data-testid="case-component-history"><HistoryChart city={city} index={q.data.index} /></div> : null;
 }
