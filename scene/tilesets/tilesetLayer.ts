@@ -1,5 +1,5 @@
 import * as THREE from 'three';
-import { TilesRenderer } from '3d-tiles-renderer/three';
+import type { TilesRenderer } from '3d-tiles-renderer/three';
 import { enuBasis, geodeticToEcef } from '../../models/geo';
 import { tilesetUrl } from '../../models/tileset';
 import type { FrameInfo, LayerContext, TwinInputs, TwinLayer } from '../core/types';
@@ -13,6 +13,7 @@ const MODEL_GREY = new THREE.Color('#d8d0c2');
  * scene, so they share its depth buffer with the terrain, buildings, components and water: they
  * occlude and are occluded like any mesh (a Cesium tileset would sit under the Three overlay).
  * Tiles come from the server (/api/tilesets/...), refined by screen-space error each drawn frame.
+ * The renderer's code is loaded only for a city that has a tileset (most have none).
  */
 export class TilesetLayer implements TwinLayer {
   readonly id = 'tilesets';
@@ -33,8 +34,17 @@ export class TilesetLayer implements TwinLayer {
     const { e, n, u } = enuBasis({ lonDeg, latDeg, heightM });
     const enuToEcef = new THREE.Matrix4().set(e[0], n[0], u[0], o[0], e[1], n[1], u[1], o[1], e[2], n[2], u[2], o[2], 0, 0, 0, 1);
     const ecefToEnu = enuToEcef.clone().invert();
-    for (const ref of refs) {
-      const tiles = new TilesRenderer(tilesetUrl(ctx.info.slug, ref));
+    void import('3d-tiles-renderer/three').then(({ TilesRenderer }) => {
+      if (!this.disposed) this.addSets(TilesRenderer, ecefToEnu);
+    });
+  }
+
+  private disposed = false;
+
+  private addSets(Tiles: typeof TilesRenderer, ecefToEnu: THREE.Matrix4) {
+    const ctx = this.ctx;
+    for (const ref of ctx.info.tilesets ?? []) {
+      const tiles = new Tiles(tilesetUrl(ctx.info.slug, ref));
       tiles.group.name = `tileset:${ref.id}`;
       tiles.group.matrixAutoUpdate = false;
       tiles.group.matrix.copy(ecefToEnu);
@@ -58,9 +68,11 @@ export class TilesetLayer implements TwinLayer {
       tiles.addEventListener('load-tileset', () => ctx.requestRender());
       tiles.addEventListener('tiles-load-end', () => ctx.requestRender());
       tiles.addEventListener('needs-update', () => ctx.requestRender());
+      tiles.group.visible = ctx.inputs.layers.buildings;
       ctx.root.add(tiles.group);
       this.sets.push(tiles);
     }
+    ctx.requestRender();
   }
 
   update(changed: Partial<TwinInputs>) {
@@ -83,6 +95,7 @@ export class TilesetLayer implements TwinLayer {
   }
 
   dispose() {
+    this.disposed = true;
     for (const t of this.sets) { t.group.removeFromParent(); t.dispose(); }
     for (const m of this.materials) m.dispose();
     this.sets.length = 0;
