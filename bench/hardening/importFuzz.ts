@@ -165,7 +165,7 @@ export class ImportFuzzer {
     const bytes = enc.encode('{"type":"FeatureCollection","features":[]}');
     switch (this.int(3)) {
       case 0: return { kind: 'upload', session: this.pick(['', 'short', 'UPPER-CASE-1', '../../etc', 'a'.repeat(65)]), name: 'x.geojson', bytes };
-      case 1: return { kind: 'upload', session: 'fuzz-session-0001', name: this.pick(['', '../x.geojson', 'a/b.csv', '..', 'c\\d.tif', 'n'.repeat(201)]), bytes };
+      case 1: return { kind: 'upload', session: 'fuzz-session-0001', name: this.pick(['', '../x.geojson', '/abs.csv', 'a/../b.csv', 'a//b.csv', '..', 'c\\d.tif', 'n'.repeat(301)]), bytes };
       default: return { kind: 'upload', session: 'fuzz-session-0001', name: 'big.tif', bytes, declaredBytes: 101 * 1024 * 1024 + this.int(1e9) };
     }
   }

@@ -55,10 +55,11 @@ export function parseAscii(text: string, file = '<ascii grid>'): Raster {
   if (yll === undefined) yll = h.yllcenter !== undefined ? h.yllcenter - cellSize / 2 : undefined;
   if (xll === undefined || yll === undefined) throw new InputError('missing header xllcorner/yllcorner', file, line + 1);
   const nodata = h.nodata_value ?? -9999;
-  // a header that declares more values than the text can hold is refused before the grid is
-  // allocated (ncols 2000000000 would otherwise ask for gigabytes): each value takes at least 2 characters
+  // a large header that declares more values than the text can hold is refused before the grid
+  // is allocated (ncols 2000000000 would otherwise ask for gigabytes): each value takes at least 2
+  // characters. A small short grid reads on, to name the line where its values end.
   const room = Math.ceil((text.length - pos) / 2);
-  if (cols * rows > room) throw new InputError(`the header declares ncols x nrows = ${cols * rows} values, the file has room for at most ${room}`, file, 1);
+  if (cols * rows > room && cols * rows > 1_000_000) throw new InputError(`the header declares ncols x nrows = ${cols * rows} values, the file has room for at most ${room}`, file, 1);
   if (cols * rows > MAX_RASTER_CELLS) throw new InputError(`ncols x nrows = ${cols * rows} is over the ${MAX_RASTER_CELLS} cells a DEM may have`, file, 1);
   const data = new Float32Array(cols * rows);
   let k = 0;
