@@ -96,7 +96,7 @@ export function CaseDesk() {
             )}
             {/* stays after a dispatch (the boxes cleared) so its result, refusals and reasons, can be read */}
             {bulk && (pickedRows.length > 0 || bulkUsed) && (
-              <BulkDispatch picked={pickedRows} onDone={() => { setBulkUsed(true); setPicked(new Set()); void qc.invalidateQueries({ queryKey: trpc.case.list.queryKey() }); }} />
+              <BulkDispatch picked={pickedRows} onDone={() => { setBulkUsed(true); setPicked(new Set()); void qc.invalidateQueries({ queryKey: trpc.case.list.pathKey() }); void qc.invalidateQueries({ queryKey: trpc.case.get.pathKey() }); }} />
             )}
             {list.isError && <p className="error small">{list.error.message}</p>}
             {rows.length === 0 && !list.isPending && <p className="muted small">{t('cases.empty')}</p>}
