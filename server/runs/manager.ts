@@ -275,6 +275,11 @@ export class RunManager {
       void this.publishFromDb(row.id);
       throw err;
     }
+    // cancelled while its worker was being handed over (cancel found nothing in `active` to stop)
+    if ((await getRunRow(this.db, row.id))?.status !== 'running') {
+      void worker.terminate();
+      return;
+    }
     const a: Active = {
       id: row.id, worker, record: runRecord(row), frames: [], live: null, chain: Promise.resolve(), startedMs: Date.now(), lastEmitMs: 0, lastDbMs: 0, ended: false,
     };
