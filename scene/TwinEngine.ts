@@ -68,7 +68,7 @@ export class TwinEngine {
   private zMax = 100;
   private destroyed = false;
   private loop: RenderLoop;
-  private readonly frameInfo: FrameInfo = { camera: null!, mPerPx1: 0.001, renderer: null! };
+  private readonly frameInfo: FrameInfo = { camera: null!, mPerPx1: 0.001, renderer: null!, rough: false };
   /** the compare view's second engine while it is shown (its cameras are locked to this one) */
   peer: TwinEngine | null = null;
   /** bumps when the selected item's live data changes (inspector refetch) */
@@ -220,6 +220,7 @@ export class TwinEngine {
     f.camera = cam;
     f.renderer = st.gl;
     f.mPerPx1 = (2 * Math.tan((cam.fov * Math.PI) / 360)) / h;
+    f.rough = this.rough.isActive;
     const layers = this.layerList;
     for (let i = 0; i < layers.length; i++) layers[i]!.beforeRender?.(f);
     const t0 = performance.now();

@@ -203,6 +203,8 @@ export function installTestHooks(self: TwinEngine): () => void {
     bench: (n) => bench(self, n),
     debugHide: (part, hidden) => {
       for (const l of self.layerList) l.debugHide?.(part, hidden);
+      // "obj:<name>": any object of the Three layer by name (cost of one part of a frame)
+      if (part.startsWith('obj:')) self.root.traverse((o) => { if (o.name === part.slice(4)) o.visible = !hidden; });
       self.requestRender();
     },
     nearCount: () => self.components?.nearCount() ?? 0,

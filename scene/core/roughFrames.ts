@@ -20,6 +20,8 @@ export class RoughFrames {
 
   constructor(private readonly onRest: () => void) {}
 
+  get isActive() { return this.active; }
+
   /** The next frames are rough until no call came for `restMs`; then one sharp frame is asked for. */
   start(restMs: number) {
     this.active = true;

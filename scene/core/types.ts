@@ -44,6 +44,8 @@ export interface FrameInfo {
   /** metres per pixel at 1 m from the camera */
   mPerPx1: number;
   renderer: THREE.WebGLRenderer;
+  /** a rough frame (a control is being dragged): layers may draw a coarser mesh */
+  rough: boolean;
 }
 
 /** The first opaque thing under a click (building or ground), for layers that claim it. */

@@ -73,6 +73,10 @@ export class FloodLayer implements TwinLayer {
   private u!: FloodUniforms;
   private surface!: THREE.Mesh;
   private wetQuads: WetQuads | null = null;
+  /** the wet quads' triangles, full and coarse (rough frames): each uploaded only when drawn */
+  private fineIndex: THREE.BufferAttribute | null = null;
+  private coarseIndex: THREE.BufferAttribute | null = null;
+  private fineCount = 0;
   private material!: THREE.ShaderMaterial;
   private current: FloodRun | null = null;
   private store: FrameStore | null = null;
@@ -165,6 +169,11 @@ export class FloodLayer implements TwinLayer {
   beforeRender(f: FrameInfo) {
     this.marksMat.uniforms.uMPerPx1!.value = f.mPerPx1;
     this.highlightMat.uniforms.uMPerPx1!.value = f.mPerPx1;
+    // rough frames draw the water over the terrain's coarse mesh (terrainLayer), on its vertices
+    const geo = this.surface.geometry, index = f.rough ? this.coarseIndex : this.fineIndex;
+    if (!index) return;
+    if (geo.index !== index) geo.setIndex(index);
+    geo.setDrawRange(0, f.rough ? this.wetQuads!.coarseCount : this.fineCount);
   }
 
   private show(run: FloodRun | null) {
@@ -244,9 +253,13 @@ export class FloodLayer implements TwinLayer {
     const geo = this.surface.geometry;
     if (!this.wetQuads?.fits(g)) {
       this.wetQuads = new WetQuads(this.ctx.city.height, g);
-      geo.setIndex(new THREE.BufferAttribute(this.wetQuads.index, 1).setUsage(THREE.DynamicDrawUsage));
+      this.fineIndex = new THREE.BufferAttribute(this.wetQuads.index, 1).setUsage(THREE.DynamicDrawUsage);
+      this.coarseIndex = new THREE.BufferAttribute(this.wetQuads.coarse, 1).setUsage(THREE.DynamicDrawUsage);
+      geo.setIndex(this.fineIndex);
     }
     geo.setDrawRange(0, 0);
+    this.fineCount = 0;
+    this.wetQuads.coarseCount = 0;
     this.u.uFloodXform.value.set(g.xll, g.yll + g.rows * g.cellSize, 1 / (g.cols * g.cellSize), 1 / (g.rows * g.cellSize));
     const { box, gridRaster, layers } = this.ctx.city;
     this.cellGrid = cellGrids(g, (x, y) => gridAtRaster(box, gridRaster, x, y));
@@ -302,12 +315,12 @@ export class FloodLayer implements TwinLayer {
     depthToHalf(f.depthMm, this.half!);
     this.texture!.needsUpdate = true;
     if (this.wetQuads) {
-      const n = this.wetQuads.update(f.depthMm, WET_MM);
-      const index = this.surface.geometry.index!;
-      index.clearUpdateRanges();
-      index.addUpdateRange(0, n);
-      index.needsUpdate = true;
-      this.surface.geometry.setDrawRange(0, n);
+      this.fineCount = this.wetQuads.update(f.depthMm, WET_MM);
+      for (const [index, n] of [[this.fineIndex!, this.fineCount], [this.coarseIndex!, this.wetQuads.coarseCount]] as const) {
+        index.clearUpdateRanges();
+        index.addUpdateRange(0, n);
+        index.needsUpdate = true;
+      }
     }
     this.drawPending = true;
     this.u.uFloodOn.value = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { HeightGrid } from '../terrain/heightField';
+import { quadIndex, type HeightGrid } from '../terrain/heightField';
 import { WetQuads } from './wetQuads';
 
 // A 100 m x 100 m run grid of 5 m cells (row 0 north) under a terrain mesh of 15 m quads.
@@ -38,5 +38,32 @@ describe('wet quads', () => {
     // under the cut: not drawn
     d[10 * 20 + 10] = 19;
     expect(w.update(d, 20)).toBe(0);
+  });
+
+  it('gives rough frames coarse quads over every other vertex that cover every kept quad', () => {
+    // 8 x 7 vertices: an odd number of quads one way, so the last coarse column is one quad wide
+    const h2: HeightGrid = { ...h, nx: 8, z: new Float32Array(56) };
+    const w = new WetQuads(h2, g);
+    const d = new Uint16Array(400);
+    d[10 * 20 + 10] = 25;
+    d[3 * 20 + 19] = 40;
+    const n = w.update(d, 20);
+    const area = (idx: ArrayLike<number>, count: number) => {
+      // the fine quads (lower-left vertex) inside each drawn quad
+      const out = new Set<number>();
+      for (let k = 0; k < count; k += 6) {
+        const a = idx[k]!, e = idx[k + 2]!;
+        for (let r = Math.floor(a / h2.nx); r < Math.floor(e / h2.nx); r++) for (let c = a % h2.nx; c < e % h2.nx; c++) out.add(r * h2.nx + c);
+      }
+      return out;
+    };
+    const fine = area(w.index, n), coarse = area(w.coarse, w.coarseCount);
+    expect(fine.size).toBeGreaterThan(0);
+    for (const q of fine) expect(coarse.has(q)).toBe(true);
+    expect(w.coarseCount).toBeLessThan(n);
+    // all wet: the coarse water is the coarse terrain, triangle for triangle
+    w.update(new Uint16Array(400).fill(300), 20);
+    expect([...w.coarse.slice(0, w.coarseCount)]).toEqual([...quadIndex(8, 7, 2)]);
+    expect(area(w.coarse, w.coarseCount).size).toBe(7 * 6);
   });
 });

@@ -13,6 +13,12 @@ import type { HeightGrid } from '../terrain/heightField';
  */
 export class WetQuads {
   readonly index: Uint32Array;
+  /** the same water over every other terrain vertex (terrain quadIndex step 2), for rough frames */
+  readonly coarse: Uint32Array;
+  /** indices written into `coarse` by the last update */
+  coarseCount = 0;
+  /** per terrain quad: kept by the last update */
+  private readonly kept: Uint8Array;
   /** run cell under each terrain vertex (-1 outside the run grid) */
   private readonly cellOfVertex: Int32Array;
   private readonly wet: Uint8Array;
@@ -21,6 +27,8 @@ export class WetQuads {
 
   constructor(private readonly h: HeightGrid, private readonly g: RunGrid) {
     this.index = new Uint32Array((h.nx - 1) * (h.ny - 1) * 6);
+    this.coarse = new Uint32Array(Math.ceil((h.nx - 1) / 2) * Math.ceil((h.ny - 1) / 2) * 6);
+    this.kept = new Uint8Array((h.nx - 1) * (h.ny - 1));
     this.cellOfVertex = new Int32Array(h.nx * h.ny);
     const top = g.yll + g.rows * g.cellSize;
     for (let r = 0; r < h.ny; r++) {
@@ -68,15 +76,33 @@ export class WetQuads {
     }
     const { nx, ny } = this.h, cv = this.cellOfVertex, index = this.index;
     const at = (v: number) => { const c = cv[v]!; return c >= 0 && wet[c] === 1; };
+    const kept = this.kept, qx = nx - 1;
     let o = 0;
     for (let r = 0; r < ny - 1; r++) {
       for (let c = 0; c < nx - 1; c++) {
         const a = r * nx + c, b = a + 1, d = a + nx, e = d + 1;
-        if (!(at(a) || at(b) || at(d) || at(e))) continue;
+        const k = at(a) || at(b) || at(d) || at(e);
+        kept[r * qx + c] = k ? 1 : 0;
+        if (!k) continue;
         index[o++] = a; index[o++] = b; index[o++] = e;
         index[o++] = a; index[o++] = e; index[o++] = d;
       }
     }
+    // a coarse quad covers up to 2 x 2 fine ones: it is wet when any of them is
+    const co = this.coarse;
+    let m = 0;
+    for (let r = 0; r < ny - 1; r += 2) {
+      const r1 = Math.min(r + 2, ny - 1), two = r + 1 < ny - 1;
+      for (let c = 0; c < nx - 1; c += 2) {
+        const c1 = Math.min(c + 2, nx - 1), q = r * qx + c;
+        const wetQ = kept[q] || (c + 1 < qx && kept[q + 1]) || (two && (kept[q + qx] || (c + 1 < qx && kept[q + qx + 1])));
+        if (!wetQ) continue;
+        const a = r * nx + c, b = r * nx + c1, d = r1 * nx + c, e = r1 * nx + c1;
+        co[m++] = a; co[m++] = b; co[m++] = e;
+        co[m++] = a; co[m++] = e; co[m++] = d;
+      }
+    }
+    this.coarseCount = m;
     return o;
   }
 }

@@ -115,15 +115,27 @@ export function terrainMeshBuffers(g: HeightGrid, box: { xmin: number; ymin: num
       normal[3 * i] = -sx / len; normal[3 * i + 1] = -sy / len; normal[3 * i + 2] = 1 / len;
     }
   }
-  const quads = (g.nx - 1) * (g.ny - 1);
-  const index = n > 65535 ? new Uint32Array(quads * 6) : new Uint16Array(quads * 6);
+  const index = quadIndex(g.nx, g.ny, 1);
+  return { position, normal, uv, index };
+}
+
+/**
+ * Triangles of the grid's quads taken `step` vertices at a time (the last row and column
+ * clamped to the edge), in the terrain's winding. step 2 is the rough-frame mesh: a quarter of
+ * the triangles, which is what a SwiftShader frame mostly pays for, over the same vertices.
+ */
+export function quadIndex(nx: number, ny: number, step: number): Uint16Array | Uint32Array {
+  const qx = Math.ceil((nx - 1) / step), qy = Math.ceil((ny - 1) / step);
+  const index = nx * ny > 65535 ? new Uint32Array(qx * qy * 6) : new Uint16Array(qx * qy * 6);
   let o = 0;
-  for (let r = 0; r < g.ny - 1; r++) {
-    for (let c = 0; c < g.nx - 1; c++) {
-      const a = r * g.nx + c, b = a + 1, d = a + g.nx, e = d + 1;
+  for (let r = 0; r < ny - 1; r += step) {
+    const r1 = Math.min(r + step, ny - 1);
+    for (let c = 0; c < nx - 1; c += step) {
+      const c1 = Math.min(c + step, nx - 1);
+      const a = r * nx + c, b = r * nx + c1, d = r1 * nx + c, e = r1 * nx + c1;
       index[o++] = a; index[o++] = b; index[o++] = e;
       index[o++] = a; index[o++] = e; index[o++] = d;
     }
   }
-  return { position, normal, uv, index };
+  return index;
 }

@@ -2,6 +2,7 @@ import * as THREE from 'three';
 import type { ComponentsTwinLayer } from '../components/componentsTwinLayer';
 import type { FrameInfo, LayerContext, TwinInputs, TwinLayer } from '../core/types';
 import type { GridsLayer } from '../grids/gridsLayer';
+import { quadIndex } from './heightField';
 import { createTerrainMaterial } from './terrainMaterial';
 
 /**
@@ -15,6 +16,9 @@ export class TerrainLayer implements TwinLayer {
   material!: THREE.ShaderMaterial;
   private mask!: THREE.DataTexture;
   private farMPerPx = Infinity;
+  /** the full mesh's triangles, and every other vertex's for rough frames */
+  private fine!: THREE.BufferAttribute;
+  private coarse!: THREE.BufferAttribute;
 
   attach(ctx: LayerContext) {
     const { city } = ctx;
@@ -40,7 +44,9 @@ export class TerrainLayer implements TwinLayer {
     g.setAttribute('position', new THREE.BufferAttribute(tm.position, 3));
     g.setAttribute('normal', new THREE.BufferAttribute(tm.normal, 3));
     g.setAttribute('uv', new THREE.BufferAttribute(tm.uv, 2));
-    g.setIndex(new THREE.BufferAttribute(tm.index, 1));
+    this.fine = new THREE.BufferAttribute(tm.index, 1);
+    this.coarse = new THREE.BufferAttribute(quadIndex(city.height.nx, city.height.ny, 2), 1);
+    g.setIndex(this.fine);
     this.mesh = new THREE.Mesh(g, this.material);
     this.mesh.name = 'terrain';
     this.mesh.frustumCulled = false;
@@ -64,6 +70,8 @@ export class TerrainLayer implements TwinLayer {
 
   beforeRender(f: FrameInfo) {
     this.material.uniforms.uMPerPx1!.value = f.mPerPx1;
+    const index = f.rough ? this.coarse : this.fine;
+    if (this.mesh.geometry.index !== index) this.mesh.geometry.setIndex(index);
   }
 
   debugHide(part: string, hidden: boolean) {
