@@ -1,12 +1,13 @@
 // `npm run bench -- scenario`: a flood scenario as a planner runs it in the twin. The default
 // city under a 2-hour, 100-year Beijing storm (river at its normal level), measured in this run:
 //  1. firstFrameMs: navigation to the twin's first drawn frame of the city (headless Chromium,
-//     SwiftShader, 1280x720);
+//     SwiftShader, 1280x720), the median of three first visits (each a new browser context);
 //  2. runToFirstWaterMs: pressing Run in the page to the first drawn frame whose water layer shows
 //     storm water (cells wet that were dry at the start), confirmed by a pixel change on screen;
 //  3. runWallSeconds: the run's wall time through the queue with nobody watching (run.start to
 //     "succeeded", as the server records it) beside cliWallSeconds, the baseline: `npm run twin -- simulate` on the
 //     same scenario (a whole process: start, city, prepare, run, outputs), same machine, same run;
+//     each twice, alternating, and the best of each compared (the kernel's time alone swings 10-20 %);
 //  4. scrubToFrameMs: moving the timeline slider to a new time to that step drawn (median of 12);
 //  5. frameBytesPerSimHour: bytes of the run's stored frames (gzip, as a replay fetches them) per
 //     simulated hour; liveBytesPerSimHour: binary websocket bytes the watching page received
@@ -78,21 +79,40 @@ export async function run(flags: string[]): Promise<void> {
     // the CLI baseline first, on a quiet machine: the same scenario as a file
     const file = join(dir, 'scenario.json');
     await writeFile(file, JSON.stringify(doc));
-    const c0 = performance.now();
-    await new Promise<void>((res, rej) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'simulate', file, '--out', join(dir, 'cli-out'), '--quiet', '--workers', '2'], { cwd: root, stdio: 'inherit' });
-      p.on('exit', (code) => (code === 0 ? res() : rej(new Error(`cli exited ${code}`))));
-    });
-    const cliWallSeconds = (performance.now() - c0) / 1000;
-    console.log(`cli: ${cliWallSeconds.toFixed(2)} s (load ${loadavg()[0]!.toFixed(1)})`);
+    const cli = async (k: number) => {
+      const c0 = performance.now();
+      await new Promise<void>((res, rej) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'simulate', file, '--out', join(dir, `cli-out-${k}`), '--quiet', '--workers', '2'], { cwd: root, stdio: 'inherit' });
+        p.on('exit', (code) => (code === 0 ? res() : rej(new Error(`cli exited ${code}`))));
+      });
+      const s = (performance.now() - c0) / 1000;
+      console.log(`cli ${k}: ${s.toFixed(2)} s (load ${loadavg()[0]!.toFixed(1)})`);
+      return s;
+    };
+    const cliWall = [await cli(1)];
 
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+
+    // first frame: three first visits, each in a new browser context (no HTTP cache, no code
+    // cache); the median. The last one's page goes on to run the scenario.
     const [cookieName, ...cookieValue] = cookie.split('=');
-    await ctx.addCookies([{ name: cookieName!, value: cookieValue.join('='), url: base }]);
-    const page = await ctx.newPage();
-    await page.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
-    // tsx (esbuild keepNames) wraps named functions in page.evaluate bodies with __name()
-    await page.addInitScript('window.__name = (f) => f');
+    const visit = async () => {
+      const c = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+      await c.addCookies([{ name: cookieName!, value: cookieValue.join('='), url: base }]);
+      const p = await c.newPage();
+      await p.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
+      // tsx (esbuild keepNames) wraps named functions in page.evaluate bodies with __name()
+      await p.addInitScript('window.__name = (f) => f');
+      return { c, p };
+    };
+    const firstFrames: number[] = [];
+    for (let k = 0; k < 2; k++) {
+      const { c, p } = await visit();
+      await p.goto(`${base}/twin/${city}`);
+      await p.waitForFunction(() => window.__twin?.ready === true && window.__twin.renderedFrames > 0, null, { timeout: 240_000, polling: 50 });
+      firstFrames.push(await p.evaluate(() => window.__twin!.firstFrameAt ?? performance.now()));
+      await c.close();
+    }
+    const { p: page } = await visit();
     // binary websocket bytes this viewer gets during the run (stored and live frames), and where
     // the time to first water goes (wall ms after the click, in this process)
     let wsBytes = 0;
@@ -110,8 +130,10 @@ export async function run(flags: string[]): Promise<void> {
     const n0 = Date.now();
     await page.goto(`${base}/twin/${city}`);
     await page.waitForFunction(() => window.__twin?.ready === true && window.__twin.renderedFrames > 0, null, { timeout: 240_000, polling: 50 });
-    const firstFrameMs = await page.evaluate(() => window.__twin!.firstFrameAt ?? performance.now());
-    console.log(`first frame: ${firstFrameMs.toFixed(0)} ms after navigation (wall ${Date.now() - n0} ms)`);
+    firstFrames.push(await page.evaluate(() => window.__twin!.firstFrameAt ?? performance.now()));
+    const firstFrameMs = [...firstFrames].sort((a, b) => a - b)[1]!;
+    const phases = await page.evaluate(() => window.__twin!.timings);
+    console.log(`first frame: median ${firstFrameMs.toFixed(0)} ms after navigation of 3 first visits (${firstFrames.map((x) => x.toFixed(0)).join(', ')}; last wall ${Date.now() - n0} ms; its phases: ${Object.entries(phases).filter(([k]) => k.endsWith('total') || k.startsWith('upload')).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')})`);
 
     // press Run in the page; the page sees storm water when its flood layer draws it
     await page.getByTestId('scenario-item').filter({ hasText: doc.name }).click();
@@ -176,14 +198,24 @@ export async function run(flags: string[]): Promise<void> {
     await page.close();
     // the same scenario again through the queue with nobody watching (the page's drawing would
     // share the cores): run.start (force: not the stored result) to "succeeded", as the server records it
-    const queued = await trpc<{ run: { id: string } }>('run.start', { scenarioId: rec.id, force: true }, true);
-    const done = await until('the queued run to finish', async () => {
-      const r = await trpc<{ status: string; createdAt: string; finishedAt: string | null }>('run.get', { id: queued.run.id });
-      if (r.status === 'failed' || r.status === 'cancelled') throw new Error(`run ${r.status}`);
-      return r.status === 'succeeded' ? r : null;
-    }, 600_000, 100);
-    const runWallSeconds = (Date.parse(done.finishedAt!) - Date.parse(done.createdAt)) / 1000;
-    console.log(`run through the queue: ${runWallSeconds.toFixed(2)} s (cli ${cliWallSeconds.toFixed(2)} s, overhead ${((runWallSeconds / cliWallSeconds - 1) * 100).toFixed(1)}%)`);
+    // the kernel's own time swings by 10-20 % from run to run on this machine, more than the
+    // overhead we look for: CLI and queue alternate (CLI, ..., queue, CLI, queue) and the best of each is compared
+    const queueRun = async (k: number) => {
+      const queued = await trpc<{ run: { id: string } }>('run.start', { scenarioId: rec.id, force: true }, true);
+      const done = await until('the queued run to finish', async () => {
+        const r = await trpc<{ status: string; createdAt: string; finishedAt: string | null }>('run.get', { id: queued.run.id });
+        if (r.status === 'failed' || r.status === 'cancelled') throw new Error(`run ${r.status}`);
+        return r.status === 'succeeded' ? r : null;
+      }, 600_000, 100);
+      const s = (Date.parse(done.finishedAt!) - Date.parse(done.createdAt)) / 1000;
+      console.log(`queue ${k}: ${s.toFixed(2)} s (load ${loadavg()[0]!.toFixed(1)})`);
+      return s;
+    };
+    const queueWall = [await queueRun(1)];
+    cliWall.push(await cli(2));
+    queueWall.push(await queueRun(2));
+    const runWallSeconds = Math.min(...queueWall), cliWallSeconds = Math.min(...cliWall);
+    console.log(`run through the queue: best ${runWallSeconds.toFixed(2)} s of ${queueWall.map((x) => x.toFixed(2)).join(', ')} (cli best ${cliWallSeconds.toFixed(2)} s of ${cliWall.map((x) => x.toFixed(2)).join(', ')}), overhead ${((runWallSeconds / cliWallSeconds - 1) * 100).toFixed(1)}%`);
 
     console.log(JSON.stringify({
       runToFirstWaterMs: Math.round(runToFirstWaterMs), runWallSeconds: +runWallSeconds.toFixed(2), cliWallSeconds: +cliWallSeconds.toFixed(2),
