@@ -77,7 +77,7 @@ export class TwinEngine {
   /** `second`: the compare view's other engine (no window.__twin of its own) */
   constructor(container: HTMLElement, readonly info: TwinCityInfo, second = false) {
     this.globe = createGlobe({ container, onClick: (x, y) => this.onClick(x, y), onWake: () => this.loop.wake() });
-    this.loop = new RenderLoop(this.globe, () => this.renderThree());
+    this.loop = new RenderLoop(this.globe, () => this.renderThree(), () => !this.ready && this.status.phase !== 'error');
     this.sync = createCameraSync(this.globe.scene, info.originLonDeg, info.originLatDeg, info.originHeightM);
     this.globe.scene.postRender.addEventListener(this.renderThree);
     this.globe.scene.postRender.addEventListener(this.countGlobeFrame);

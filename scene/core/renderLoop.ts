@@ -12,7 +12,12 @@ export class RenderLoop {
   private raf = 0;
   private stopped = false;
 
-  constructor(private readonly globe: Globe, private readonly drawThree: () => void) {}
+  /**
+   * `holdGlobe`: while it says so, frames draw the Three layer only. Until the city's first frame
+   * the globe waits: its first frames (shader compiles, imagery) took ~0.3 s of the same two
+   * cores that decode and paint the city, which is what a visitor waits to see.
+   */
+  constructor(private readonly globe: Globe, private readonly drawThree: () => void, private readonly holdGlobe: () => boolean = () => false) {}
 
   requestThree() {
     this.threeDirty = true;
@@ -28,6 +33,11 @@ export class RenderLoop {
     this.raf = 0;
     if (this.stopped) return;
     const globe = this.globe.active();
+    if (this.holdGlobe()) {
+      if (globe || this.threeDirty) this.drawThree();
+      this.wake();
+      return;
+    }
     // Cesium renders if it decides to; its postRender then draws the Three layer too
     if (globe) this.globe.frame();
     if (this.threeDirty) this.drawThree();
