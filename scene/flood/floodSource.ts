@@ -59,6 +59,13 @@ export function preconnectRunSocket(): () => void {
   return () => { if (!done) { done = true; release(30_000); } };
 }
 
+/** Live frames come gzipped (runWorker.ts), stored ones raw: the gzip magic tells them apart. */
+async function gunzipped(b: Uint8Array): Promise<Uint8Array> {
+  if (b[0] !== 0x1f || b[1] !== 0x8b) return b;
+  const stream = new Blob([b as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 /**
  * Watches a running run: the server sends the stored frames, then each new one. After a
  * reconnect it watches again and the frames so far come again (the store replaces them by seq).
@@ -70,10 +77,10 @@ export function watchFrames(runId: string, sink: FrameSink): () => void {
   acquire().then((s) => {
     if (stopped) return;
     const watch = () => s.emit('runWatch', { runId }, (ack) => { if (ack && !ack.ok) sink.error(ack.error); });
-    const on = (live: boolean) => (id: string, data: ArrayBuffer) => {
+    const on = (live: boolean) => async (id: string, data: ArrayBuffer) => {
       if (id !== runId) return;
       try {
-        const d = decodeDepthFrame(new Uint8Array(data));
+        const d = decodeDepthFrame(await gunzipped(new Uint8Array(data)));
         const f = { seq: d.seq, t: d.t, cols: d.cols, rows: d.rows, depthMm: d.depthMm };
         if (live) sink.live?.(f);
         else sink.frames([f]);

@@ -21,7 +21,7 @@ export type FromWorker =
   | { type: 'grid'; grid: RunGrid }
   /** encodeDepthFrame bytes: to viewers at once, gzipped off the event loop for run_frames */
   | { type: 'frame'; seq: number; t: number; raw: Uint8Array }
-  /** the water between stored frames, for viewers only (seq = the next stored frame's) */
+  /** the water between stored frames, for viewers only (seq = the next stored frame's); gzipped encodeDepthFrame bytes */
   | { type: 'live'; t: number; raw: Uint8Array }
   | { type: 'progress'; progress: RunProgress }
   | {
