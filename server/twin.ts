@@ -163,17 +163,23 @@ export class Twin {
 
   async component(slug: string, index: number): Promise<ComponentDetail> {
     const city = await this.city(slug);
+    const now = this.componentNow(city, index);
+    // Most recent first: one entry per down-sampled bucket (its last report), plus durable
+    // ingest rows that no bucket holds yet.
+    const hist = (await readHistory(this.db, city.id, index, { limit: 20, writer: this.history, changes: 'separate' }))
+      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
+    return { ...now, history: hist.map((p) => ({ at: p.lastAt, state: p.state, value: p.last, source: p.source })) };
+  }
+
+  /** A component as it is now, from memory alone (no history read): for callers that handle many at once. */
+  componentNow(city: CityRuntime, index: number): Omit<ComponentDetail, 'history'> {
     const c = city.data.components;
-    if (!Number.isInteger(index) || index < 0 || index >= c.count) throw new NotFoundError(`city "${slug}" has no component #${index}`);
+    if (!Number.isInteger(index) || index < 0 || index >= c.count) throw new NotFoundError(`city "${city.slug}" has no component #${index}`);
     const cls = COMPONENT_CLASSES[c.classIndex[index]!]!;
     const grid = city.data.unitGrids[c.unitGrid[index]!]!;
     const g = enuToGeodetic([c.x[index]!, c.y[index]!, c.z[index]!], {
       lonDeg: city.data.meta.originLonDeg, latDeg: city.data.meta.originLatDeg, heightM: city.data.meta.originHeightM,
     });
-    // Most recent first: one entry per down-sampled bucket (its last report), plus durable
-    // ingest rows that no bucket holds yet.
-    const hist = (await readHistory(this.db, city.id, index, { limit: 20, writer: this.history, changes: 'separate' }))
-      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
     const v = city.live.values[index]!;
     const last = city.live.lastReportMs[index]!;
     const dept = (i: number) => city.data.departments[i] ?? { zh: '未知', en: 'Unknown' };
@@ -196,7 +202,6 @@ export class Twin {
       y: c.y[index]!,
       z: c.z[index]!,
       dataSource: city.real[index] ? 'real' : city.simulated ? 'simulated' : 'registry',
-      history: hist.map((p) => ({ at: p.lastAt, state: p.state, value: p.last, source: p.source })),
     };
   }
 
