@@ -18,25 +18,24 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 
 /**
  * Opens one case for each of `indices` that is in alarm, damaged or missing now and has no open
- * sensor case: one query finds the open ones, then `chunk` cases a transaction (case numbers
- * reserved per class in one statement), the event loop let through between chunks. A case another
- * process opened meanwhile is skipped by the unique index. Returns the numbers opened.
+ * sensor case: per `chunk` components, one query finds those with an open case and one transaction
+ * opens the others (case numbers reserved per class in one statement), the event loop let through
+ * between chunks. A case another process opened meanwhile is skipped by the unique index.
+ * Returns the numbers opened.
  */
 export async function openSensorCases(db: Db, twin: Twin, slug: string, indices: Iterable<number>, nowMs: number, chunk = 500): Promise<string[]> {
   const city = await twin.city(slug);
-  const want = new Map<string, number>();
-  for (const i of indices) {
-    if (SENSOR_OPENS.has(city.live.states[i]! & STATE_MASK)) want.set(city.data.components.codes[i]!, i);
-  }
-  if (!want.size) return [];
-  const open = await db.query<{ component_code: string }>(
-    `select component_code from cases where city = $1 and ${OPEN} and component_code = any($2)`, [slug, [...want.keys()]]);
-  for (const r of open.rows) want.delete(r.component_code);
-  const todo = [...want.values()];
+  const codes = city.data.components.codes;
+  const todo: number[] = [];
+  for (const i of indices) if (SENSOR_OPENS.has(city.live.states[i]! & STATE_MASK)) todo.push(i);
   const opened: string[] = [];
   for (let k = 0; k < todo.length; k += chunk) {
     if (k > 0) await yieldToEventLoop();
-    opened.push(...(await insertChunk(db, twin, slug, todo.slice(k, k + chunk), nowMs)));
+    const want = new Map(todo.slice(k, k + chunk).map((i) => [codes[i]!, i]));
+    const open = await db.query<{ component_code: string }>(
+      `select component_code from cases where city = $1 and ${OPEN} and component_code = any($2)`, [slug, [...want.keys()]]);
+    for (const r of open.rows) want.delete(r.component_code);
+    if (want.size) opened.push(...(await insertChunk(db, twin, slug, [...want.values()], nowMs)));
   }
   return opened;
 }

@@ -370,10 +370,11 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
       if (origin === processId) return;
       const city = twin.cities.get(slug);
       if (!city) return;
+      const refused = (err: unknown) => log.error({ err, city: slug }, 'a replicated batch from another server was refused');
       try {
-        twin.applyBinary(city, decodeBinaryBatch(new Uint8Array(Buffer.from(String(base64), 'base64')), city.live.count), 'replica');
+        twin.applyBinary(city, decodeBinaryBatch(new Uint8Array(Buffer.from(String(base64), 'base64')), city.live.count), 'replica').catch(refused);
       } catch (err) {
-        log.error({ err, city: slug }, 'a replicated batch from another server was refused');
+        refused(err);
       }
     });
     log.info({ processId }, 'live state shared through the socket.io Redis adapter');
