@@ -11,6 +11,7 @@ import { normaliseComponentCode } from '../models/codes';
 import type { Db } from './db';
 import { cityId as findCityId, listCities, loadCity } from './city/store';
 import { LiveState } from './live/state';
+import { ApplyTurns } from './live/turns';
 import { IndexOrder } from './live/order';
 import { HistoryWriter, readHistory, writeChanges } from './live/history';
 import { historyStepMs, type ComponentHistoryPoint } from '../models/history';
@@ -31,44 +32,15 @@ export interface CityRuntime {
   simulated: boolean;
 }
 
-/**
- * Components of unit grid g are `components[start[g]..start[g + 1]]` (compressed rows: one
- * Uint32 per component, not an array per grid); `buildings[g]` counts its buildings.
- */
-export interface GridIndex {
-  start: Uint32Array;
-  components: Uint32Array;
-  buildings: Uint32Array;
-}
+import { gridIndex, type GridIndex } from './city/gridIndex';
 
-export function gridIndex(data: CityData): GridIndex {
-  const g = data.unitGrids.length, c = data.components;
-  const start = new Uint32Array(g + 1);
-  for (let i = 0; i < c.count; i++) start[c.unitGrid[i]! + 1]!++;
-  for (let k = 0; k < g; k++) start[k + 1]! += start[k]!;
-  const fill = start.slice(0, g);
-  const components = new Uint32Array(c.count);
-  for (let i = 0; i < c.count; i++) components[fill[c.unitGrid[i]!]!++] = i;
-  const buildings = new Uint32Array(g);
-  for (const b of data.buildings) buildings[b.unitGrid]!++;
-  return { start, components, buildings };
-}
+export { gridIndex, type GridIndex };
+export { APPLY_CHUNK } from './live/turns';
 
 /** Batches from this size on are applied in index order. */
 const SORT_FROM = 1024;
-/**
- * Ingest applies at most this many changes per event-loop turn (about 2 ms on this machine):
- * a 100,000-change batch is spread over 25 turns instead of one long task that stalls every socket.
- */
-export const APPLY_CHUNK = 4096;
-
-interface QueuedBatch {
-  city: CityRuntime; n: number; done: number; indices: Uint32Array; states: Uint8Array; values: Float32Array;
-  atMs: number | Float64Array; source: HistorySource | 'replica'; resolve: () => void;
-}
 
 /** A problem with what a caller sent, with the path to it; boundaries turn it into a 400. */
-
 export class InputError extends Error {
   constructor(message: string, readonly path: (string | number)[] = []) {
     super(message);
@@ -120,6 +92,8 @@ export class Twin {
   private loading = new Map<string, Promise<CityRuntime>>();
 
   private async load(slug: string, id: number): Promise<CityRuntime> {
+    // the row's version (xmin: the transaction that last wrote it), read before the data it goes with
+    const version = (await this.db.query<{ v: string }>('select xmin::text as v from cities where id = $1', [id])).rows[0]?.v ?? '';
     const data = await loadCity(this.db, slug);
     const n = data.components.count;
     const values = new Float32Array(n).fill(NaN);
@@ -138,6 +112,10 @@ export class Twin {
       values, gridOf: data.components.unitGrid, gridCount: data.unitGrids.length, classIndex: data.components.classIndex,
     });
     live.lastReportMs.set(lastMs);
+    // stored afresh under a new id (an import with --replace): the old city's unwritten history has no city to go to
+    const was = this.ids.get(slug);
+    if (was !== undefined && was !== id) this.history.dropCity(was);
+    this.ids.set(slug, id);
     this.history.register(id, n);
     const codeIndex = new Map<string, number>();
     data.components.codes.forEach((c, i) => codeIndex.set(c, i));
@@ -145,13 +123,43 @@ export class Twin {
       id, slug, data, live, codeIndex, byGrid: gridIndex(data), layers: new Map(), real, simulated: this.simulator && flag.rows[0]?.simulator === true,
     };
     this.cities.set(slug, rt);
+    this.versions.set(slug, version);
     for (const l of this.listeners) l(rt);
     return rt;
+  }
+
+  /** per city in memory: the version of its stored row it was loaded from */
+  private versions = new Map<string, string>();
+  /** per city ever loaded: the id it had */
+  private ids = new Map<string, number>();
+
+  /**
+   * Reloads each city in memory whose stored row changed under this process (an import from the
+   * CLI or another server) and drops one that is gone; app.ts calls it every few seconds. A city
+   * stored afresh or deleted has lost its id: the history still waiting for it is dropped
+   * (HistoryWriter.dropCity), instead of failing every flush after it.
+   */
+  async reloadChanged(): Promise<string[]> {
+    if (this.cities.size === 0) return [];
+    const { rows } = await this.db.query<{ id: number; slug: string; v: string }>(
+      'select id, slug, xmin::text as v from cities where slug = any($1)', [[...this.cities.keys()]]);
+    const stored = new Map(rows.map((r) => [r.slug, r]));
+    const changed: string[] = [];
+    for (const [slug, rt] of [...this.cities]) {
+      const r = stored.get(slug);
+      if (r && r.id === rt.id && r.v === this.versions.get(slug)) continue;
+      if (!r) this.history.dropCity(rt.id);
+      this.forget(slug);
+      changed.push(slug);
+      if (r) await this.city(slug);
+    }
+    return changed;
   }
 
   /** Drops a city from memory (an import stored a new version): the next use loads it again. */
   forget(slug: string): void {
     this.cities.delete(slug);
+    this.versions.delete(slug);
   }
 
   onCityLoaded(fn: (city: CityRuntime) => void) {
@@ -303,45 +311,17 @@ export class Twin {
   private readonly order = new IndexOrder();
 
   /**
-   * applyChanges for the ingest paths, in event-loop turns of at most APPLY_CHUNK changes. A batch
-   * that fits is applied at once when nothing waits; otherwise it is copied (the caller's arrays
-   * may be a message's buffer) and queued. Batches apply in arrival order; resolves once applied.
+   * applyChanges for the ingest paths, at most APPLY_CHUNK changes an event-loop turn, batches in
+   * the order they came (./live/turns.ts); resolves once the whole batch is applied.
    */
   applyInTurns(
     city: CityRuntime, n: number, indices: ArrayLike<number>, states: ArrayLike<number>, values: ArrayLike<number>,
     atMs: number | ArrayLike<number>, source: HistorySource | 'replica',
   ): Promise<void> {
-    if (this.queued.length === 0 && n <= APPLY_CHUNK) {
-      this.applyChanges(city, n, indices, states, values, atMs, source);
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      this.queued.push({
-        city, n, done: 0, source, resolve,
-        indices: Uint32Array.from(indices as ArrayLike<number>), states: Uint8Array.from(states as ArrayLike<number>), values: Float32Array.from(values as ArrayLike<number>),
-        atMs: typeof atMs === 'number' ? atMs : Float64Array.from(atMs),
-      });
-      if (this.queued.length === 1) setImmediate(this.drainQueued);
-    });
+    return this.turns.apply(city, n, indices, states, values, atMs, source);
   }
 
-  private queued: QueuedBatch[] = [];
-
-  private readonly drainQueued = () => {
-    let budget = APPLY_CHUNK;
-    while (budget > 0 && this.queued.length) {
-      const q = this.queued[0]!, from = q.done, k = Math.min(budget, q.n - from), to = from + k;
-      const at = typeof q.atMs === 'number' ? q.atMs : q.atMs.subarray(from, to);
-      this.applyChanges(q.city, k, q.indices.subarray(from, to), q.states.subarray(from, to), q.values.subarray(from, to), at, q.source);
-      q.done = to;
-      budget -= k;
-      if (q.done === q.n) {
-        this.queued.shift();
-        q.resolve();
-      }
-    }
-    if (this.queued.length) setImmediate(this.drainQueued);
-  };
+  private readonly turns = new ApplyTurns<CityRuntime, HistorySource | 'replica'>((...a) => void this.applyChanges(...a));
 
   /** set by server/cases/sensor.ts: sees every applied batch from real sources */
   onSensorChanges: ((city: CityRuntime, n: number, indices: ArrayLike<number>, states: ArrayLike<number>) => void) | null = null;

@@ -309,6 +309,12 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
       const t = city.live.flush();
       const s = stream(city.slug);
       for (const sub of s.subs) {
+        // the city was reloaded (an import stored it again): follow it, from a snapshot
+        if (sub.city !== city) {
+          sub.city = city;
+          if (!sub.all) setSelection(sub, [...sub.grids].filter((g) => g < city.data.unitGrids.length), city.data.unitGrids.length);
+          sub.behind = true;
+        }
         if (slow(sub.socket)) {
           sub.behind = true;
           continue;
