@@ -56,7 +56,7 @@ export async function run(argv: string[]) {
       const s = await soak(ctx, soakRate, clients, soakS);
       console.log(`soak: ${s.soakSeconds} s at ${s.soakPerS.toLocaleString('en')} updates/s over HTTP ingest with ${s.soakClients} clients (both in a child process): `
         + `RSS ${s.soakRssGrowthPct}% after warm-up (peak ${s.soakRssMaxGrowthPct}%), longest event-loop stall ${s.maxEventLoopStallMs} ms `
-        + `(p99 ${s.eventLoopP99Ms} ms, ${s.stallsOver100Ms} over 100 ms), ${s.gapsInSoak} gaps, ${s.soakIngestRefused} batches refused; `
+        + `(p99 ${s.eventLoopP99Ms} ms, ${s.stallsOver100Ms} over 100 ms), ${s.gapsInSoak} gaps, ${s.soakIngestRefused} batches refused, ${s.soakIngestResets} connections reset (sent again); `
         + `baseline, an idle event loop at the same priority over the same window: longest ${s.idleProcessMaxStallMs} ms (p99 ${s.idleProcessP99Ms} ms, ${s.idleProcessStallsOver100Ms} over 100 ms)`);
       Object.assign(out, s);
     }

@@ -105,7 +105,7 @@ async function measure(gj: string, cj: string): Promise<void> {
 
       const t1 = performance.now();
       const again = generateCity({ preset: 'huaibei' });
-      await saveCity(db, { ...again, meta: { ...again.meta, slug: 'bench-generated' } }, { replace: true });
+      await saveCity(db, { ...again, meta: { ...again.meta, slug: 'bench-generated' } }, { replace: true, afresh: true });
       const genSeconds = (performance.now() - t1) / 1000;
 
       const componentsPerSecond = Math.round(check.summary.components / seconds);

@@ -114,7 +114,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
 
   // The simulator decides per component; its changes are gathered and applied as one batch per
   // tick through the same path as every other source.
-  const sims: { sim: Simulator; flush(source: 'simulator' | 'load'): void }[] = [];
+  // per city: a city reloaded (an import) gets a new simulator on its new runtime, or none
+  const sims = new Map<string, { sim: Simulator; flush(source: 'simulator' | 'load'): void }>();
   const startSimulator = (city: CityRuntime) => {
     let n = 0, idx = new Uint32Array(1024), st = new Uint8Array(1024), val = new Float32Array(1024), at = new Float64Array(1024);
     const real = city.real;
@@ -132,7 +133,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
       idx[n] = i; st[n] = s; val[n] = v; at[n++] = t;
     };
     const sim = new Simulator(city.data, city.live.states, city.live.values, apply, { seed: opts.simulatorSeed, loadPerS: env.SIMULATOR_RATE ?? 0 });
-    sims.push({
+    sims.set(city.slug, {
       sim,
       flush(source: 'simulator' | 'load') {
         if (n > 0) twin.applyChanges(city, n, idx, st, val, at, source);
@@ -141,15 +142,15 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     });
   };
   // Only cities whose flag is on (generated ones; an imported city starts with it off).
-  twin.onCityLoaded((city) => city.simulated && startSimulator(city));
+  twin.onCityLoaded((city) => (city.simulated ? startSimulator(city) : sims.delete(city.slug)));
   const simTimer = setInterval(() => {
     const now = Date.now();
-    for (const s of sims) { s.sim.tick(now); s.flush('simulator'); }
+    for (const s of sims.values()) { s.sim.tick(now); s.flush('simulator'); }
   }, 500);
   let lastLoad = Date.now();
   const loadTimer = env.SIMULATOR === 'on' && (env.SIMULATOR_RATE ?? 0) > 0 ? setInterval(() => {
     const now = Date.now();
-    for (const s of sims) { s.sim.load(now, (now - lastLoad) / 1000); s.flush('load'); }
+    for (const s of sims.values()) { s.sim.load(now, (now - lastLoad) / 1000); s.flush('load'); }
     lastLoad = now;
   }, 25) : null;
   loadTimer?.unref();
@@ -158,6 +159,13 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     twin.history.flush().catch((err) => log.error({ err }, 'history flush failed; kept for the next try'));
   }, 2000);
   histTimer.unref();
+  // a city stored again by another process (`twin import` from the CLI, another server) is reloaded
+  const reloadTimer = setInterval(() => {
+    twin.reloadChanged().then((slugs) => {
+      if (slugs.length) log.info({ cities: slugs }, 'cities changed in the database: reloaded');
+    }, (err: unknown) => log.error({ err }, 'checking the stored cities failed; tried again next time'));
+  }, 5000);
+  reloadTimer.unref();
   // History retention and down-sampling (README "Retention"), in small batches beside ingest.
   const retention = new Retention(db, {
     stateChangesDays: env.STATE_CHANGES_RETENTION_DAYS ?? 90,
@@ -191,6 +199,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
       clearInterval(simTimer);
       if (loadTimer) clearInterval(loadTimer);
       clearInterval(histTimer);
+      clearInterval(reloadTimer);
       clearInterval(retentionTimer);
       await retention.stop();
       await mqtt?.close();

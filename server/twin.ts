@@ -11,6 +11,7 @@ import { normaliseComponentCode } from '../models/codes';
 import type { Db } from './db';
 import { cityId as findCityId, listCities, loadCity } from './city/store';
 import { LiveState } from './live/state';
+import { ApplyTurns } from './live/turns';
 import { IndexOrder } from './live/order';
 import { HistoryWriter, readHistory, writeChanges } from './live/history';
 import { historyStepMs, type ComponentHistoryPoint } from '../models/history';
@@ -31,33 +32,15 @@ export interface CityRuntime {
   simulated: boolean;
 }
 
-/**
- * Components of unit grid g are `components[start[g]..start[g + 1]]` (compressed rows: one
- * Uint32 per component, not an array per grid); `buildings[g]` counts its buildings.
- */
-export interface GridIndex {
-  start: Uint32Array;
-  components: Uint32Array;
-  buildings: Uint32Array;
-}
+import { gridIndex, type GridIndex } from './city/gridIndex';
 
-export function gridIndex(data: CityData): GridIndex {
-  const g = data.unitGrids.length, c = data.components;
-  const start = new Uint32Array(g + 1);
-  for (let i = 0; i < c.count; i++) start[c.unitGrid[i]! + 1]!++;
-  for (let k = 0; k < g; k++) start[k + 1]! += start[k]!;
-  const fill = start.slice(0, g);
-  const components = new Uint32Array(c.count);
-  for (let i = 0; i < c.count; i++) components[fill[c.unitGrid[i]!]!++] = i;
-  const buildings = new Uint32Array(g);
-  for (const b of data.buildings) buildings[b.unitGrid]!++;
-  return { start, components, buildings };
-}
+export { gridIndex, type GridIndex };
+export { APPLY_CHUNK } from './live/turns';
 
-/** A problem with what a caller sent, with the path to it; boundaries turn it into a 400. */
 /** Batches from this size on are applied in index order. */
 const SORT_FROM = 1024;
 
+/** A problem with what a caller sent, with the path to it; boundaries turn it into a 400. */
 export class InputError extends Error {
   constructor(message: string, readonly path: (string | number)[] = []) {
     super(message);
@@ -109,6 +92,8 @@ export class Twin {
   private loading = new Map<string, Promise<CityRuntime>>();
 
   private async load(slug: string, id: number): Promise<CityRuntime> {
+    // the row's version (xmin: the transaction that last wrote it), read before the data it goes with
+    const version = (await this.db.query<{ v: string }>('select xmin::text as v from cities where id = $1', [id])).rows[0]?.v ?? '';
     const data = await loadCity(this.db, slug);
     const n = data.components.count;
     const values = new Float32Array(n).fill(NaN);
@@ -127,6 +112,10 @@ export class Twin {
       values, gridOf: data.components.unitGrid, gridCount: data.unitGrids.length, classIndex: data.components.classIndex,
     });
     live.lastReportMs.set(lastMs);
+    // stored afresh under a new id (an import with --replace): the old city's unwritten history has no city to go to
+    const was = this.ids.get(slug);
+    if (was !== undefined && was !== id) this.history.dropCity(was);
+    this.ids.set(slug, id);
     this.history.register(id, n);
     const codeIndex = new Map<string, number>();
     data.components.codes.forEach((c, i) => codeIndex.set(c, i));
@@ -134,13 +123,43 @@ export class Twin {
       id, slug, data, live, codeIndex, byGrid: gridIndex(data), layers: new Map(), real, simulated: this.simulator && flag.rows[0]?.simulator === true,
     };
     this.cities.set(slug, rt);
+    this.versions.set(slug, version);
     for (const l of this.listeners) l(rt);
     return rt;
+  }
+
+  /** per city in memory: the version of its stored row it was loaded from */
+  private versions = new Map<string, string>();
+  /** per city ever loaded: the id it had */
+  private ids = new Map<string, number>();
+
+  /**
+   * Reloads each city in memory whose stored row changed under this process (an import from the
+   * CLI or another server) and drops one that is gone; app.ts calls it every few seconds. A city
+   * stored afresh or deleted has lost its id: the history still waiting for it is dropped
+   * (HistoryWriter.dropCity), instead of failing every flush after it.
+   */
+  async reloadChanged(): Promise<string[]> {
+    if (this.cities.size === 0) return [];
+    const { rows } = await this.db.query<{ id: number; slug: string; v: string }>(
+      'select id, slug, xmin::text as v from cities where slug = any($1)', [[...this.cities.keys()]]);
+    const stored = new Map(rows.map((r) => [r.slug, r]));
+    const changed: string[] = [];
+    for (const [slug, rt] of [...this.cities]) {
+      const r = stored.get(slug);
+      if (r && r.id === rt.id && r.v === this.versions.get(slug)) continue;
+      if (!r) this.history.dropCity(rt.id);
+      this.forget(slug);
+      changed.push(slug);
+      if (r) await this.city(slug);
+    }
+    return changed;
   }
 
   /** Drops a city from memory (an import stored a new version): the next use loads it again. */
   forget(slug: string): void {
     this.cities.delete(slug);
+    this.versions.delete(slug);
   }
 
   onCityLoaded(fn: (city: CityRuntime) => void) {
@@ -163,17 +182,23 @@ export class Twin {
 
   async component(slug: string, index: number): Promise<ComponentDetail> {
     const city = await this.city(slug);
+    const now = this.componentNow(city, index);
+    // Most recent first: one entry per down-sampled bucket (its last report), plus durable
+    // ingest rows that no bucket holds yet.
+    const hist = (await readHistory(this.db, city.id, index, { limit: 20, writer: this.history, changes: 'separate' }))
+      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
+    return { ...now, history: hist.map((p) => ({ at: p.lastAt, state: p.state, value: p.last, source: p.source })) };
+  }
+
+  /** A component as it is now, from memory alone (no history read): for callers that handle many at once. */
+  componentNow(city: CityRuntime, index: number): Omit<ComponentDetail, 'history'> {
     const c = city.data.components;
-    if (!Number.isInteger(index) || index < 0 || index >= c.count) throw new NotFoundError(`city "${slug}" has no component #${index}`);
+    if (!Number.isInteger(index) || index < 0 || index >= c.count) throw new NotFoundError(`city "${city.slug}" has no component #${index}`);
     const cls = COMPONENT_CLASSES[c.classIndex[index]!]!;
     const grid = city.data.unitGrids[c.unitGrid[index]!]!;
     const g = enuToGeodetic([c.x[index]!, c.y[index]!, c.z[index]!], {
       lonDeg: city.data.meta.originLonDeg, latDeg: city.data.meta.originLatDeg, heightM: city.data.meta.originHeightM,
     });
-    // Most recent first: one entry per down-sampled bucket (its last report), plus durable
-    // ingest rows that no bucket holds yet.
-    const hist = (await readHistory(this.db, city.id, index, { limit: 20, writer: this.history, changes: 'separate' }))
-      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
     const v = city.live.values[index]!;
     const last = city.live.lastReportMs[index]!;
     const dept = (i: number) => city.data.departments[i] ?? { zh: '未知', en: 'Unknown' };
@@ -196,7 +221,6 @@ export class Twin {
       y: c.y[index]!,
       z: c.z[index]!,
       dataSource: city.real[index] ? 'real' : city.simulated ? 'simulated' : 'registry',
-      history: hist.map((p) => ({ at: p.lastAt, state: p.state, value: p.last, source: p.source })),
     };
   }
 
@@ -286,6 +310,19 @@ export class Twin {
 
   private readonly order = new IndexOrder();
 
+  /**
+   * applyChanges for the ingest paths, at most APPLY_CHUNK changes an event-loop turn, batches in
+   * the order they came (./live/turns.ts); resolves once the whole batch is applied.
+   */
+  applyInTurns(
+    city: CityRuntime, n: number, indices: ArrayLike<number>, states: ArrayLike<number>, values: ArrayLike<number>,
+    atMs: number | ArrayLike<number>, source: HistorySource | 'replica',
+  ): Promise<void> {
+    return this.turns.apply(city, n, indices, states, values, atMs, source);
+  }
+
+  private readonly turns = new ApplyTurns<CityRuntime, HistorySource | 'replica'>((...a) => void this.applyChanges(...a));
+
   /** set by server/cases/sensor.ts: sees every applied batch from real sources */
   onSensorChanges: ((city: CityRuntime, n: number, indices: ArrayLike<number>, states: ArrayLike<number>) => void) | null = null;
 
@@ -299,8 +336,8 @@ export class Twin {
   /** reports applied since start, whatever they changed (benchmarks read it) */
   appliedTotal = 0;
 
-  /** A decoded binary batch (models/ingest.ts); checked against this city's registry size first. */
-  applyBinary(city: CityRuntime, batch: BinaryBatch, source: HistorySource | 'replica'): { accepted: number } {
+  /** A decoded binary batch (models/ingest.ts); checked against this city's registry size first, applied in turns. */
+  async applyBinary(city: CityRuntime, batch: BinaryBatch, source: HistorySource | 'replica'): Promise<{ accepted: number }> {
     if (batch.registrySize !== city.live.count) {
       throw new InputError(`binary batch: made for a registry of ${batch.registrySize} components, city "${city.slug}" has ${city.live.count}; refresh the index map`);
     }
@@ -309,7 +346,7 @@ export class Twin {
     // replicas were checked by the process that took them
     const bad = source === 'replica' ? null : reportTimeProblem(at, now, this.reportTime);
     if (bad) throw new ReportTimeError(`binary batch: ${bad}; nothing applied`, ['atMs']);
-    this.applyChanges(city, batch.count, batch.indices, batch.states, batch.values, at, source);
+    await this.applyInTurns(city, batch.count, batch.indices, batch.states, batch.values, at, source);
     return { accepted: batch.count };
   }
 
@@ -324,7 +361,7 @@ export class Twin {
     } catch (err) {
       throw new InputError(err instanceof Error ? err.message : String(err));
     }
-    return { ...this.applyBinary(city, batch, source), seq: city.live.seq };
+    return { ...(await this.applyBinary(city, batch, source)), seq: city.live.seq };
   }
 
   /**
@@ -361,7 +398,7 @@ export class Twin {
       await writeChanges(this.db, ids, [...idx], [...at].map((t) => new Date(t).toISOString()), [...states],
         [...values].map((v) => (Number.isNaN(v) ? null : v)), ids.map(() => source));
     }
-    this.applyChanges(city, n, idx, states, values, at, source);
+    await this.applyInTurns(city, n, idx, states, values, at, source);
     return { accepted: n, seq: city.live.seq };
   }
 }

@@ -325,7 +325,7 @@ export async function soak(ctx: Ctx, perS: number, clients: number, seconds: num
     child.send({ type: 'stop' });
     const r = await done;
     return {
-      soakSeconds: seconds, soakClients: clients, soakPerS: Math.round(r.perS!), soakIngestRefused: r.refused!,
+      soakSeconds: seconds, soakClients: clients, soakPerS: Math.round(r.perS!), soakIngestRefused: r.refused!, soakIngestResets: r.resets!,
       soakRssGrowthPct: Math.round(((rss1 - rss0) / rss0) * 1000) / 10, soakRssMaxGrowthPct: Math.round(((rssMax - rss0) / rss0) * 1000) / 10,
       maxEventLoopStallMs: Math.round(h.max / 1e6), eventLoopP99Ms: Math.round(h.percentile(99) / 1e5) / 10,
       stallsOver100Ms: over.length, gapsInSoak: r.gaps!,

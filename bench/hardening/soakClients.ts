@@ -25,7 +25,7 @@ async function main(p: SoakPlan) {
   const rs = mulberry32(5);
   const cap = Math.max(1, Math.round(p.perS / 10));
   const idx = new Uint32Array(cap), st = new Uint8Array(cap), val = new Float32Array(cap);
-  let applied = 0, refused = 0, stop = false;
+  let applied = 0, refused = 0, resets = 0, stop = false;
   const s0 = performance.now();
   const pump = (async () => {
     while (!stop) {
@@ -33,7 +33,10 @@ async function main(p: SoakPlan) {
       if (per <= 0) { await sleep(10); continue; }
       for (let k = 0; k < per; k++) { idx[k] = Math.floor(rs() * p.count); st[k] = Math.floor(rs() * STATE_COUNT); val[k] = Math.fround(rs()); }
       const body = encodeBinaryBatch(p.count, per, idx, st, val, Date.now());
-      const res = await fetch(`${p.base}/api/ingest/${p.slug}`, { method: 'POST', headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/octet-stream' }, body: body as BodyInit });
+      // a kept-alive connection the server closed while the machine stalled: sent again, as a gateway would
+      const res = await fetch(`${p.base}/api/ingest/${p.slug}`, { method: 'POST', headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/octet-stream' }, body: body as BodyInit })
+        .catch((err: Error) => { resets++; return err; });
+      if (res instanceof Error) { await sleep(10); continue; }
       await res.arrayBuffer();
       if (res.ok) applied += per; else { refused++; await sleep(10); }
     }
@@ -43,7 +46,7 @@ async function main(p: SoakPlan) {
   await pump;
   const perS = applied / ((performance.now() - s0) / 1000);
   for (const c of cs) c.socket.close();
-  process.send!({ type: 'result', perS, refused, gaps: cs.reduce((a, c) => a + c.mirror.gaps, 0), snapshots: cs.reduce((a, c) => a + c.mirror.snapshots, 0) });
+  process.send!({ type: 'result', perS, refused, resets, gaps: cs.reduce((a, c) => a + c.mirror.gaps, 0), snapshots: cs.reduce((a, c) => a + c.mirror.snapshots, 0) });
 }
 
 process.once('message', (p: SoakPlan) => {

@@ -16,6 +16,9 @@ import { unitGridAt } from './place';
 import type { FloodWarnings } from './flood';
 import { InputError, NotFoundError, type Twin } from '../twin';
 import { AuthError } from '../accounts/store';
+import { openSensorCases } from './sensorOpen';
+import { STATE_CODE } from '../../models/components';
+import { STATE_MASK } from '../../models/live';
 
 interface CaseRow {
   id: string; number: string; city: string; kind: CaseKind; class_code: string; state: CaseState; description: string;
@@ -82,22 +85,12 @@ export class CaseStore {
   }
 
   /**
-   * A component in alarm, damaged or missing (real telemetry) opens one case: none while a sensor
-   * case for it is open (checked here, and by a unique index across processes). Returns the case
-   * number, or null when one is open already or the component is fine again.
+   * Components in alarm, damaged or missing now (real telemetry) open one case each: none while a
+   * sensor case for it is open (checked here, and by a unique index across processes). Many at
+   * once (./sensorOpen.ts); returns the numbers of the cases opened.
    */
-  async openSensorCase(city: string, index: number): Promise<string | null> {
-    const c = await this.twin.component(city, index);
-    if (c.state !== 'alarm' && c.state !== 'damaged' && c.state !== 'missing') return null;
-    const open = await this.db.query("select 1 from cases where city = $1 and component_code = $2 and source = 'sensor' and state not in ('closed', 'evaluated', 'voided', 'selfHandled')", [city, c.code]);
-    if (open.rows.length) return null;
-    try {
-      const r = await this.report({ city, kind: 'component', classCode: c.classCode, description: `${c.className.zh}：传感器报告${{ alarm: '告警', damaged: '破损', missing: '丢失' }[c.state]} (${c.className.en}: sensor reports ${c.state})`, componentCode: c.code }, null, 'sensor');
-      return r.number;
-    } catch (err) {
-      if (/unique|duplicate/i.test(String((err as Error).message))) return null; // another process opened it
-      throw err;
-    }
+  openSensorCases(city: string, indices: Iterable<number>): Promise<string[]> {
+    return openSensorCases(this.db, this.twin, city, indices, this.now());
   }
 
   async list(city: string, states: CaseState[] | undefined, viewer: SessionUser): Promise<CaseRecord[]> {
@@ -196,10 +189,11 @@ export class CaseStore {
     // the open sensor cases with a department are few; intact reports are many: start from the cases
     const open = await this.db.query<{ component_code: string }>(
       "select component_code from cases where city = $1 and source = 'sensor' and state in ('dispatched', 'handling')", [city]);
+    const rt = await this.twin.city(city);
     const codes: string[] = [];
     for (const { component_code: code } of open.rows) {
-      const i = await this.twin.componentIndex(city, code).catch(() => -1);
-      if (indices.has(i) && (await this.twin.component(city, i)).state === 'intact') codes.push(code);
+      const i = rt.codeIndex.get(code);
+      if (i !== undefined && indices.has(i) && (rt.live.states[i]! & STATE_MASK) === STATE_CODE.intact) codes.push(code);
     }
     if (!codes.length) return [];
     const moved: string[] = [];

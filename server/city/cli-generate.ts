@@ -94,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
   const tOpen = performance.now() - t1;
   try {
     const t2 = performance.now();
-    await saveCity(db, city, { replace: args.replace, simulator: true });
+    await saveCity(db, city, { replace: args.replace, afresh: true, simulator: true });
     console.log(`  stored in ${db.kind} in ${((performance.now() - t2) / 1000).toFixed(2)} s (database opened in ${(tOpen / 1000).toFixed(2)} s)`);
   } catch (err) {
     console.error(`twin generate: ${(err as Error).message}`);

@@ -19,24 +19,42 @@ export function cityCounts(city: CityData): CitySummary['counts'] {
   };
 }
 
+/** The tables that hold a city's static data, written whole by saveCity. */
+const STATIC_TABLES = ['city_blobs', 'departments', 'responsibility_grids', 'unit_grids', 'prone_points'];
+
 /**
  * Stores a whole city in one transaction: it is there complete, or not at all. `simulator`: the
  * telemetry simulator drives it (generated sample cities); an imported city has real sources and
  * starts with it off.
+ *
+ * A stored city (`replace`) keeps its id: a running server's history writer and everything keyed
+ * by it stay valid (a new id made every later history write of that server fail). Its components
+ * keep their index, history and last report (an import adds components after the stored ones).
+ * `afresh` (import --replace, generate --replace): the old city goes with its history, state
+ * changes and components' states, and the new one has a new id.
  */
-export async function saveCity(db: Db, city: CityData, opts: { replace?: boolean; simulator?: boolean } = {}): Promise<void> {
+export async function saveCity(db: Db, city: CityData, opts: { replace?: boolean; afresh?: boolean; simulator?: boolean } = {}): Promise<void> {
   const meta = cityMetaSchema.parse(city.meta);
   await db.transaction(async (tx) => {
-    const existing = await tx.query<{ id: number }>('select id from cities where slug = $1', [meta.slug]);
-    if (existing.rows.length) {
-      if (!opts.replace) throw new Error(`city "${meta.slug}" already exists (use --replace to overwrite it)`);
-      await tx.query('delete from cities where slug = $1', [meta.slug]);
+    const existing = await tx.query<{ id: number }>('select id from cities where slug = $1 for update', [meta.slug]);
+    let id: number;
+    const old = existing.rows[0];
+    if (old && !opts.replace) throw new Error(`city "${meta.slug}" already exists (use --replace to overwrite it)`);
+    // afresh: the old city and everything under it go (a server holding it notices the new id: Twin.reloadChanged)
+    if (old && opts.afresh) await tx.query('delete from cities where id = $1', [old.id]);
+    if (old && !opts.afresh) {
+      id = old.id;
+      await tx.query('update cities set meta = $2, counts = $3, simulator = $4 where id = $1',
+        [id, JSON.stringify(meta), JSON.stringify(cityCounts(city)), opts.simulator ?? false]);
+      for (const t of STATIC_TABLES) await tx.query(`delete from ${t} where city_id = $1`, [id]);
+      await tx.query('delete from components where city_id = $1 and idx >= $2', [id, city.components.count]);
+    } else {
+      const { rows } = await tx.query<{ id: number }>(
+        'insert into cities (slug, meta, counts, simulator) values ($1, $2, $3, $4) returning id',
+        [meta.slug, JSON.stringify(meta), JSON.stringify(cityCounts(city)), opts.simulator ?? false],
+      );
+      id = rows[0]!.id;
     }
-    const { rows } = await tx.query<{ id: number }>(
-      'insert into cities (slug, meta, counts, simulator) values ($1, $2, $3, $4) returning id',
-      [meta.slug, JSON.stringify(meta), JSON.stringify(cityCounts(city)), opts.simulator ?? false],
-    );
-    const id = rows[0]!.id;
     await saveBlobs(tx, id, city);
     await bulk(tx, 'departments', ['idx', 'name_zh', 'name_en'], ['int', 'text', 'text'], id,
       [city.departments.map((_, i) => i), city.departments.map((d) => d.zh), city.departments.map((d) => d.en)]);
@@ -58,7 +76,11 @@ export async function saveCity(db: Db, city: CityData, opts: { replace?: boolean
         ['int', 'text', 'text', 'real', 'real', 'real', 'real', 'int', 'int', 'int', 'smallint'], id,
         [idx, c.codes.slice(s, e), idx.map((i) => COMPONENT_CLASSES[c.classIndex[i]!]!.code),
           arr(c.x, s, e), arr(c.y, s, e), arr(c.z, s, e), arr(c.heading, s, e), arr(c.unitGrid, s, e),
-          arr(c.ownerDept, s, e), arr(c.maintainerDept, s, e), arr(c.state, s, e)]);
+          arr(c.ownerDept, s, e), arr(c.maintainerDept, s, e), arr(c.state, s, e)],
+        // a stored component keeps its state, reading, last report and source (live data, not the file's)
+        `on conflict (city_id, idx) do update set code = excluded.code, class_code = excluded.class_code, x = excluded.x, y = excluded.y,
+           z = excluded.z, heading = excluded.heading, unit_grid_idx = excluded.unit_grid_idx, owner_dept = excluded.owner_dept,
+           maintainer_dept = excluded.maintainer_dept`);
     }
   });
 }
@@ -66,11 +88,11 @@ export async function saveCity(db: Db, city: CityData, opts: { replace?: boolean
 const arr = (a: ArrayLike<number>, s: number, e: number) => Array.prototype.slice.call(a, s, e) as number[];
 
 /** One insert per call through unnest: one parameter per column, whatever the row count. */
-async function bulk(tx: Tx, table: string, cols: string[], types: string[], cityId: number, columns: unknown[][]) {
+async function bulk(tx: Tx, table: string, cols: string[], types: string[], cityId: number, columns: unknown[][], onConflict = '') {
   const n = columns[0]?.length ?? 0;
   if (n === 0) return;
   const sel = types.map((t, i) => `unnest($${i + 2}::${t}[])`).join(', ');
-  await tx.query(`insert into ${table} (city_id, ${cols.join(', ')}) select $1, ${sel}`, [cityId, ...columns]);
+  await tx.query(`insert into ${table} (city_id, ${cols.join(', ')}) select $1, ${sel} ${onConflict}`, [cityId, ...columns]);
 }
 
 async function saveBlobs(tx: Tx, cityId: number, city: CityData) {

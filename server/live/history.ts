@@ -77,6 +77,25 @@ export class HistoryWriter {
     this.slots.push({ id: cityId, n: componentCount, acc: [new Acc(componentCount), new Acc(componentCount)] });
   }
 
+  /** A city that is gone (stored afresh with a new id, or deleted): its unwritten rows are dropped (counted). */
+  dropCity(cityId: number): void {
+    const s = this.slotOf(cityId);
+    if (s) {
+      this.slots = this.slots.filter((x) => x !== s);
+      if (this.lastSlot === s) this.lastSlot = null;
+    }
+    let dropped = 0;
+    for (const b of this.queue) {
+      if (b.cityId !== cityId || b === this.inflight) continue;
+      dropped += b.n - b.head;
+      b.head = b.n;
+    }
+    this.queue = this.queue.filter((b) => b === this.inflight || b.head < b.n);
+    this.queuedRows -= dropped;
+    this.stats.dropped += dropped;
+    historyDropped.inc(dropped);
+  }
+
   /**
    * One accepted change. NaN value = no reading. A report a little behind the open bucket goes
    * to the bucket that closed last while that is still in memory; an older one is counted into

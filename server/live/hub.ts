@@ -2,16 +2,16 @@ import type { Server as HttpServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Server, type Socket } from 'socket.io';
 import {
-  allocComponentFrame, allocRollupFrame, FRAME_DELTA, FRAME_ROLLUP_DELTA, FRAME_ROLLUP_SNAPSHOT, FRAME_SNAPSHOT, ROLLUP_COLUMNS,
-  snapshotRequestSchema, subscribeSchema, unsubscribeSchema,
+  FRAME_ROLLUP_DELTA, FRAME_ROLLUP_SNAPSHOT, snapshotRequestSchema, subscribeSchema, unsubscribeSchema,
   type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData, type SubscribeAck,
 } from '../../models/live';
-import { decodeBinaryBatch } from '../../models/ingest';
 import { formatIssues } from '../../models/issues';
 import type { CityRuntime, Twin } from '../twin';
 import { framesSent, ingestRejected, limitRefused, liveBytesSent, liveClients, snapshotsForced, stateChanges, tickSeconds } from '../metrics';
 import { log } from '../log';
 import { Outbox } from './outbox';
+import { deltaCount, deltaFrame, rollupFrame, snapshotFrame } from './frames';
+import { shareThroughRedis } from './hubRedis';
 
 type TwinSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type TwinIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -90,7 +90,7 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
     return s;
   };
 
-  if (opts.redisUrl) redis = await useRedis(opts.redisUrl);
+  if (opts.redisUrl) redis = await shareThroughRedis(io, twin, opts.redisUrl, processId);
 
   io.on('connection', (socket) => {
     liveClients.inc();
@@ -227,48 +227,8 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
 
   /** The current state of the given grids (or all), as a snapshot that restarts the client's sequence. */
   function sendSnapshot(sub: Sub, grids: Uint32Array | 'all') {
-    const live = sub.city.live;
-    const now = Date.now();
     sub.seq = (sub.seq + 1) >>> 0;
-    if (grids === 'all') {
-      const n = live.count;
-      const f = allocComponentFrame(FRAME_SNAPSHOT, sub.seq, n, n, now);
-      for (let i = 0; i < n; i++) f.indices[i] = i;
-      f.states.set(live.states);
-      f.values.set(live.values);
-      emit(sub, f.buf, 'snapshot');
-      return;
-    }
-    const { start, components } = sub.city.byGrid;
-    let n = 0;
-    for (const g of grids) n += start[g + 1]! - start[g]!;
-    const f = allocComponentFrame(FRAME_SNAPSHOT, sub.seq, n, live.count, now);
-    let p = 0;
-    for (const g of grids) {
-      for (let k = start[g]!; k < start[g + 1]!; k++) {
-        const i = components[k]!;
-        f.indices[p] = i;
-        f.states[p] = live.states[i]!;
-        f.values[p++] = live.values[i]!;
-      }
-    }
-    emit(sub, f.buf, 'snapshot');
-  }
-
-  function rollupFrame(city: CityRuntime, kind: typeof FRAME_ROLLUP_SNAPSHOT | typeof FRAME_ROLLUP_DELTA, seq: number, grids: ArrayLike<number>) {
-    const live = city.live;
-    const f = allocRollupFrame(kind, seq, grids.length, live.gridCount, Date.now());
-    for (let k = 0; k < grids.length; k++) {
-      const g = grids[k]!;
-      f.grids[k] = g;
-      f.levels[k] = live.level[g]!;
-      for (let c = 0; c < ROLLUP_COLUMNS; c++) {
-        // u16 on the wire: a unit grid of 100 m x 100 m holds hundreds of components, not 65,535
-        const v = live.rollup[g * ROLLUP_COLUMNS + c]!;
-        f.counts[k * ROLLUP_COLUMNS + c] = v > 65535 ? 65535 : v;
-      }
-    }
-    return f.buf;
+    emit(sub, snapshotFrame(sub.city, sub.seq, grids, Date.now()), 'snapshot');
   }
 
   function sendRollupSnapshot(sub: Sub) {
@@ -277,7 +237,7 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
     for (let g = 0; g < all.length; g++) all[g] = g;
     // bring pending roll-up changes into the levels first, so the snapshot is current
     flushRollups(sub.city, s, Date.now(), true);
-    emit(sub, rollupFrame(sub.city, FRAME_ROLLUP_SNAPSHOT, s.rollupSeq, all), 'rollup-snapshot');
+    emit(sub, rollupFrame(sub.city, FRAME_ROLLUP_SNAPSHOT, s.rollupSeq, all, Date.now()), 'rollup-snapshot');
   }
 
   /** Roll-up changes since the last frame go to every client of the city (one shared buffer). */
@@ -287,7 +247,7 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
     if (changed.length === 0) return;
     s.lastRollupMs = now;
     s.rollupSeq = (s.rollupSeq + 1) >>> 0;
-    const buf = rollupFrame(city, FRAME_ROLLUP_DELTA, s.rollupSeq, changed);
+    const buf = rollupFrame(city, FRAME_ROLLUP_DELTA, s.rollupSeq, changed, now);
     for (const sub of s.subs) if (!sub.behind) emit(sub, buf, 'rollup');
   }
 
@@ -309,6 +269,12 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
       const t = city.live.flush();
       const s = stream(city.slug);
       for (const sub of s.subs) {
+        // the city was reloaded (an import stored it again): follow it, from a snapshot
+        if (sub.city !== city) {
+          sub.city = city;
+          if (!sub.all) setSelection(sub, [...sub.grids].filter((g) => g < city.data.unitGrids.length), city.data.unitGrids.length);
+          sub.behind = true;
+        }
         if (slow(sub.socket)) {
           sub.behind = true;
           continue;
@@ -323,66 +289,16 @@ export async function attachLive(server: HttpServer, twin: Twin, opts: LiveOptio
           continue;
         }
         if (!t) continue;
-        if (sub.all) {
-          sub.seq = (sub.seq + 1) >>> 0;
-          const f = allocComponentFrame(FRAME_DELTA, sub.seq, t.count, city.live.count, now);
-          f.indices.set(t.indices.subarray(0, t.count));
-          f.states.set(t.states.subarray(0, t.count));
-          f.values.set(t.values.subarray(0, t.count));
-          emit(sub, f.buf, 'delta');
-          continue;
-        }
-        // the client's grids that changed: walk the shorter of its grids and the touched ones
-        const start = t.gridStart;
-        let n = 0;
-        for (const g of sub.grids) n += start[g + 1]! - start[g]!;
+        const grids = sub.all ? 'all' : sub.grids;
+        const n = deltaCount(t, grids);
         if (n === 0) continue;
         sub.seq = (sub.seq + 1) >>> 0;
-        const f = allocComponentFrame(FRAME_DELTA, sub.seq, n, city.live.count, now);
-        let p = 0;
-        for (const g of sub.grids) {
-          const a = start[g]!, b = start[g + 1]!;
-          if (a === b) continue;
-          f.indices.set(t.indices.subarray(a, b), p);
-          f.states.set(t.states.subarray(a, b), p);
-          f.values.set(t.values.subarray(a, b), p);
-          p += b - a;
-        }
-        emit(sub, f.buf, 'delta');
+        emit(sub, deltaFrame(city, t, sub.seq, grids, n, now), 'delta');
       }
       flushRollups(city, s, now, false);
     }
     for (const [source, n] of Object.entries(twin.takeCounts())) if (n) stateChanges.inc({ source }, n);
     end();
-  }
-
-  /** Several processes: accepted changes go to the others through Redis, each fans out to its own clients. */
-  async function useRedis(url: string) {
-    const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
-    const pub = createClient({ url });
-    const sub = pub.duplicate();
-    for (const c of [pub, sub]) c.on('error', (err: unknown) => log.error({ err }, 'redis client error'));
-    await Promise.all([pub.connect(), sub.connect()]);
-    io.adapter(createAdapter(pub, sub));
-    // the adapter sends server-side events as JSON: the binary batch travels as base64
-    twin.replicate = (city, batch) => io.serverSideEmit('changes', city.slug, Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength).toString('base64'), processId);
-    io.on('changes', (slug: string, base64: string, origin: string) => {
-      if (origin === processId) return;
-      const city = twin.cities.get(slug);
-      if (!city) return;
-      try {
-        twin.applyBinary(city, decodeBinaryBatch(new Uint8Array(Buffer.from(String(base64), 'base64')), city.live.count), 'replica');
-      } catch (err) {
-        log.error({ err, city: slug }, 'a replicated batch from another server was refused');
-      }
-    });
-    log.info({ processId }, 'live state shared through the socket.io Redis adapter');
-    return {
-      async close() {
-        twin.replicate = null;
-        await Promise.allSettled([pub.quit(), sub.quit()]);
-      },
-    };
   }
 
   const timer = setInterval(() => {

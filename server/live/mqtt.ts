@@ -74,17 +74,18 @@ export class MqttIngestHandler {
       throw e;
     }));
     if (!city) return { kind: 'city', reason: `no city "${msg.city}"` };
-    const rej = msg.kind === 'batch/bin' ? this.applyBinary(city, msg.bytes) : await this.applyJson(city, msg);
+    const rej = msg.kind === 'batch/bin' ? await this.applyBinary(city, msg.bytes) : await this.applyJson(city, msg);
     if (!rej) mqttMessages.inc({ kind: msg.kind });
     return rej;
   }
 
-  private applyBinary(city: CityRuntime, bytes: Uint8Array): MqttRejection | undefined {
-    // Decoded in place on the payload Buffer: a 100k-change batch is viewed, not copied.
+  private async applyBinary(city: CityRuntime, bytes: Uint8Array): Promise<MqttRejection | undefined> {
+    // Decoded in place on the payload Buffer: a 100k-change batch is viewed, not copied (the twin
+    // copies what it cannot apply at once).
     const batch = decodeBinaryIngest(bytes, city.live.count);
     if (!batch.ok) return batch;
     try {
-      this.twin.applyBinary(city, batch.value, 'mqtt');
+      await this.twin.applyBinary(city, batch.value, 'mqtt');
     } catch (err) {
       if (err instanceof ReportTimeError) return { kind: 'time', reason: err.message };
       if (err instanceof InputError) return { kind: 'registry', reason: err.message };

@@ -218,7 +218,7 @@ export async function importCity(db: Db, files: ImportFile[], opts: ImportOption
     }
     if (refs.length) built.city.meta.tilesets = refs;
     if (ctl.signal?.aborted) throw new Error('cancelled');
-    await saveCity(db, built.city, { replace: true });
+    await saveCity(db, built.city, { replace: true, afresh: opts.replace });
   } catch (e) {
     await Promise.all(staged.map((s) => s.abort()));
     throw e;
