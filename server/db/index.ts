@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Env } from '../env';
+import { copySql } from './copyBinary';
 import type { DbColumns, DbErrorInfo, DbReply, DbRequest, DbWorkerData } from './pgliteWorker';
 
 // One small interface over PGlite (embedded default) and PostgreSQL (DATABASE_URL), so the
@@ -13,10 +14,17 @@ export interface Db {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   /** several statements, no parameters (migrations) */
   exec(sql: string): Promise<void>;
+  /**
+   * Bulk load: `data` is a binary COPY stream (./copyBinary.ts) of `columns` into `table`. On PGlite
+   * its buffer is handed to the database thread (transferred: the caller's copy is emptied).
+   */
+  copyFrom(table: string, columns: string[], data: Uint8Array): Promise<void>;
   /** runs fn in one transaction: all of it is stored, or none */
-  transaction<R>(fn: (tx: Pick<Db, 'query' | 'exec'>) => Promise<R>): Promise<R>;
+  transaction<R>(fn: (tx: DbTx) => Promise<R>): Promise<R>;
   close(): Promise<void>;
 }
+
+export type DbTx = Pick<Db, 'query' | 'exec' | 'copyFrom'>;
 
 export interface OpenDbOptions {
   /** postgres://... ; when absent, PGlite */
@@ -161,14 +169,14 @@ async function startPglite(dataDir: string | undefined, unlock: () => void): Pro
   // flight does (else a script awaiting its last query could exit under it).
   worker.unref();
 
-  const call = (req: DistributiveOmit<DbRequest, 'id'>): Promise<DbColumns | undefined> => {
+  const call = (req: DistributiveOmit<DbRequest, 'id'>, transfer: ArrayBuffer[] = []): Promise<DbColumns | undefined> => {
     // New work after close() is refused; a transaction that was open may still finish.
     if (dead || (closed && !('tx' in req && req.tx !== undefined && req.op !== 'begin'))) return Promise.reject(dead ?? new Error('the database is closed'));
     const id = nextId++;
     const site = new Error(); // the caller's stack, for errors that come back from the worker
     return new Promise((resolve, reject) => {
       try {
-        worker.postMessage({ ...req, id });
+        worker.postMessage({ ...req, id }, transfer);
       } catch (err) {
         reject(err as Error); // e.g. a parameter structured clone cannot copy (a function)
         return;
@@ -180,17 +188,23 @@ async function startPglite(dataDir: string | undefined, unlock: () => void): Pro
   const query = async (sql: string, params: unknown[] | undefined, tx?: number) =>
     ({ rows: rowsOf((await call({ op: 'query', sql, params, tx }))!) as never[] });
   const exec = async (sql: string, tx?: number) => { await call({ op: 'exec', sql, tx }); };
+  const copy = async (table: string, columns: string[], data: Uint8Array, tx?: number) => {
+    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+    const sent = (whole ? data : data.slice()) as Uint8Array<ArrayBuffer>; // a view into a bigger buffer: copied, not the whole buffer moved
+    await call({ op: 'copy', sql: copySql(table, columns, "'/dev/blob'"), data: sent, tx }, [sent.buffer]);
+  };
 
   return {
     kind: 'pglite',
     query: (sql, params) => query(sql, params),
     exec: (sql) => exec(sql),
+    copyFrom: (table, columns, data) => copy(table, columns, data),
     transaction: async (fn) => {
       const tx = nextTx++;
       await call({ op: 'begin', tx });
       let result;
       try {
-        result = await fn({ query: (sql, params) => query(sql, params, tx), exec: (sql) => exec(sql, tx) });
+        result = await fn({ query: (sql, params) => query(sql, params, tx), exec: (sql) => exec(sql, tx), copyFrom: (t, c, d) => copy(t, c, d, tx) });
       } catch (err) {
         // fn's error is the one that matters; a failed rollback (worker gone) must not hide it
         await call({ op: 'rollback', tx }).catch(() => {});
@@ -264,6 +278,12 @@ function rowsOf(r: DbColumns): unknown[] {
   return build(r.cols, r.n);
 }
 
+/** COPY ... FROM STDIN on one connection (pg-copy-streams): the binary stream written, then its end awaited. */
+async function copyOnClient(client: import('pg').PoolClient, table: string, columns: string[], data: Uint8Array): Promise<void> {
+  const [{ from }, { pipeline }, { Readable }] = await Promise.all([import('pg-copy-streams'), import('node:stream/promises'), import('node:stream')]);
+  await pipeline(Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]), client.query(from(copySql(table, columns, 'stdin'))));
+}
+
 async function openPostgres(url: string): Promise<Db> {
   const { default: pg } = await import('pg');
   // bigint (int8) as number: our ids and counts stay far below 2^53.
@@ -274,6 +294,14 @@ async function openPostgres(url: string): Promise<Db> {
     kind: 'postgres',
     query: async (sql, params) => ({ rows: (await pool.query(sql, params as unknown[])).rows }),
     exec: async (sql) => { await pool.query(sql); },
+    copyFrom: async (table, columns, data) => {
+      const client = await pool.connect();
+      try {
+        await copyOnClient(client, table, columns, data);
+      } finally {
+        client.release();
+      }
+    },
     transaction: async (fn) => {
       const client = await pool.connect();
       try {
@@ -281,6 +309,7 @@ async function openPostgres(url: string): Promise<Db> {
         const r = await fn({
           query: async (sql, params) => ({ rows: (await client.query(sql, params as unknown[])).rows }),
           exec: async (sql) => { await client.query(sql); },
+          copyFrom: (table, columns, data) => copyOnClient(client, table, columns, data),
         });
         await client.query('commit');
         return r;

@@ -9,6 +9,8 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 export type DbRequest =
   | { id: number; op: 'query'; sql: string; params?: unknown[]; tx?: number }
   | { id: number; op: 'exec'; sql: string; tx?: number }
+  /** a binary COPY ... FROM '/dev/blob': `data` is the stream PGlite reads as that file */
+  | { id: number; op: 'copy'; sql: string; data: Uint8Array<ArrayBuffer>; tx?: number }
   | { id: number; op: 'begin'; tx: number }
   | { id: number; op: 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' };
@@ -67,9 +69,13 @@ function toColumns(names: string[], rows: unknown[][]): { result: DbColumns; tra
   return { result: { names, n, cols }, transfer };
 }
 
-async function run(db: Runner, m: Extract<DbRequest, { op: 'query' | 'exec' }>) {
+async function run(db: Runner, m: Extract<DbRequest, { op: 'query' | 'exec' | 'copy' }>) {
   if (m.op === 'exec') {
     await db.exec(m.sql);
+    return { result: undefined, transfer: [] };
+  }
+  if (m.op === 'copy') {
+    await db.query(m.sql, [], { blob: new Blob([m.data]) });
     return { result: undefined, transfer: [] };
   }
   const r = await db.query<unknown[]>(m.sql, m.params ?? [], { rowMode: 'array' });
@@ -110,7 +116,7 @@ function main() {
           const m = await next();
           if (m.op === 'commit') { endId = m.id; return; } // PGlite commits when this returns
           if (m.op === 'rollback') { endId = m.id; await t.rollback(); return; }
-          if (m.op !== 'query' && m.op !== 'exec') { fail(m.id, new Error(`"${m.op}" inside a transaction`)); continue; }
+          if (m.op !== 'query' && m.op !== 'exec' && m.op !== 'copy') { fail(m.id, new Error(`"${m.op}" inside a transaction`)); continue; }
           try {
             const { result, transfer } = await run(t, m);
             reply({ id: m.id, result }, transfer);
@@ -137,7 +143,8 @@ function main() {
         reply({ id: m.id });
         return;
       case 'query':
-      case 'exec': {
+      case 'exec':
+      case 'copy': {
         const { result, transfer } = await run(pg, m);
         reply({ id: m.id, result }, transfer);
         return;

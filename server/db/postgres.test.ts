@@ -40,6 +40,11 @@ describe('PostgreSQL', () => {
     expect(back.components.count).toBe(city.components.count);
     expect(back.components.codes).toEqual(city.components.codes);
     expect([...back.components.classIndex]).toEqual([...city.components.classIndex]);
+    expect(back.components.x).toEqual(city.components.x);
+    expect(back.components.heading).toEqual(city.components.heading);
+    expect(back.components.state).toEqual(city.components.state);
+    expect(back.dem.heights).toEqual(city.dem.heights);
+    expect(back.unitGrids.map((u) => u.ring)).toEqual(city.unitGrids.map((u) => u.ring));
     expect(back.unitGrids.map((u) => u.code)).toEqual(city.unitGrids.map((u) => u.code));
     expect(back.buildings.length).toBe(city.buildings.length);
     expect(back.dem.heights.length).toBe(city.dem.heights.length);
@@ -49,6 +54,15 @@ describe('PostgreSQL', () => {
   it('refuses to overwrite a city unless asked, and leaves it whole', async () => {
     await expect(saveCity(db, city)).rejects.toThrow(/already exists/);
     expect((await loadCity(db, city.meta.slug)).components.count).toBe(city.components.count);
+  });
+
+  it('a replace whose COPY fails (a duplicate code in the last rows) rolls back: the stored city is unchanged', async () => {
+    const codes = city.components.codes.slice();
+    codes[codes.length - 1] = codes[0]!;
+    await expect(saveCity(db, { ...city, components: { ...city.components, codes } }, { replace: true })).rejects.toThrow(/duplicate key/);
+    const back = await loadCity(db, city.meta.slug);
+    expect(back.components.codes).toEqual(city.components.codes);
+    expect(back.unitGrids.length).toBe(city.unitGrids.length);
   });
 
   it('ingest writes history and state atomically; a bad batch writes nothing', async () => {

@@ -50,6 +50,7 @@ function flaky(real: Db) {
       const t = transactions++;
       return real.transaction((tx) => fn({
         exec: tx.exec,
+        copyFrom: tx.copyFrom,
         query: async (sql, params) => {
           if (failAt?.(sql, t)) throw new Error('database unavailable');
           if (/insert into component_history/.test(sql)) insertSizes.push((params![2] as unknown[]).length);
