@@ -5,9 +5,10 @@ import { z } from 'zod';
 import type { Scenario } from './scenario';
 import { runIdSchema, runRecordSchema, scenarioIdSchema } from './runs';
 
-/** Cell size of a preview (m): 4 x the city's 5 m DEM, 16 x fewer cells and 4 x longer steps;
- *  at least twice the scenario's own cell size when that is coarser already. */
-export const PREVIEW_CELL_M = 20;
+/** Cell size of a preview (m): 8 x the city's 5 m DEM, 64 x fewer cells and 8 x longer steps, so
+ *  a 2-hour storm on the default city is about half a second on one core (20 m took 2-6 s:
+ *  bench/workspace.ts); at least twice the scenario's own cell size when that is coarser already. */
+export const PREVIEW_CELL_M = 40;
 /** Frames a preview writes over its duration (the full run keeps its own interval). */
 export const PREVIEW_FRAMES = 6;
 

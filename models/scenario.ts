@@ -4,6 +4,7 @@
 // Coordinates (x east, y north) are in the terrain's own CRS: map units of the DEM file, or
 // local metres from the city origin for a city's terrain.
 import { z } from 'zod';
+import { ForecastInfo } from './forecastInfo';
 
 const finite = z.number().finite();
 const positive = finite.positive();
@@ -239,6 +240,8 @@ export const Scenario = z
     numerics: Numerics.default({ alpha: 0.7, theta: 0.7, hMin: 0.001, maxDt: 10, openSlope: 0.001 }),
     /** the city whose impact to report; implied by a city terrain */
     city: z.object({ preset: z.enum(['default', 'huaibei']), seed: z.number().int().optional() }).strict().optional(),
+    /** a "start from now" forecast: where it started (models/forecast.ts); the engine reads initialWater, not this */
+    forecast: ForecastInfo.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {

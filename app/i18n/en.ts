@@ -1,5 +1,6 @@
 import type { MessageKey } from './zh';
 import { mapToolsEn } from './mapTools';
+import { forecastEn } from './forecast';
 import { workspaceEn } from './workspace';
 import { caseDeskEn } from './caseDesk';
 import { shareEn } from './share';
@@ -406,4 +407,5 @@ export const en: Record<MessageKey, string> = {
   ...caseDeskEn,
   ...mapToolsEn,
   ...shareEn,
+  ...forecastEn,
 };

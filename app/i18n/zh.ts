@@ -1,4 +1,5 @@
 import { mapToolsZh } from './mapTools';
+import { forecastZh } from './forecast';
 import { workspaceZh } from './workspace';
 import { caseDeskZh } from './caseDesk';
 import { shareZh } from './share';
@@ -404,6 +405,7 @@ export const zh = {
   ...caseDeskZh,
   ...mapToolsZh,
   ...shareZh,
+  ...forecastZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;

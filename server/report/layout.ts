@@ -85,7 +85,17 @@ export function facts(doc: Doc, pairs: [string, string][], size = 9.5) {
   doc.x = MARGIN;
 }
 
-export interface MapOverlay { buildings: number[][]; roads: number[][] }
+export interface MapOverlay {
+  buildings: number[][];
+  roads: number[][];
+  /** the scenario's measures, over everything: barrier lines and pump points (local x, y) */
+  barriers?: [number, number][][];
+  pumps?: [number, number][];
+}
+
+/** colours of the measures on the report's maps (the 3D view's: orange walls, blue pumps) */
+export const BARRIER_RGB = [232, 89, 12] as const;
+export const PUMP_RGB = [28, 126, 214] as const;
 
 /** A run-grid picture (PNG, row 0 north) scaled into the width, with roads and buildings drawn on it; returns its height. */
 export function mapPicture(doc: Doc, png: Uint8Array, grid: RunGrid, overlay: MapOverlay, maxH: number): number {
@@ -113,6 +123,23 @@ export function mapPicture(doc: Doc, png: Uint8Array, grid: RunGrid, overlay: Ma
     for (let k = 0; k < r.length; k += 2) pts.push([px(r[k]!), py(r[k + 1]!)]);
     doc.polygon(...pts).fill();
   }
+  doc.fillOpacity(1).strokeOpacity(1);
+  // at least 1.5 pt wide: a wall is one cell or less, thinner than a hairline at this scale
+  // a dark casing under the orange, so a wall reads on the red and orange depth classes too
+  const wall = Math.max(1.5, 2 * s);
+  doc.lineCap('round').lineJoin('round');
+  for (const [width, colour] of [[wall + 1.6, '#212529'], [wall, hex(BARRIER_RGB)]] as const) {
+    doc.lineWidth(width).strokeColor(colour);
+    for (const line of overlay.barriers ?? []) {
+      if (line.length < 2) continue;
+      doc.moveTo(px(line[0]![0]), py(line[0]![1]));
+      for (const [x, y] of line.slice(1)) doc.lineTo(px(x), py(y));
+      doc.stroke();
+    }
+  }
+  doc.lineWidth(0.8).strokeColor('#ffffff').fillColor(hex(PUMP_RGB));
+  for (const [x, y] of overlay.pumps ?? []) doc.circle(px(x), py(y), 3.5).fillAndStroke();
+  doc.lineCap('butt').lineJoin('miter');
   doc.restore();
   doc.fillOpacity(1).strokeOpacity(1).fillColor(INK);
   doc.rect(x0, y0, w, h).lineWidth(0.6).strokeColor(RULE).stroke();

@@ -1,5 +1,6 @@
 // The PDF report from made-up results (no server): its pages, its words in both languages, the
 // audit lines, and the comparison's extra map and tables. Read back with pdf.js.
+import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { RunCompare } from '../../models/runCompare';
 import type { ImpactResult, RunRecord } from '../../models/runs';
@@ -31,8 +32,8 @@ const scenario = {
   rainfall: { type: 'design', formula: 'beijing', returnPeriodYears: 100, durationMin: 120, peakCoefficient: 0.355 },
   drainage: { returnPeriodYears: 2 }, probes: [{ name: 'gauge 1', at: [50, 50] }],
 };
-const data = (lang: 'zh' | 'en', compare?: ReportData['compare']): ReportData => ({
-  lang, cityName: lang === 'zh' ? '示例城' : 'Demo city', run: B, scenario, impact,
+const data = (lang: 'zh' | 'en', compare?: ReportData['compare'], sc: object = scenario): ReportData => ({
+  lang, cityName: lang === 'zh' ? '示例城' : 'Demo city', run: B, scenario: sc, impact,
   probes: [{ name: 'gauge 1', time: [0, 1800, 3600, 5400, 7200], depth: [0, 0.1, 0.4, 0.3, 0.2] }],
   depth: { grid, data: depth },
   overlay: { buildings: [[10, 10, 60, 10, 60, 40, 10, 40]], roads: [[0, 150, 400, 150]] },
@@ -53,6 +54,8 @@ describe('the PDF report', () => {
     // the summary is on the first page, the map on the second
     expect(pages[0]).toContain('≥15 cm');
     expect(pages[1]).toContain('网格 40 × 30，10 米');
+    // no barrier or pump in this scenario: none in the map's legend
+    expect(pages[1]).not.toContain('挡水墙');
   });
 
   it('of a comparison, in English: the difference map and the A/B tables too', async () => {
@@ -64,7 +67,13 @@ describe('the PDF report', () => {
       roadsClosed: { a: 3, b: 1 }, counts: { better: 1, worse: 0, newlyFlooded: 0, noLongerFlooded: 0, same: 1 },
       rows: [{ kind: 'pronePoint', id: 'P1', name: 'Low street', x: 50, y: 50, change: 'better', maxDepthA_m: 0.7, maxDepthB_m: 0.42, deltaMaxDepth_m: -0.28, overA_s: [600, 700, 800], overB_s: [900, null, 1200] }],
     } as RunCompare;
-    const pages = await pdfPages(await buildReport(data('en', { a: A, table, diff })));
+    // option B's wall and pump are drawn on both maps, named in their legends
+    const withMeasures = { ...scenario, barriers: [{ line: [[100, 100], [200, 120]], height: 1.2 }], pumps: [{ at: [150, 150], capacity: 1 }] };
+    const pdf = await buildReport(data('en', { a: A, table, diff }, withMeasures));
+    const pages = await pdfPages(pdf);
+    expect(pages[1]!.match(/barrier · B/g)).toHaveLength(2);
+    expect(pages[1]!.match(/pump · B/g)).toHaveLength(2);
+    if (process.env.REPORT_PDF_OUT) await writeFile(process.env.REPORT_PDF_OUT, pdf); // to look at it (pdftoppm)
     const all = pages.join('\n');
     for (const s of ['Flood scenario comparison report', 'Baseline A', 'Today', 'Difference of maximum depth (B − A)', 'Assets better', 'Low street', '-28', 'Page 1 of']) expect(all, s).toContain(s);
     expect(all).not.toMatch(/[\u4e00-\u9fff]/);

@@ -4,7 +4,7 @@
 import type { RunCompare } from '../../models/runCompare';
 import type { ImpactResult, RunGrid, RunRecord } from '../../models/runs';
 import { Scenario } from '../../models/scenario';
-import { facts, footers, heading, lineChart, mapPicture, newDoc, note, table, legend, MARGIN, type Doc, type MapOverlay } from './layout';
+import { BARRIER_RGB, facts, footers, heading, lineChart, mapPicture, newDoc, note, table, legend, MARGIN, PUMP_RGB, type Doc, type MapOverlay } from './layout';
 import { cropToChange, DEPTH_LEGEND, DIFF_LEGEND, depthPng, diffPng } from './maps';
 import { fill, REPORT_STRINGS, type ReportLang, type ReportStrings } from './strings';
 
@@ -124,6 +124,12 @@ function compareSection(doc: Doc, d: ReportData, S: ReportStrings, num: ReturnTy
   }
 }
 
+/** The run's barriers and pumps, drawn over its maps (B's on a comparison's difference map). */
+function measuresOf(raw: unknown): Pick<MapOverlay, 'barriers' | 'pumps'> {
+  const p = Scenario.safeParse(raw);
+  return p.success ? { barriers: p.data.barriers.map((b) => b.line), pumps: p.data.pumps.map((q) => q.at) } : {};
+}
+
 /** The report as PDF bytes. */
 export async function buildReport(d: ReportData): Promise<Buffer> {
   const S = REPORT_STRINGS[d.lang];
@@ -156,14 +162,19 @@ export async function buildReport(d: ReportData): Promise<Buffer> {
   doc.addPage();
   heading(doc, `${S.mapDepth}${d.compare ? ` · B` : ''}`);
   const g = d.depth.grid;
-  mapPicture(doc, depthPng(g, d.depth.data), g, d.overlay, d.compare ? 300 : 560);
-  legend(doc, DEPTH_LEGEND.map((l) => ({ rgb: l.rgb, label: l[d.lang] })));
+  const overlay: MapOverlay = { ...d.overlay, ...measuresOf(d.scenario) };
+  const measures = [
+    ...(overlay.barriers?.length ? [{ rgb: BARRIER_RGB, label: `${S.legendBarrier}${d.compare ? ' · B' : ''}` }] : []),
+    ...(overlay.pumps?.length ? [{ rgb: PUMP_RGB, label: `${S.legendPump}${d.compare ? ' · B' : ''}` }] : []),
+  ];
+  mapPicture(doc, depthPng(g, d.depth.data), g, overlay, d.compare ? 300 : 560);
+  legend(doc, [...DEPTH_LEGEND.map((l) => ({ rgb: l.rgb, label: l[d.lang] })), ...measures]);
   note(doc, fill(S.mapNote, { cols: g.cols, rows: g.rows, cell: g.cellSize }));
   if (d.compare) {
     const crop = cropToChange(d.compare.table.grid, d.compare.diff);
     heading(doc, S.mapDiff);
-    mapPicture(doc, diffPng(crop.grid, crop.data), crop.grid, d.overlay, 300);
-    legend(doc, [{ rgb: DIFF_LEGEND.worse, label: S.legendWorse }, { rgb: DIFF_LEGEND.better, label: S.legendBetter }, { rgb: [255, 255, 255], label: fill(S.legendNeutral, { cm: DIFF_LEGEND.neutralCm }) }]);
+    mapPicture(doc, diffPng(crop.grid, crop.data), crop.grid, overlay, 300);
+    legend(doc, [{ rgb: DIFF_LEGEND.worse, label: S.legendWorse }, { rgb: DIFF_LEGEND.better, label: S.legendBetter }, { rgb: [255, 255, 255], label: fill(S.legendNeutral, { cm: DIFF_LEGEND.neutralCm }) }, ...measures]);
   }
 
   // tables

@@ -8,6 +8,7 @@ import { startRunsTestServer } from './testServer';
 import type { AppRouter } from '../trpc/router';
 import { scenarioTemplate, type RunRecord } from '../../models/runs';
 import { DIFF_NODATA } from '../../models/runCompare';
+import { PREVIEW_CELL_M } from '../../models/preview';
 
 let db: Db;
 let app: TwinServer;
@@ -95,14 +96,42 @@ describe('run.preview', () => {
     const second = await trpc().run.preview.mutate({ scenarioId: sc.id, cancel: [first.preview.id, first.full.id] });
     for (const id of [first.preview.id, first.full.id]) expect(['cancelled', 'succeeded']).toContain((await trpc().run.get.query({ id })).status);
     expect((await trpc().run.get.query({ id: first.full.id })).status).toBe('cancelled');
-    // the preview is queued first and runs on a 20 m grid with six frames
+    // the preview is queued first and runs on the coarse preview grid with six frames
     expect(new Date(second.preview.createdAt) <= new Date(second.full.createdAt)).toBe(true);
     let p = second.preview;
     for (const t0 = Date.now(); p.status !== 'succeeded' && Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 100))) p = await trpc().run.get.query({ id: p.id });
-    expect(p.grid!.cellSize).toBe(20);
+    expect(p.grid!.cellSize).toBe(PREVIEW_CELL_M);
     expect(p.outputInterval).toBe(6000);
     expect(p.frameCount).toBe(7);
     const full = await trpc().run.cancel.mutate({ id: second.full.id });
     expect(full.grid === null || full.grid.cellSize === 10).toBe(true);
+  }, 120_000);
+
+  it('starts the preview at once in its own lane while full runs take every slot', async () => {
+    // two long full runs fill the test server's two slots
+    const long = quick({ cellSize: 10, duration: 36_000, outputInterval: 3600 });
+    const busy = await Promise.all([1, 2].map(async (k) => {
+      const sc = await trpc().scenario.create.mutate({ city: slug, name: `busy ${k}`, scenario: long });
+      return (await trpc().run.start.mutate({ scenarioId: sc.id, force: true })).run.id;
+    }));
+    for (const t0 = Date.now(); Date.now() - t0 < 30_000; await new Promise((r) => setTimeout(r, 100))) {
+      const st = await Promise.all(busy.map((id) => trpc().run.get.query({ id })));
+      if (st.every((r) => r.status === 'running')) break;
+    }
+    const sc = await trpc().scenario.create.mutate({ city: slug, name: 'edit in a busy queue', scenario: quick({ duration: 3600 }) });
+    const res = await trpc().run.preview.mutate({ scenarioId: sc.id });
+    // claimed in the call itself: not queued behind the two full runs
+    expect(res.preview.status).toBe('running');
+    expect(res.preview.queuePosition).toBeNull();
+    expect(res.full.status).toBe('queued');
+    const phases = await (async () => {
+      for (const t0 = Date.now(); Date.now() - t0 < 60_000; await new Promise((r) => setTimeout(r, 100))) {
+        const p = app.runs.phases.get(res.preview.id);
+        if (p) return p;
+      }
+      throw new Error('the preview did not finish');
+    })();
+    expect(phases.queueMs).toBeLessThan(5_000);
+    for (const id of [...busy, res.full.id]) await trpc().run.cancel.mutate({ id });
   }, 120_000);
 });

@@ -17,7 +17,7 @@ import { log } from '../log';
 import { WorkerPool } from './pool';
 import type { FromWorker, ToWorker } from './protocol';
 import { applyRetention, beat, recoverStale, requeueOwn } from './queue';
-import { claimRun, dropRunData, findReusable, getRunRow, getScenario, insertRun, listRuns, queuedCount, runFile, runFrames, runRecord, storeResults, type RunRow } from './store';
+import { claimRun, claimRunById, dropRunData, findReusable, getRunRow, getScenario, insertRun, listRuns, queuedCount, runFile, runFrames, runRecord, storeResults, type RunRow } from './store';
 import { engineVersion, inputHash } from './version';
 import { cityRunGrid } from '../sim/prepare';
 import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
@@ -53,6 +53,10 @@ interface Active {
   /** database writes of this run, in order */
   chain: Promise<unknown>;
   startedMs: number;
+  /** where the run's time went before the worker's own phases (ms): queued, worker handed over */
+  queueMs: number;
+  workerMs: number;
+  preview: boolean;
   lastEmitMs: number;
   lastDbMs: number;
   ended: boolean;
@@ -68,6 +72,10 @@ export class RunManager {
   private readonly timers: NodeJS.Timeout[] = [];
   private io: TwinIo | null = null;
   private claiming = 0;
+  /** previews starting or running here: full runs are not claimed meanwhile (they would take the cores) */
+  private previews = 0;
+  /** per finished run, where its time went (ms), the newest 50 (the workspace bench prints them) */
+  readonly phases = new Map<string, Record<string, number>>();
   private kicking = false;
   private closed = false;
   readonly concurrency: number;
@@ -76,7 +84,8 @@ export class RunManager {
   constructor(private readonly db: Db, private readonly twin: Twin, private readonly opts: RunManagerOptions = {}) {
     this.cores = opts.cores ?? availableParallelism();
     this.concurrency = Math.max(1, opts.concurrency ?? this.cores);
-    this.pool = new WorkerPool(opts.warm !== false);
+    // two warm: an edit's preview takes one and its full run the other as soon as the preview is done
+    this.pool = new WorkerPool(opts.warm !== false, 2);
     this.events.setMaxListeners(0);
   }
 
@@ -123,7 +132,7 @@ export class RunManager {
   // --- starting and cancelling ---
 
   /** `variant`: a run of a changed copy (a coarse preview: models/preview.ts), hashed as it runs. */
-  async startRun(scenarioId: string, force: boolean, variant?: (s: Scenario) => Scenario): Promise<{ run: RunRecord; reused: boolean }> {
+  async startRun(scenarioId: string, force: boolean, variant?: (s: Scenario) => Scenario, lane: 'queue' | 'preview' = 'queue'): Promise<{ run: RunRecord; reused: boolean }> {
     const sc = await getScenario(this.db, scenarioId);
     if (!sc) throw new NotFoundError(`no scenario ${scenarioId}`);
     const parsed = cityScenarioSchema.safeParse(sc.scenario);
@@ -141,7 +150,8 @@ export class RunManager {
       grid: parsed.data.terrain.source === 'city' ? cityRunGrid(city.data, parsed.data.cellSize) : null,
     });
     runsQueued.inc();
-    log.info({ run: id, scenario: sc.id, city: sc.city }, 'run queued');
+    log.info({ run: id, scenario: sc.id, city: sc.city, lane }, 'run queued');
+    if (lane === 'preview') await this.startPreview(id);
     const run = await this.get(id);
     void this.kick();
     return { run, reused: false };
@@ -236,7 +246,9 @@ export class RunManager {
     this.kicking = true;
     try {
       // `claiming` counts runs claimed whose worker is still being handed over: they use a slot
-      while (!this.closed && this.active.size + this.claiming < this.concurrency) {
+      // previews are not counted in `concurrency`; while one runs, full runs wait (about a second)
+      const full = () => [...this.active.values()].filter((x) => !x.preview).length;
+      while (!this.closed && this.previews === 0 && full() + this.claiming < this.concurrency) {
         this.claiming++;
         let row: RunRow | undefined;
         try {
@@ -260,13 +272,37 @@ export class RunManager {
     }
   }
 
-  private async execute(row: RunRow) {
+  /**
+   * The preview lane: one preview at a time per process, claimed at once beside the `concurrency`
+   * full runs (not behind them), on one kernel thread: a coarse grid has too few rows to share
+   * (two threads synchronise every step and were 2-7 x slower, bench/workspace.ts). While it runs,
+   * kick() claims no full run, so the edit's own full run starts when the preview is done.
+   */
+  private async startPreview(id: string) {
+    if (this.previews > 0 || this.closed) return; // stays queued: the normal queue takes it
+    this.previews++;
+    let row: RunRow | undefined;
+    try {
+      row = await claimRunById(this.db, this.owner, id);
+    } finally {
+      if (!row) this.previews--;
+    }
+    if (!row) return;
+    runsQueued.dec();
+    const claimed = row;
+    // execute() hands the lane back: end() when the run ends, or itself when it cannot start
+    void this.execute(claimed, true).catch((err) => log.error({ err, run: claimed.id }, 'preview did not start'));
+  }
+
+  private async execute(row: RunRow, preview = false) {
+    const t0 = performance.now();
     let scenario: Scenario, city: Awaited<ReturnType<Twin['city']>>, worker: Worker;
     try {
       scenario = Scenario.parse(row.scenario);
       city = await this.twin.city(row.city);
       worker = await this.pool.take();
     } catch (err) {
+      if (preview) this.previews--;
       // claimed but not startable: failed with the reason, not left running
       const reason = `the run could not start: ${err instanceof Error ? err.message : String(err)}`;
       await this.db.query(`update runs set status = 'failed', error = $2, finished_at = now(), updated_at = now() where id = $1 and owner = $3 and status = 'running'`,
@@ -277,20 +313,23 @@ export class RunManager {
     }
     // cancelled while its worker was being handed over (cancel found nothing in `active` to stop)
     if ((await getRunRow(this.db, row.id))?.status !== 'running') {
+      if (preview) this.previews--;
       void worker.terminate();
       return;
     }
+    const queueMs = Math.max(0, Date.now() - Date.parse(runRecord(row).createdAt));
     const a: Active = {
       id: row.id, worker, record: runRecord(row), frames: [], live: null, chain: Promise.resolve(), startedMs: Date.now(), lastEmitMs: 0, lastDbMs: 0, ended: false,
+      queueMs, workerMs: Math.round(performance.now() - t0), preview,
     };
     this.active.set(row.id, a);
     runsRunning.set(this.active.size);
     // alone, a run gets every core; beside others, its share
-    const threads = Math.max(1, Math.floor(this.cores / this.active.size));
+    const threads = preview ? 1 : Math.max(1, Math.floor(this.cores / this.active.size));
     worker.on('message', (m: FromWorker) => this.onMessage(a, m));
     worker.on('error', (err) => this.stop(a, 'failed', `the run's worker failed: ${err.message}`, true));
     worker.on('exit', (code) => this.stop(a, 'failed', `the run's worker stopped (exit code ${code}) before the run ended`, true));
-    worker.postMessage({ type: 'run', runId: row.id, scenario, city: city.data, threads, liveEveryMs: LIVE_EVERY_MS } satisfies ToWorker);
+    worker.postMessage({ type: 'run', runId: row.id, scenario, city: city.data, threads, liveEveryMs: LIVE_EVERY_MS, lean: preview } satisfies ToWorker);
     log.info({ run: row.id, threads, attempt: row.attempts }, 'run started');
     this.publish(a.record);
   }
@@ -374,7 +413,10 @@ export class RunManager {
       if (!stored) await dropRunData(this.db, a.id);
     });
     void a.worker.terminate();
-    log.info({ run: a.id, ...m.timings, storeMs: Math.round(performance.now() - t0), bytes: files.reduce((n, [, b]) => n + b.byteLength, 0) }, 'run finished');
+    const phases = { queueMs: a.queueMs, workerMs: a.workerMs, ...m.timings, storeMs: Math.round(performance.now() - t0) };
+    this.phases.set(a.id, phases);
+    if (this.phases.size > 50) this.phases.delete(this.phases.keys().next().value!);
+    log.info({ run: a.id, ...phases, bytes: files.reduce((n, [, b]) => n + b.byteLength, 0) }, 'run finished');
     this.end(a, stored ? 'succeeded' : 'cancelled');
   }
 
@@ -410,6 +452,7 @@ export class RunManager {
 
   private end(a: Active, status: string) {
     this.active.delete(a.id);
+    if (a.preview) this.previews--;
     runsRunning.set(this.active.size);
     runsFinished.inc({ status });
     runSeconds.observe((Date.now() - a.startedMs) / 1000);

@@ -1,4 +1,4 @@
-// Run worker threads, one per run, with one kept warm: starting a thread and loading tsx, the
+// Run worker threads, one per run, with some kept warm: starting a thread and loading tsx, the
 // simulator and the compiled kernel takes about a second, which a planner pressing Run should
 // not wait for. A finished run's thread is ended, never reused, so a run cannot inherit another's
 // state or a crash.
@@ -25,40 +25,40 @@ function spawn(): Promise<Worker> {
 }
 
 export class WorkerPool {
-  private idle: Promise<Worker> | null = null;
+  private readonly idle: Promise<Worker>[] = [];
   private closed = false;
 
-  constructor(private readonly warm = true) {
-    if (warm) this.refill();
+  /** `count` threads kept warm (each a loaded tsx, compiled kernel and its helper threads) */
+  constructor(private readonly warm = true, private readonly count = 1) {
+    if (warm) for (let k = 0; k < count; k++) this.refill();
   }
 
   private refill() {
-    if (this.closed || !this.warm) return;
+    if (this.closed || !this.warm || this.idle.length >= this.count) return;
     const p = spawn();
     // an idle thread must not keep the process alive
     p.then((w) => w.unref(), (err) => log.error({ err }, 'the warm run worker did not start'));
-    this.idle = p;
+    this.idle.push(p);
   }
 
-  /** A ready worker: the warm one (a new one warms up behind it) or a fresh one. */
+  /** A ready worker: a warm one (a new one warms up behind it) or a fresh one. */
   async take(): Promise<Worker> {
-    const mine = this.idle;
-    this.idle = null;
+    const mine = this.idle.shift() ?? null;
     this.refill();
     const w = mine ? await mine.catch(() => spawn()) : await spawn();
     w.ref();
     return w;
   }
 
-  /** Resolves when the warm worker is ready (tests and benchmarks measure the warm path). */
+  /** Resolves when the warm workers are ready (tests and benchmarks measure the warm path). */
   async ready(): Promise<void> {
-    await this.idle?.catch(() => undefined);
+    await Promise.all(this.idle.map((p) => p.catch(() => undefined)));
   }
 
   async close() {
     this.closed = true;
-    const w = await this.idle?.catch(() => null);
-    this.idle = null;
-    await w?.terminate();
+    const ws = await Promise.all(this.idle.map((p) => p.catch(() => null)));
+    this.idle.length = 0;
+    await Promise.all(ws.map((w) => w?.terminate()));
   }
 }

@@ -4,7 +4,9 @@ import type { Scenario } from '../../models/scenario';
 import type { RunGrid, RunProgress } from '../../models/runs';
 
 export type ToWorker =
-  | { type: 'run'; runId: string; scenario: Scenario; city: CityData; threads: number; liveEveryMs: number }
+  /** lean: a coarse preview; only the results the workspace shows and compares (max depth, impact,
+   *  probes, summary), not the downloads (the full run of the same edit writes those) */
+  | { type: 'run'; runId: string; scenario: Scenario; city: CityData; threads: number; liveEveryMs: number; lean?: boolean }
   | { type: 'abort' };
 
 export interface RunSummary {

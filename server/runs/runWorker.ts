@@ -58,12 +58,16 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
   });
   const t2 = performance.now();
   const impact: ImpactResult = s.terrain.source === 'city' ? (impactOf(m.city, p, r) as ImpactResult) : emptyImpact();
-  const { csv, geojson } = impactFiles(impact, m.city);
   const files: Record<string, Uint8Array> = {};
-  for (const [name, data] of Object.entries(rasterFiles(r, p.epsg, false))) files[name] = typeof data === 'string' ? enc.encode(data) : new Uint8Array(data);
-  files['impact.csv'] = enc.encode(csv);
-  files['impact.geojson'] = enc.encode(geojson);
-  files['probes.csv'] = enc.encode(probesCsv(r));
+  for (const [name, data] of Object.entries(rasterFiles(r, p.epsg, false))) {
+    if (!m.lean || name === 'max_depth.tif') files[name] = typeof data === 'string' ? enc.encode(data) : new Uint8Array(data);
+  }
+  if (!m.lean) {
+    const { csv, geojson } = impactFiles(impact, m.city);
+    files['impact.csv'] = enc.encode(csv);
+    files['impact.geojson'] = enc.encode(geojson);
+    files['probes.csv'] = enc.encode(probesCsv(r));
+  }
   files['summary.json'] = enc.encode(JSON.stringify(summaryOf(s, p, r, impact.counts), null, 2) + '\n');
   // for run.impact and run.probes (not downloads)
   files['impact.json'] = enc.encode(JSON.stringify(impact));

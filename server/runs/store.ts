@@ -108,6 +108,15 @@ export async function claimRun(db: Q, owner: string): Promise<RunRow | undefined
   return rows[0] ? getRunRow(db, rows[0].id) : undefined;
 }
 
+/** Claims this queued run (the preview lane: an edit's preview does not wait behind full runs). */
+export async function claimRunById(db: Q, owner: string, id: string): Promise<RunRow | undefined> {
+  const { rows } = await db.query<{ id: string }>(
+    `update runs set status = 'running', owner = $1, heartbeat_at = now(), started_at = now(), updated_at = now(), attempts = attempts + 1,
+       progress = null, frame_count = 0, error = null
+     where id = (select id from runs where id = $2 and status = 'queued' for update skip locked) returning id`, [owner, id]);
+  return rows[0] ? getRunRow(db, rows[0].id) : undefined;
+}
+
 export async function queuedCount(db: Q): Promise<number> {
   return Number((await db.query<{ n: number }>(`select count(*)::int as n from runs where status = 'queued'`)).rows[0]!.n);
 }

@@ -27,7 +27,7 @@ export const previewProcedure = rolesProcedure(PLANNING_ROLES).input(runPreviewI
   if (!runs) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'flood runs are not available in this process' });
   // stale runs first, so the new ones take their place in the queue and on the cores
   await Promise.all(input.cancel.map((id) => runs.manager.cancel(id).catch(() => undefined)));
-  const preview = await runs.manager.startRun(input.scenarioId, true, previewScenario);
+  const preview = await runs.manager.startRun(input.scenarioId, true, previewScenario, 'preview');
   const full = await runs.manager.startRun(input.scenarioId, false);
   return { preview: preview.run, full: full.run, fullReused: full.reused };
 });

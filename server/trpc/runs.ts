@@ -13,6 +13,8 @@ import { PLANNING_ROLES } from '../../models/accounts';
 const planProcedure = rolesProcedure(PLANNING_ROLES);
 import { eventIdOf } from '../runs/manager';
 import { compareProcedures } from './compare';
+import { forecastCreateInputSchema, forecastNowSchema } from '../../models/forecastInfo';
+import { createForecast, forecastNow } from '../runs/forecast';
 
 const runsOf = (ctx: Context) => {
   if (!ctx.runs) throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'flood runs are not available in this process' });
@@ -28,6 +30,11 @@ export const scenarioRouter = router({
     .mutation(({ ctx, input }) => runsOf(ctx).library.update(input.id, input.name, input.scenario)),
   duplicate: planProcedure.input(scenarioIdInputSchema).output(scenarioRecordSchema).mutation(({ ctx, input }) => runsOf(ctx).library.duplicate(input.id)),
   delete: planProcedure.input(scenarioIdInputSchema).output(z.object({ ok: z.literal(true) })).mutation(({ ctx, input }) => runsOf(ctx).library.delete(input.id)),
+  /** where the city stands now: the level gauges' readings and the water levels a forecast would start from */
+  forecastNow: publicProcedure.input(cityOnlyInputSchema).output(forecastNowSchema).query(({ ctx, input }) => forecastNow(ctx.twin, input.city)),
+  /** a "start from now" forecast scenario (models/forecast.ts), stored like any scenario */
+  createForecast: planProcedure.input(forecastCreateInputSchema).output(scenarioRecordSchema)
+    .mutation(({ ctx, input }) => createForecast(ctx.twin, runsOf(ctx).library, input)),
   validate: publicProcedure
     .input(z.object({ city: citySlugSchema, scenario: z.unknown() }))
     .output(z.object({ ok: z.boolean(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }))

@@ -9,6 +9,8 @@ export function ScenarioLibrary(p: {
   /** no new, duplicate, rename or delete (the role may not change scenarios) */
   readOnly?: boolean;
   onSelect(id: string): void; onNew(): void; onDuplicate(id: string): void; onRename(id: string, name: string): void; onDelete(id: string): void;
+  /** "start from now": opens the forecast form (components/forecast) */
+  onForecast?(): void;
 }) {
   const { t, date } = useI18n();
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
@@ -18,7 +20,12 @@ export function ScenarioLibrary(p: {
     <section className="lib">
       <div className="lib-head">
         <h3>{t('lib.title')}</h3>
-        {!p.readOnly && <button type="button" className="btn small primary" data-testid="scenario-new" disabled={p.busy} onClick={p.onNew}>+ {t('lib.new')}</button>}
+        {!p.readOnly && (
+          <span className="lib-head-actions">
+            {p.onForecast && <button type="button" className="btn small" data-testid="forecast-open" title={t('fc.openTitle')} disabled={p.busy} onClick={p.onForecast}>{t('fc.open')}</button>}
+            <button type="button" className="btn small primary" data-testid="scenario-new" disabled={p.busy} onClick={p.onNew}>+ {t('lib.new')}</button>
+          </span>
+        )}
       </div>
       {p.loading && <p className="muted small">{t('inspector.loading')}</p>}
       {!p.loading && p.records.length === 0 && <p className="muted small">{t('lib.empty')}</p>}
@@ -34,7 +41,7 @@ export function ScenarioLibrary(p: {
               </form>
             ) : (
               <>
-                <span className="lib-name">{r.name}{p.dirtyIds.has(r.id) && <span className="dirty" title={t('editor.unsaved')}> ●</span>}</span>
+                <span className="lib-name">{r.scenario.forecast !== undefined && <span className="fc-badge" data-testid="forecast-badge">{t('fc.badge')}</span>} {r.name}{p.dirtyIds.has(r.id) && <span className="dirty" title={t('editor.unsaved')}> ●</span>}</span>
                 <span className="lib-date muted">{date(r.updatedAt)}</span>
               </>
             )}

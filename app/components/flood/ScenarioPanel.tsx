@@ -17,6 +17,8 @@ import { MapEditBar } from '../workspace/MapEditBar';
 import { useMapEditing } from '../workspace/useMapEditing';
 import { usePreviewRuns } from './usePreviewRuns';
 import { useWorkspaceView } from '../share/workspaceView';
+import { ForecastForm } from '../forecast/ForecastForm';
+import { ForecastSummary } from '../forecast/ForecastSummary';
 
 interface Draft { name: string; doc: Doc }
 
@@ -131,13 +133,15 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
     }
   };
 
+  const [forecasting, setForecasting] = useState(false);
   const busy = create.isPending || duplicate.isPending || remove.isPending;
   return (
     <div className="scenario-panel" data-testid="scenario-panel">
       <div className="sp-body">
         <ScenarioLibrary
           records={records} loading={list.isPending} selectedId={selId} dirtyIds={dirtyIds} busy={busy} readOnly={!canPlan}
-          onSelect={setSelId}
+          onSelect={(id) => { setSelId(id); setForecasting(false); }}
+          onForecast={() => setForecasting(true)}
           onNew={() => { setSelId(null); create.mutate({ city, name: t('lib.newName', { n: records.length + 1 }) }); }}
           onDuplicate={(id) => { setSelId(null); duplicate.mutate({ id }); }}
           onRename={(id, name) => {
@@ -156,8 +160,10 @@ export function ScenarioPanel({ city, engine, flood }: { city: string; engine: T
         {(create.isError || duplicate.isError || remove.isError) && (
           <p className="error small">{(create.error ?? duplicate.error ?? remove.error)?.message}</p>
         )}
-        {rec && draft && !adding && (
+        {forecasting && canPlan && <ForecastForm city={city} onClose={() => setForecasting(false)} onCreated={(r) => { added(r); setForecasting(false); }} />}
+        {rec && draft && !adding && !forecasting && (
           <IssuesContext.Provider value={issues}>
+            <ForecastSummary doc={draft.doc} />
             {canPlan && <MapEditBar engine={engine} doc={draft.doc} editing={editing} />}
             <ScenarioEditor key={rec.id} draft={draft.doc} name={draft.name} setName={setName} set={set} engine={engine} />
           </IssuesContext.Provider>
