@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { TRPCError } from '@trpc/server';
@@ -22,12 +22,12 @@ import { engineVersion, inputHash } from './version';
 import { cityRunGrid } from '../sim/prepare';
 import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
 import { watchRun } from './watch';
+import { onStreamed, writeRun, type Active, type RunSink } from './activeRun';
 
 /** wall milliseconds between live frames of a running run (the water between stored frames) */
 const LIVE_EVERY_MS = 500;
 
 const gunzipAsync = promisify(gunzip);
-const gzipAsync = promisify(gzip) as (b: Uint8Array, o: { level: number }) => Promise<Buffer>;
 
 export interface RunManagerOptions {
   /** runs at once in this process (SIM_CONCURRENCY; default: the cores) */
@@ -42,30 +42,12 @@ export interface RunManagerOptions {
   warm?: boolean;
 }
 
-interface Active {
-  id: string;
-  worker: Worker;
-  record: RunRecord;
-  /** frames so far, as sent to viewers (a late watcher gets them from here) */
-  frames: ArrayBuffer[];
-  /** the newest live frame since the last stored one (a viewer joining now gets it at once) */
-  live: ArrayBuffer | null;
-  /** database writes of this run, in order */
-  chain: Promise<unknown>;
-  startedMs: number;
-  /** where the run's time went before the worker's own phases (ms): queued, worker handed over */
-  queueMs: number;
-  workerMs: number;
-  preview: boolean;
-  lastEmitMs: number;
-  lastDbMs: number;
-  ended: boolean;
-}
-
 export { eventIdOf } from './watch';
 
 export class RunManager {
   readonly owner = randomUUID();
+  /** what a running run's streamed messages need (activeRun.ts) */
+  private readonly sink: RunSink;
   private readonly active = new Map<string, Active>();
   private readonly events = new EventEmitter();
   private readonly pool: WorkerPool;
@@ -82,6 +64,7 @@ export class RunManager {
   readonly cores: number;
 
   constructor(private readonly db: Db, private readonly twin: Twin, private readonly opts: RunManagerOptions = {}) {
+    this.sink = { db, owner: this.owner, io: () => this.io, publish: (r) => this.publish(r) };
     this.cores = opts.cores ?? availableParallelism();
     this.concurrency = Math.max(1, opts.concurrency ?? this.cores);
     // two warm: an edit's preview takes one and its full run the other as soon as the preview is done
@@ -207,11 +190,7 @@ export class RunManager {
   async frames(id: string): Promise<ArrayBuffer[]> {
     const a = this.active.get(id);
     if (a) return a.frames.slice();
-    const rows = await runFrames(this.db, id);
-    return Promise.all(rows.map(async (r) => {
-      const b = await gunzipAsync(r.bytes);
-      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-    }));
+    return runFrames(this.db, id);
   }
 
   /** Frames of a run running here, synchronously: a watcher joining now misses none and gets none twice. */
@@ -334,59 +313,9 @@ export class RunManager {
     this.publish(a.record);
   }
 
-  private write(a: Active, fn: () => Promise<unknown>) {
-    a.chain = a.chain.then(fn).catch((err) => log.error({ err, run: a.id }, 'run write failed'));
-    return a.chain;
-  }
-
   private onMessage(a: Active, m: FromWorker) {
-    if (a.ended) return;
-    const id = a.id;
+    if (a.ended || onStreamed(this.sink, a, m)) return;
     switch (m.type) {
-      case 'grid':
-        a.record = { ...a.record, grid: m.grid };
-        this.write(a, () => this.db.query(`update runs set grid = $2::jsonb, updated_at = now() where id = $1 and owner = $3 and status = 'running'`, [id, JSON.stringify(m.grid), this.owner]));
-        this.publish(a.record);
-        return;
-      case 'frame': {
-        const raw = m.raw.buffer.slice(m.raw.byteOffset, m.raw.byteOffset + m.raw.byteLength) as ArrayBuffer;
-        a.frames.push(raw);
-        a.live = null;
-        a.record = { ...a.record, frameCount: a.frames.length };
-        this.io?.to(`run:${id}`).emit('runFrame', id, raw);
-        // zlib's async gzip runs on libuv's thread pool: the event loop only hands it over
-        const gzipped = gzipAsync(m.raw, { level: 6 });
-        this.write(a, async () => {
-          const gz = await gzipped;
-          await this.db.query(`insert into run_frames (run_id, seq, t, bytes) select $1, $2, $3, $4 where exists
-            (select 1 from runs where id = $1 and owner = $5 and status = 'running')`, [id, m.seq, m.t, gz, this.owner]);
-          await this.db.query(`update runs set frame_count = $2, updated_at = now() where id = $1 and owner = $3 and status = 'running'`, [id, m.seq + 1, this.owner]);
-        });
-        this.publish(a.record);
-        return;
-      }
-      case 'live': {
-        // to the people watching now; a late viewer gets the stored frames, then the next live one
-        const raw = m.raw.buffer.slice(m.raw.byteOffset, m.raw.byteOffset + m.raw.byteLength) as ArrayBuffer;
-        a.live = raw;
-        // not volatile: volatile drops a frame whenever the socket is still sending the last one,
-        // which with frames of hundreds of kB is most of the time
-        this.io?.to(`run:${id}`).emit('runLive', id, raw);
-        return;
-      }
-      case 'progress': {
-        a.record = { ...a.record, progress: m.progress };
-        const now = Date.now();
-        if (now - a.lastEmitMs >= 250) {
-          a.lastEmitMs = now;
-          this.publish(a.record);
-        }
-        if (now - a.lastDbMs >= 1000) {
-          a.lastDbMs = now;
-          this.write(a, () => this.db.query(`update runs set progress = $2::jsonb, updated_at = now() where id = $1 and owner = $3 and status = 'running'`, [id, JSON.stringify(m.progress), this.owner]));
-        }
-        return;
-      }
       case 'done':
         void this.succeed(a, m);
         return;
@@ -407,7 +336,7 @@ export class RunManager {
     const files = Object.entries(m.files);
     let stored = false;
     const t0 = performance.now();
-    await this.write(a, async () => {
+    await writeRun(a, async () => {
       stored = await storeResults(this.db, a.id, this.owner, summary, a.record.progress, files);
       // cancelled while its results were on the way: its frames go too
       if (!stored) await dropRunData(this.db, a.id);
@@ -427,7 +356,7 @@ export class RunManager {
     if (status === 'cancelled') a.worker.postMessage({ type: 'abort' } satisfies ToWorker);
     // the worker gets a moment to stop its kernel threads itself, then it is ended
     setTimeout(() => void a.worker.terminate(), status === 'cancelled' ? 500 : 0).unref();
-    this.write(a, async () => {
+    writeRun(a, async () => {
       if (mark) {
         await this.db.query(`update runs set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1 and owner = $4 and status = 'running'`,
           [a.id, status, error, this.owner]);

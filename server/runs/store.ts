@@ -1,11 +1,14 @@
 // SQL for the scenario library and runs (migration 003). The same statements run on PGlite and
 // PostgreSQL. Rows become the API's records (models/runs.ts) here, and nowhere else.
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { Db } from '../db';
 import { runRecordSchema, scenarioRecordSchema, type RunGrid, type RunProgress, type RunRecord, type RunStatus, type ScenarioRecord } from '../../models/runs';
 
 type Q = Pick<Db, 'query'>;
 
+const gunzipAsync = promisify(gunzip);
 const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 const isoOrNull = (v: unknown) => (v === null || v === undefined ? null : iso(v));
 /** jsonb arrives parsed from pg and from PGlite; text from neither, but be safe */
@@ -138,8 +141,13 @@ export async function runScenario(db: Q, id: string): Promise<unknown> {
   return rows[0]?.scenario;
 }
 
-export async function runFrames(db: Q, id: string): Promise<{ seq: number; bytes: Uint8Array }[]> {
-  return (await db.query<{ seq: number; bytes: Uint8Array }>('select seq, bytes from run_frames where run_id = $1 order by seq', [id])).rows;
+/** A run's stored frames in seq order, unzipped (encodeDepthFrame bytes). */
+export async function runFrames(db: Q, id: string): Promise<ArrayBuffer[]> {
+  const { rows } = await db.query<{ seq: number; bytes: Uint8Array }>('select seq, bytes from run_frames where run_id = $1 order by seq', [id]);
+  return Promise.all(rows.map(async (r) => {
+    const b = await gunzipAsync(r.bytes);
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }));
 }
 
 /** A succeeded run's status and files in one transaction; false (nothing written) when the run is
