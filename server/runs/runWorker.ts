@@ -59,8 +59,8 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
   const t2 = performance.now();
   const impact: ImpactResult = s.terrain.source === 'city' ? (impactOf(m.city, p, r) as ImpactResult) : emptyImpact();
   const files: Record<string, Uint8Array> = {};
-  for (const [name, data] of Object.entries(rasterFiles(r, p.epsg, false))) {
-    if (!m.lean || name === 'max_depth.tif') files[name] = typeof data === 'string' ? enc.encode(data) : new Uint8Array(data);
+  for (const [name, data] of Object.entries(rasterFiles(r, p.epsg, false, m.lean ? ['max_depth'] : undefined))) {
+    files[name] = typeof data === 'string' ? enc.encode(data) : new Uint8Array(data);
   }
   if (!m.lean) {
     const { csv, geojson } = impactFiles(impact, m.city);

@@ -38,7 +38,8 @@ export async function writeOutputs(outDir: string, files: Record<string, string 
  * first went over 15, 20 and 27 cm (GB 51222 lane criterion, Beijing's yellow and red marks;
  * NaN = never), so a planner can map when each street went under, not only how deep.
  */
-export function rasterFiles(r: RunResult, epsg: number | undefined, asc: boolean): Record<string, string | ArrayBuffer> {
+/** The result grids as GeoTIFF (and ASCII grid with `asc`); `only`: just these layers (a preview keeps max_depth). */
+export function rasterFiles(r: RunResult, epsg: number | undefined, asc: boolean, only?: string[]): Record<string, string | ArrayBuffer> {
   const layers: Record<string, Float32Array> = {
     max_depth: r.maxDepth,
     max_stage: r.maxStage,
@@ -49,6 +50,7 @@ export function rasterFiles(r: RunResult, epsg: number | undefined, asc: boolean
   };
   const out: Record<string, string | ArrayBuffer> = {};
   for (const [name, data] of Object.entries(layers)) {
+    if (only && !only.includes(name)) continue;
     out[`${name}.tif`] = encodeGeoTiff(asRaster(r, data, epsg));
     if (asc) out[`${name}.asc`] = formatAscii(asRaster(r, data));
   }
