@@ -102,3 +102,29 @@ test('a DEM alone (Merewether, ASCII grid + .prj, UTM 56 S) makes a city the twi
   await openTwin(page, 'merewether');
   await shot(page, 'twin-merewether-zh.png');
 });
+
+test('traffic signals: no GB/T 47678.5 class for them, so the page offers "leave out" for every other value and counts them; zh and en', async ({ page }) => {
+  await signIn(page, 'administrator', E2E_ADMIN.name);
+  await page.goto('/import');
+  const cam = (f: string) => join(data, 'assets-cambridge-ma', f);
+  await page.getByTestId('import-files').setInputFiles([cam('DPW_LitterBarrels.geojson'), cam('TRAFFIC_Signals.geojson')]);
+  await page.getByTestId('import-city').fill('cambridge-signals');
+  await page.getByTestId('import-check').click();
+  await expect(page.getByTestId('import-failed')).toBeVisible({ timeout: 60_000 });
+  const bins = page.getByTestId('import-file-DPW_LitterBarrels.geojson'), signals = page.getByTestId('import-file-TRAFFIC_Signals.geojson');
+  await bins.getByTestId('map-class').selectOption('03005');
+  await signals.getByTestId('map-class-field').selectOption('Location');
+  await page.getByTestId('import-check').click();
+  // the class field's values are known now; none maps to a class: "every other value" -> leave out
+  await signals.getByTestId('map-other-values').selectOption('-', { timeout: 60_000 });
+  await expect(signals.getByTestId('class-note')).toContainText('交通信号灯');
+  await page.getByTestId('import-check').click();
+  await expect(page.getByTestId('import-ok')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('import-left-out')).toHaveText('TRAFFIC_Signals.geojson：785 个要素按类别映射略去（孪生体中没有对应的 GB/T 47678.5 类别：不存储）');
+  await expect(bins).toContainText('990');
+  if (shots) await page.screenshot({ path: join(shots, 'import-traffic-signals-left-out-zh.png'), fullPage: true });
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('import-left-out')).toContainText('785 features left out by the class mapping');
+  await expect(signals.getByTestId('class-note')).toContainText('traffic signals');
+  if (shots) await page.screenshot({ path: join(shots, 'import-traffic-signals-left-out-en.png'), fullPage: true });
+});

@@ -87,6 +87,11 @@ export const importFileReportSchema = z.object({
   crsSource: z.enum(['file', 'option', 'default', 'missing']),
   features: z.number().int().nonnegative(),
   accepted: z.number().int().nonnegative(),
+  /**
+   * components the class mapping leaves out on purpose: a kind with no GB/T 47678.5 class the twin
+   * has a code for (traffic signals in Cambridge's data); each is also listed as a warning
+   */
+  leftOut: z.number().int().nonnegative().optional(),
   /** WGS84 bounds [west, south, east, north] */
   bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
   /** attribute names seen (for the mapping form) and, for a class field, its values and counts */

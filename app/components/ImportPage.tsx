@@ -182,6 +182,7 @@ export function ImportPage() {
               </table>
               <Footprint files={check.files} label={t('import.footprint')} />
             </div>
+            {check.files.filter((f) => f.leftOut).map((f) => <p key={f.file} className="muted small" data-testid="import-left-out">{t('import.leftOut', { file: f.file, n: num(f.leftOut!) })}</p>)}
             <h3>{t('import.problems', { errors: s!.errors, warnings: s!.warnings })}</h3>
             <ol className="import-problems small" data-testid="import-problems">
               {check.problems.slice(0, 300).map((p, i) => (
@@ -219,8 +220,24 @@ function ClassMapping({ fields, values, m, set, pick, t }: { fields: string[]; v
           </select>
         </label>
       ))}
+      {m.classField && values && (
+        <label className="value-map"><span>{t('import.otherValues')}</span>
+          <select data-testid="map-other-values" value={m.classes?.['*'] === null ? '-' : m.classes?.['*'] ?? ''} onChange={(e) => set({ classes: otherValues(m.classes, e.target.value) })}>
+            <option value="">{t('import.none')}</option><option value="-">{t('import.leaveOut')}</option>{classOptions}
+          </select>
+        </label>
+      )}
+      <p className="muted small" data-testid="class-note">{t('import.classNote')}</p>
     </div>
   );
+}
+
+/** the mapping's "*" entry (every value not listed): a class, left out ('-'), or none ('') */
+function otherValues(classes: FileMapping['classes'], v: string): FileMapping['classes'] {
+  const next = { ...classes };
+  if (v === '') delete next['*'];
+  else next['*'] = v === '-' ? null : v;
+  return next;
 }
 
 /** the files' extents, drawn to scale in one frame */

@@ -33,6 +33,8 @@ export type ToLonLat = (x: number, y: number) => [number, number];
 export class FeatureSink {
   accepted = 0;
   features = 0;
+  /** features the class mapping leaves out (a class mapped to null) */
+  leftOut = 0;
   readonly classValues = new Map<string, number>();
   readonly fields = new Set<string>();
   constructor(
@@ -128,7 +130,7 @@ export class FeatureSink {
       else if (CLASS_BY_CODE.has(v)) code = v;
       else if (m.classes && '*' in m.classes) code = m.classes['*'];
       else if (!m.class) { this.err(f, `class "${v}" maps to nothing: add it to the class mapping`, m.classField); return; }
-      if (code === null) { this.err(f, `class "${v}" is left out by the mapping`, m.classField, 'warning'); return; }
+      if (code === null) { this.leftOut++; this.err(f, `class "${v}" is left out by the mapping`, m.classField, 'warning'); return; }
     }
     if (!code) { this.err(f, 'no class: give the file a class, or a class field and mapping', 'class'); return; }
     const cls = CLASS_BY_CODE.get(code);

@@ -72,6 +72,9 @@ describe.skipIf(!existsSync(data))('import of real data', () => {
     expect(check.summary).toMatchObject({ city: 'cambridge', created: true, components: 6117 + 1960 + 990 + 68, buildings: 0, pronePoints: 0, tilesets: 0 });
     expect(check.summary.terrain.source).toBe('flat');
     expect(check.problems.filter((p) => p.file === 'TRAFFIC_Signals.geojson' && p.severity === 'warning')).toHaveLength(785);
+    // STANDARDS.md's class list (GB/T 47678.5) has no traffic-signal class: counted as left out, not given an invented code
+    expect(check.files.find((f) => f.file === 'TRAFFIC_Signals.geojson')).toMatchObject({ features: 785, accepted: 0, leftOut: 785 });
+    expect(check.files.find((f) => f.file === 'INFRA_StreetLights.geojson')?.leftOut).toBeUndefined();
     const city = await loadCity(db, 'cambridge');
     const byClass = componentCountsByClass(city.components);
     expect(byClass).toMatchObject({ '01037': 6117, '01013': 1960, '03005': 990, '02004': 68 });

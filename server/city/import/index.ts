@@ -156,6 +156,7 @@ export async function readImportFiles(files: ImportFile[], opts: ImportOptions, 
       file: f.name, format, role: sink.role, crs: epsg, crsSource, features: sink.features, accepted: sink.accepted,
       bounds: Number.isFinite(b[0]) ? [b[0], b[1], b[2], b[3]] : null, fields: [...sink.fields],
       ...(sink.classValues.size ? { classValues: Object.fromEntries(sink.classValues) } : {}),
+      ...(sink.leftOut ? { leftOut: sink.leftOut } : {}),
     });
   }
 
