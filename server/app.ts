@@ -10,6 +10,8 @@ import { listCities, saveCity } from './city/store';
 import { generateCity } from './city/generate';
 import { log } from './log';
 import { RunManager, type RunManagerOptions } from './runs/manager';
+import { photoStoreFor } from './cases/photoStore';
+import { movePhotosToStore } from './cases/photoMove';
 import { FloodWarnings } from './cases/flood';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
@@ -86,7 +88,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     bootstrap = { name: b.data.name, password: b.data.password };
   }
   const setupToken = await accounts.setup.start(bootstrap);
-  const cases = new CaseStore(db, twin);
+  const cases = new CaseStore(db, twin, Date.now, photoStoreFor(env.DATA_DIR));
+  await movePhotosToStore(db, cases.photos);
   const sensorCases = new SensorCases(twin, cases);
   // a succeeded run may open flood warning cases (a setting per scenario)
   cases.floodWarnings = new FloodWarnings(db, twin, cases, runs);

@@ -9,11 +9,18 @@ import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import sharp from 'sharp';
 import { enuToGeodetic } from '../../models/geo';
 import { STATE_CODE } from '../../models/components';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { movePhotosToStore } from './photoMove';
+import type { PhotoStore } from './photoStore';
 
 let db: Db;
 let app: TwinServer;
 let base: string;
 let slug: string;
+// photos go to files under DATA_DIR/case-photos
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'twin-cases-'));
 const PW = 'case loop password';
 const who: Record<string, string> = {};
 
@@ -33,7 +40,7 @@ const PNG_HEAD = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a,
 beforeAll(async () => {
   PNG = new Uint8Array(await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer());
   db = await openDb({});
-  app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
+  app = await createTwinServer({ env: { DATA_DIR, INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   slug = [...app.twin.cities.keys()][0]!;
@@ -48,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await db?.close();
+  rmSync(DATA_DIR, { recursive: true, force: true });
 });
 
 describe('case loop over the API', () => {
@@ -85,6 +93,11 @@ describe('case loop over the API', () => {
     // the photo after handling
     const up = await fetch(`${base}/api/cases/${c.id}/photos?phase=after`, { method: 'POST', headers: { cookie: who.roads!, 'content-type': 'image/png' }, body: PNG });
     expect(up.status).toBe(201);
+    // the photo and its thumbnail are files under DATA_DIR; the row keeps no bytes
+    const upId = ((await up.json()) as { id: string }).id;
+    expect(readdirSync(join(DATA_DIR, 'case-photos', c.id)).sort()).toEqual([upId, `${upId}.thumb`]);
+    expect(new Uint8Array(readFileSync(join(DATA_DIR, 'case-photos', c.id, upId)))).toEqual(PNG);
+    expect((await db.query('select store, has_thumb, bytes, thumb from case_photos where id = $1', [upId])).rows).toEqual([{ store: 'file', has_thumb: true, bytes: null, thumb: null }]);
     await refused('disp', 'checkPass', /is for inspector/);
     await step('ins', 'checkPass');
     await step('lead', 'close');
@@ -137,6 +150,51 @@ describe('case loop over the API', () => {
     const bad = await call('case.report', { city: slug, kind: 'event', classCode: '99999', description: 'x', lonDeg: 1, latDeg: 1 }, 'ins');
     expect(bad.status).toBe(400);
     expect(bad.error).toMatch(/unknown case class 99999/);
+  });
+
+  it('moves photos stored in the database to files at start-up; a failed upload leaves no file and no row', async () => {
+    const rep = await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: '旧照片', lonDeg: 120.09, latDeg: 30.87 }, 'ins');
+    expect(rep.status, rep.error).toBe(200);
+    const id = rep.data.id;
+    const files = () => readdirSync(join(DATA_DIR, 'case-photos', id), { withFileTypes: true }).filter((f) => f.isFile()).map((f) => f.name).sort();
+    // a photo as the server stored it before 012_case_photo_files: bytes in the row, no thumbnail
+    const old = '00000000-0000-4000-8000-000000000012';
+    await db.query("insert into case_photos (id, case_id, phase, mime, bytes, size) values ($1, $2, 'before', 'image/png', $3, $4)", [old, id, Buffer.from(PNG), PNG.byteLength]);
+    const url = `${base}/api/cases/${id}/photos/${old}`;
+    const before = new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer());
+    expect(before).toEqual(PNG); // served from the row until it moves
+    // what createTwinServer runs at start-up
+    expect(await movePhotosToStore(db, app.cases.photos)).toEqual({ moved: 1, swept: 0 });
+    expect((await db.query('select store, has_thumb, bytes, thumb from case_photos where id = $1', [old])).rows).toEqual([{ store: 'file', has_thumb: true, bytes: null, thumb: null }]);
+    expect(files()).toEqual([old, `${old}.thumb`]);
+    expect(new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer())).toEqual(PNG);
+    const thumb = await fetch(`${url}?size=thumb`, { headers: { cookie: who.lead! } });
+    expect([thumb.headers.get('content-type'), (await sharp(new Uint8Array(await thumb.arrayBuffer())).metadata()).width]).toEqual(['image/webp', 320]);
+    expect((await fetch(url, { headers: { cookie: who.view! } })).status).toBe(403);
+    expect((await movePhotosToStore(db, app.cases.photos)).moved).toBe(0);
+
+    const real = app.cases.photos;
+    const upload = () => fetch(`${base}/api/cases/${id}/photos?phase=before`, { method: 'POST', headers: { cookie: who.ins!, 'content-type': 'image/png' }, body: PNG });
+    const rows = async () => (await db.query('select id from case_photos where case_id = $1', [id])).rows.length;
+    try {
+      // the disk fails on the thumbnail: the photo written just before it is removed, no row
+      app.cases.photos = { ...real, kind: real.kind, get: real.get.bind(real), remove: real.remove.bind(real),
+        put: async (key, bytes) => { if (key.endsWith('.thumb')) throw new Error('ENOSPC: no space left on device'); await real.put(key, bytes); } } satisfies PhotoStore;
+      expect((await upload()).status).toBe(500);
+      expect(files()).toEqual([old, `${old}.thumb`]);
+      expect(await rows()).toBe(1);
+      // the row cannot be written (its case went away meanwhile): both files are removed
+      const gone = await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: '将被删除', lonDeg: 120.09, latDeg: 30.87 }, 'ins');
+      app.cases.photos = { ...real, kind: real.kind, get: real.get.bind(real), remove: real.remove.bind(real),
+        put: async (key, bytes) => { await real.put(key, bytes); if (key.endsWith('.thumb')) await db.query('delete from cases where id = $1', [gone.data.id]); } } satisfies PhotoStore;
+      const res = await fetch(`${base}/api/cases/${gone.data.id}/photos?phase=before`, { method: 'POST', headers: { cookie: who.ins!, 'content-type': 'image/png' }, body: PNG });
+      expect(res.status).toBe(500);
+      expect(readdirSync(join(DATA_DIR, 'case-photos', gone.data.id))).toEqual([]);
+    } finally {
+      app.cases.photos = real;
+    }
+    expect((await upload()).status).toBe(201);
+    expect(files()).toHaveLength(4);
   });
 
   it('a sensor alarm opens exactly one case; the simulator opens none', async () => {
