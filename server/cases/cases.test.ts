@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { movePhotosToStore } from './photoMove';
 import type { PhotoStore } from './photoStore';
+import { scenarioTemplate } from '../../models/runs';
 
 let db: Db;
 let app: TwinServer;
@@ -327,5 +328,74 @@ describe('case loop over the API', () => {
     expect(rep.data.unitGridCode).toBe(g5.code);
     const outside = await call<{ unitGridCode: string | null }>('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'far away', lonDeg: 10, latDeg: 10 }, 'ins');
     expect(outside.data.unitGridCode).toBeNull();
+  });
+
+  it('a real run through the queue whose water passes 27 cm at prone points opens their warning cases (onSucceeded -> fromRun)', async () => {
+    const city = app.twin.cities.get(slug)!.data;
+    // a Zhengzhou-like hour (STANDARDS.md: 201.9 mm) for 30 minutes on 25 m cells: a few seconds of kernel
+    // (130 mm/h over pipes built for the 2-year storm floods every prone point of the sample city
+    // past 27 cm; below ~115 mm/h none): so the first three points' districts get pipes that take
+    // any rain, and the water there stays lower
+    const zones = city.pronePoints.slice(0, 3).map((p, i) => ({ name: `upgrade ${i}`, drainage: { rainMmPerH: 1000 },
+      polygon: { ring: [[p.x - 150, p.y - 150], [p.x + 150, p.y - 150], [p.x + 150, p.y + 150], [p.x - 150, p.y + 150]] } }));
+    const storm = (name: string) => ({ ...scenarioTemplate(name), cellSize: 25, duration: 1800, outputInterval: 900, rainfall: { type: 'table', table: [{ time: 0, rainMmPerH: 130 }] },
+      drainage: { returnPeriodYears: 2, formula: 'beijing' }, drainageZones: zones });
+    const run = async (scenarioId: string) => {
+      const st = await call<{ run: { id: string } }>('run.start', { scenarioId, force: true }, 'admin');
+      expect(st.status, st.error).toBe(200);
+      for (const t0 = Date.now(); Date.now() - t0 < 240_000; await new Promise((r) => setTimeout(r, 200))) {
+        const r = await read<{ status: string; error: string | null }>('run.get', { id: st.data.run.id }, 'admin');
+        if (r.data.status === 'succeeded') return st.data.run.id;
+        if (r.data.status === 'failed' || r.data.status === 'cancelled') throw new Error(`run ${r.data.status}: ${r.data.error}`);
+      }
+      throw new Error('the run did not finish');
+    };
+    const flood = async (scenario: string) => (await db.query<{ number: string; class_code: string; kind: string; state: string; unit_grid_code: string; description: string; lon_deg: number; lat_deg: number }>(
+      "select * from cases where source = 'flood' and description like $1 order by number", [`%「${scenario}」%`])).rows;
+    const openBefore = new Set((await db.query<{ unit_grid_code: string }>("select unit_grid_code from cases where source = 'flood' and state not in ('closed', 'evaluated', 'voided', 'selfHandled')")).rows.map((r) => r.unit_grid_code));
+
+    // the setting off: the same storm opens nothing
+    const off = await call<{ id: string }>('scenario.create', { city: slug, name: '特大暴雨 关', scenario: storm('off') }, 'admin');
+    expect(off.status, off.error).toBe(200);
+    await run(off.data.id);
+    await new Promise((r) => setTimeout(r, 500)); // onSucceeded is not awaited by the queue
+    expect(await flood('特大暴雨 关')).toEqual([]);
+
+    const on = await call<{ id: string }>('scenario.create', { city: slug, name: '特大暴雨 开', scenario: storm('on') }, 'admin');
+    expect((await call('case.setFloodWarnings', { scenarioId: on.data.id, on: true }, 'admin')).status).toBe(200);
+    const runId = await run(on.data.id);
+    const impact = await read<{ pronePoints: { id: string; x: number; y: number; maxDepth_m: number; over27cm_s: number | null }[] }>('run.impact', { id: runId }, 'admin');
+    const over = impact.data.pronePoints.filter((p) => p.over27cm_s !== null);
+    console.log(`flood warning run: ${over.length} of ${impact.data.pronePoints.length} prone points over 27 cm, depths ${impact.data.pronePoints.map((p) => Math.round(p.maxDepth_m * 100)).sort((a, b) => b - a).join(' ')} cm`);
+    expect(over.length).toBeGreaterThan(0);
+    const under = impact.data.pronePoints.filter((p) => p.over27cm_s === null);
+    expect(under.length).toBeGreaterThan(0);
+    const gridOf = (id: string) => city.unitGrids[city.pronePoints.find((p) => p.id === id)!.unitGrid]!.code;
+    const want = [...new Set(over.map((p) => gridOf(p.id)))].filter((g) => !openBefore.has(g)).sort();
+    expect(want.length).toBeGreaterThan(0);
+    let cases = await flood('特大暴雨 开');
+    for (const t0 = Date.now(); cases.length < want.length && Date.now() - t0 < 10_000; cases = await flood('特大暴雨 开')) await new Promise((r) => setTimeout(r, 100));
+    console.log(`warning cases opened: ${cases.map((c) => `${c.number} grid ${c.unit_grid_code}`).join(', ')}`);
+    expect(cases.map((c) => c.unit_grid_code).sort()).toEqual(want);
+    // a grid whose points all stayed under 27 cm gets none
+    const dry = under.map((p) => gridOf(p.id)).filter((g) => !over.some((p) => gridOf(p.id) === g));
+    expect(dry.length).toBeGreaterThan(0);
+    expect(cases.filter((c) => dry.includes(c.unit_grid_code))).toEqual([]);
+    const origin = { lonDeg: city.meta.originLonDeg, latDeg: city.meta.originLatDeg, heightM: city.meta.originHeightM };
+    for (const c of cases) {
+      expect(c).toMatchObject({ class_code: '0111', kind: 'event', state: 'reported', number: expect.stringMatching(/^E0111\d{12}$/) });
+      // at the deepest of the grid's points over 27 cm, naming its depth
+      const deepest = over.filter((p) => gridOf(p.id) === c.unit_grid_code).sort((a, b) => b.maxDepth_m - a.maxDepth_m)[0]!;
+      const at = enuToGeodetic([deepest.x, deepest.y, 0], origin);
+      expect([c.lon_deg, c.lat_deg]).toEqual([expect.closeTo(at.lonDeg, 6), expect.closeTo(at.latDeg, 6)]);
+      expect(c.description).toContain(`最深 ${Math.round(deepest.maxDepth_m * 100)} cm`);
+    }
+    // the desk lists them for the intake clerk's queue (reported)
+    const listed = await read<{ number: string }[]>('case.list', { city: slug, states: ['reported'] }, 'lead');
+    expect(listed.data.map((c) => c.number)).toEqual(expect.arrayContaining(cases.map((c) => c.number)));
+    // the next run of the same storm opens none while they are open
+    await run(on.data.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await flood('特大暴雨 开')).length).toBe(cases.length);
   });
 });
