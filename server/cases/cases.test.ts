@@ -13,7 +13,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { movePhotosToStore } from './photoMove';
-import type { PhotoStore } from './photoStore';
+import { photoKeys, type PhotoStore } from './photoStore';
+import { startTestS3 } from './testS3';
 import { scenarioTemplate } from '../../models/runs';
 
 let db: Db;
@@ -196,6 +197,29 @@ describe('case loop over the API', () => {
     }
     expect((await upload()).status).toBe(201);
     expect(files()).toHaveLength(4);
+  });
+
+  it('with S3 configured, photos kept in files move to the bucket at start-up and are served from it (and back)', async () => {
+    const s3 = await startTestS3();
+    const files = app.cases.photos;
+    try {
+      const n = Number((await db.query<{ n: string }>("select count(*) as n from case_photos where store = 'file'")).rows[0]!.n);
+      expect(n).toBeGreaterThan(1);
+      app.cases.photos = s3.store;
+      expect(await movePhotosToStore(db, s3.store, files)).toEqual({ moved: n, swept: 0 });
+      expect((await db.query("select id from case_photos where store = 'file'")).rows).toEqual([]);
+      const [p] = (await db.query<{ id: string; case_id: string }>("select id, case_id from case_photos where store = 's3' and has_thumb order by created_at limit 1")).rows;
+      expect(await files.get(photoKeys(p!.case_id, p!.id).full)).toBeNull(); // the file went once the row named the bucket
+      const url = `${base}/api/cases/${p!.case_id}/photos/${p!.id}`;
+      expect(new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer())).toEqual(PNG);
+      expect((await fetch(`${url}?size=thumb`, { headers: { cookie: who.lead! } })).headers.get('content-type')).toBe('image/webp');
+      expect((await fetch(url, { headers: { cookie: who.view! } })).status).toBe(403);
+      expect(await movePhotosToStore(db, files, s3.store)).toEqual({ moved: n, swept: 0 });
+    } finally {
+      app.cases.photos = files;
+      await s3.close();
+    }
+    expect((await db.query("select id from case_photos where store <> 'file'")).rows).toEqual([]);
   });
 
   it('a sensor alarm opens exactly one case; the simulator opens none', async () => {

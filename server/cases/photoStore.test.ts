@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilePhotoStore, MemoryPhotoStore, photoKeys, photoStoreFor } from './photoStore';
+import { FilePhotoStore, MemoryPhotoStore, photoKeys, photoStoreFor, S3PhotoStore } from './photoStore';
+import { startTestS3 } from './testS3';
 
 const dir = mkdtempSync(join(tmpdir(), 'twin-photos-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,9 +60,32 @@ describe('FilePhotoStore', () => {
   });
 
   it('DATA_DIR "" keeps photos in memory; otherwise files under DATA_DIR/case-photos', () => {
-    expect(photoStoreFor('')).toBeInstanceOf(MemoryPhotoStore);
-    const f = photoStoreFor(join(dir, 'd'));
+    expect(photoStoreFor({ DATA_DIR: '' })).toBeInstanceOf(MemoryPhotoStore);
+    const f = photoStoreFor({ DATA_DIR: join(dir, 'd') });
     expect(f).toBeInstanceOf(FilePhotoStore);
     expect((f as FilePhotoStore).dir).toBe(join(dir, 'd', 'case-photos'));
+    expect(photoStoreFor({ DATA_DIR: 'x', S3_BUCKET: 'b', S3_ENDPOINT: 'http://127.0.0.1:9', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' })).toBeInstanceOf(S3PhotoStore);
+  });
+});
+
+describe('S3PhotoStore against an S3-compatible server on loopback', () => {
+  it('puts, gets and removes objects under the prefix; a missing key is null; errors name the object', async () => {
+    const s3 = await startTestS3();
+    try {
+      const k = photoKeys(C, P);
+      await s3.store.put(k.full, new Uint8Array([1, 2, 3, 250]));
+      await s3.store.put(k.thumb, new Uint8Array([7]));
+      expect(await s3.store.get(k.full)).toEqual(new Uint8Array([1, 2, 3, 250]));
+      expect(await s3.store.get(photoKeys(C, Q).full)).toBeNull();
+      await s3.store.remove(k.full);
+      expect(await s3.store.get(k.full)).toBeNull();
+      await s3.store.remove(k.full); // gone already: no error
+      expect(await s3.store.get(k.thumb)).toEqual(new Uint8Array([7]));
+      // a bucket that does not exist: the error says which object and what the store answered
+      const other = new S3PhotoStore({ endpoint: (s3.store as unknown as { cfg: { endpoint: string } }).cfg.endpoint, bucket: 'no-such-bucket', region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', prefix: '' });
+      await expect(other.put(k.full, new Uint8Array([1]))).rejects.toThrow(new RegExp(`S3 PUT no-such-bucket/${C}/${P}: 404 .*NoSuchBucket`));
+    } finally {
+      await s3.close();
+    }
   });
 });
