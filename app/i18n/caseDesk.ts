@@ -68,6 +68,7 @@ export const caseDeskZh = {
   'admin.calendarSave': '保存日历',
   'admin.calendarSaved': '已保存',
   'report.mapTap': '或在地图上点选位置：',
+  'cases.respGrid': '责任网格',
 };
 
 export const caseDeskEn: Record<keyof typeof caseDeskZh, string> = {
@@ -137,4 +138,5 @@ export const caseDeskEn: Record<keyof typeof caseDeskZh, string> = {
   'admin.calendarSave': 'Save the calendar',
   'admin.calendarSaved': 'Saved',
   'report.mapTap': 'Or tap the place on the map:',
+  'cases.respGrid': 'Responsibility grid',
 };

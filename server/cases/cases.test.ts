@@ -106,7 +106,11 @@ describe('case loop over the API', () => {
     await refused('lead', 'close', /is taken from checked or selfHandled; this case is closed/);
     await step('lead', 'evaluate');
     expect(c.state).toBe('evaluated');
-    const detail = await read<{ steps: { action: string; actorName: string }[]; photos: { id: string; mime: string }[] }>('case.get', { id: c.id }, 'lead');
+    const detail = await read<{ steps: { action: string; actorName: string }[]; photos: { id: string; mime: string }[]; unitGridCode: string; responsibilityGrid: { code: string } | null }>('case.get', { id: c.id }, 'lead');
+    // the component's unit grid, and the responsibility grid that grid belongs to
+    const cityData = app.twin.cities.get(slug)!.data;
+    const ug = cityData.unitGrids.find((g) => g.code === detail.data.unitGridCode)!;
+    expect(detail.data.responsibilityGrid).toEqual({ code: cityData.responsibilityGrids[ug.responsibilityGrid]!.code, name: cityData.responsibilityGrids[ug.responsibilityGrid]!.name });
     expect(detail.data.steps.map((s) => `${s.action}:${s.actorName}`)).toEqual([
       'report:ins', 'verify:ins', 'file:lead', 'dispatch:disp', 'handle:roads', 'reportBack:roads', 'checkPass:ins', 'close:lead', 'evaluate:lead',
     ]);

@@ -126,6 +126,7 @@ export class CaseStore {
       'select id, phase, mime, size, created_at from case_photos where case_id = $1 order by created_at', [id]);
     return {
       ...this.record(row, viewer, await this.calendar()),
+      responsibilityGrid: await this.responsibilityGrid(row.city, row.unit_grid_code),
       steps: steps.rows.map((s) => ({ action: s.action, fromState: s.from_state, toState: s.to_state, actorName: s.actor_name, actorRole: s.actor_role, note: s.note, at: iso(s.at) })),
       photos: photos.rows.map((p) => ({ id: p.id, phase: p.phase, mime: p.mime, size: p.size, createdAt: iso(p.created_at) })),
     };
@@ -270,6 +271,15 @@ export class CaseStore {
     if (f.numbers?.length) { params.push(f.numbers); where += ` and number = any($${params.length})`; }
     if (f.serviceCode) { params.push(f.serviceCode); where += ` and class_code = $${params.length}`; }
     return (await this.db.query<CaseRow & { updated_at: Date | string }>(`select * from cases where ${where} order by reported_at desc limit 1000`, params)).rows;
+  }
+
+  /** the responsibility grid a unit grid belongs to, from the city's data */
+  private async responsibilityGrid(city: string, unitGrid: string | null): Promise<{ code: string; name: { zh: string; en: string } } | null> {
+    if (!unitGrid) return null;
+    const d = (await this.twin.city(city).catch(() => null))?.data;
+    const g = d?.unitGrids.find((u) => u.code === unitGrid);
+    const r = g && d!.responsibilityGrids[g.responsibilityGrid];
+    return r ? { code: r.code, name: r.name } : null;
   }
 
   private mayRead(row: CaseRow, viewer: SessionUser) {
