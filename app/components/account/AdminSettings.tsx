@@ -18,14 +18,16 @@ export function AdminSettings() {
   const qc = useQueryClient();
   const settings = useQuery(trpc.account.settings.queryOptions());
   const setSettings = useMutation(trpc.account.updateSettings.mutationOptions({
-    onSuccess: () => void qc.invalidateQueries({ queryKey: trpc.account.settings.queryKey() }),
+    onSuccess: (saved) => qc.setQueryData(trpc.account.settings.queryKey(), saved),
   }));
+  // while saving, the box shows the value asked for (not the old one until the answer comes)
+  const twinPublic = setSettings.isPending ? setSettings.variables?.twinPublic : settings.data?.twinPublic;
   return (
     <section className="panel admin-settings" data-testid="admin-settings">
       <h2>{t('admin.settings')}</h2>
       <label className="row-wrap">
         <input type="checkbox" data-testid="setting-twin-public" disabled={!settings.data || setSettings.isPending}
-          checked={settings.data?.twinPublic ?? false} onChange={(e) => setSettings.mutate({ twinPublic: e.target.checked })} />
+          checked={twinPublic ?? false} onChange={(e) => setSettings.mutate({ twinPublic: e.target.checked })} />
         {t('admin.twinPublic')}
       </label>
       <p className="muted small">{t('admin.twinPublicHint')}</p>
