@@ -156,9 +156,12 @@ test('the administrator lists, adds, disables and resets accounts, and sets the 
     await expect.poll(twinPublic, { timeout: 10_000 }).toBe(true);
   }
   await expect(page.getByTestId('calendar-periods')).toHaveValue('09:00-12:00, 13:00-18:00');
-  await page.getByTestId('calendar-holidays').fill('2027-01-01\n2027-13-40');
+  await page.getByTestId('calendar-holidays').fill('2027-01-01\n2027-1-5');
   await page.getByTestId('calendar-save').click();
   await expect(page.getByTestId('calendar-error')).toContainText('holidays.1: a date as YYYY-MM-DD');
+  await page.getByTestId('calendar-holidays').fill('2027-01-01\n2027-13-40');
+  await page.getByTestId('calendar-save').click();
+  await expect(page.getByTestId('calendar-error')).toContainText('holidays.1: no such date');
   await page.getByTestId('calendar-holidays').fill('2027-01-01, 2027-01-02');
   await page.getByTestId('calendar-save').click();
   await expect(page.getByTestId('calendar-saved')).toBeVisible();
