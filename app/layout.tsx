@@ -4,6 +4,11 @@ import type { ReactNode } from 'react';
 import { langFromAcceptLanguage, translate } from './i18n/lang';
 import { Providers } from './providers';
 import './globals.css';
+// one file per room's styles (globals.css holds the base, home and twin)
+import './styles/flood.css';
+import './styles/forecast.css';
+import './styles/cases.css';
+import './styles/admin.css';
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#070b12' };
 

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { enableTwinHooks, firstCity, nextFrames, signIn, trpcPost, trpcQuery } from './helpers';
+import { enuToGeodetic } from '../models/geo';
 
 // The dispatcher's desk beyond one case: the case map in the 3D twin (discs by time-limit state,
 // clustered when far, a click selects the case, a case page flies there), bulk dispatch with a
@@ -115,7 +116,7 @@ test('case map with clusters, bulk dispatch with a refusal, indicators and CSV',
   for (const x of [inspector, intake, page] as Page[]) await x.context().close();
 });
 
-test('the administrator lists, adds, disables and resets accounts on /admin/accounts', async ({ browser, baseURL }) => {
+test('the administrator lists, adds, disables and resets accounts, and sets the public twin and the working calendar, on /admin/accounts', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await signIn(page, 'administrator', process.env.E2E_ADMIN ?? 'e2e-admin');
@@ -141,11 +142,76 @@ test('the administrator lists, adds, disables and resets accounts on /admin/acco
   await expect(row.getByTestId('account-reset')).toBeVisible();
   expect((await trpcPost(other.request, 'account.signIn', { name: 'e2e-desk-viewer', password: 'a new viewer password 2' })).ok()).toBe(true);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/accounts-zh.png` });
+  // the settings: the twin public or not (an anonymous visitor's view follows), and the working calendar
+  const anon = await browser.newContext({ baseURL });
+  const twinPublic = async () => ((await (await anon.request.get('/api/trpc/account.me')).json()) as { result: { data: { twinPublic: boolean } } }).result.data.twinPublic;
+  const box = page.getByTestId('setting-twin-public');
+  await expect(box).toBeChecked();
+  try {
+    await box.uncheck();
+    await expect.poll(twinPublic, { timeout: 10_000 }).toBe(false);
+    expect((await anon.request.get('/api/trpc/city.list')).status()).toBe(401);
+  } finally {
+    await box.check();
+    await expect.poll(twinPublic, { timeout: 10_000 }).toBe(true);
+  }
+  await expect(page.getByTestId('calendar-periods')).toHaveValue('09:00-12:00, 13:00-18:00');
+  await page.getByTestId('calendar-holidays').fill('2027-01-01\n2027-1-5');
+  await page.getByTestId('calendar-save').click();
+  await expect(page.getByTestId('calendar-error')).toContainText('holidays.1: a date as YYYY-MM-DD');
+  await page.getByTestId('calendar-holidays').fill('2027-01-01\n2027-13-40');
+  await page.getByTestId('calendar-save').click();
+  await expect(page.getByTestId('calendar-error')).toContainText('holidays.1: no such date');
+  await page.getByTestId('calendar-holidays').fill('2027-01-01, 2027-01-02');
+  await page.getByTestId('calendar-save').click();
+  await expect(page.getByTestId('calendar-saved')).toBeVisible();
+  const cal = await trpcQuery<{ holidays: string[]; weekdays: number[] }>(page.context().request, 'case.calendar');
+  expect(cal).toMatchObject({ holidays: ['2027-01-01', '2027-01-02'], weekdays: [1, 2, 3, 4, 5] });
+  if (SHOTS) { await page.getByTestId('admin-settings').scrollIntoViewIfNeeded(); await page.screenshot({ path: `${SHOTS}/accounts-settings-zh.png` }); }
+  await page.getByTestId('calendar-holidays').fill('');
+  await page.getByTestId('calendar-save').click();
+  await expect.poll(async () => (await trpcQuery<{ holidays: string[] }>(page.context().request, 'case.calendar')).holidays).toEqual([]);
+  await anon.close();
   // not for other roles: the page says so, the API refuses
   expect((await trpcPost(other.request, 'account.add', { name: 'x-by-viewer', role: 'viewer', password: 'whatever password' })).status()).toBe(403);
   const viewerPage = await other.newPage();
   await viewerPage.goto('/admin/accounts');
   await expect(viewerPage.getByTestId('admin-only')).toBeVisible();
   await other.close();
+  await context.close();
+});
+
+test('the inspector sets the place of a report with a tap on the map of the phone page', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, locale: 'zh-CN', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  await signIn(page, 'inspector');
+  const city = await firstCity(context.request);
+  const info = await trpcQuery<{ extent: [number, number, number, number]; originLonDeg: number; originLatDeg: number; originHeightM: number }>(context.request, 'city.get', { city });
+  await page.goto('/m/report');
+  const map = page.getByTestId('report-map');
+  await expect(map).toBeVisible();
+  const box = (await map.boundingBox())!;
+  // the middle of the map is the middle of the city's extent
+  await map.tap({ position: { x: box.width / 2, y: box.height / 2 } });
+  const [x0, y0, x1, y1] = info.extent;
+  const mid = enuToGeodetic([(x0 + x1) / 2, (y0 + y1) / 2, 0], { lonDeg: info.originLonDeg, latDeg: info.originLatDeg, heightM: info.originHeightM });
+  await expect.poll(async () => Math.abs(Number(await page.getByTestId('report-lon').inputValue()) - mid.lonDeg)).toBeLessThan(2e-4);
+  expect(Math.abs(Number(await page.getByTestId('report-lat').inputValue()) - mid.latDeg)).toBeLessThan(2e-4);
+  // a tap further right and lower: east and south; the pin stands where the finger was
+  await map.tap({ position: { x: box.width * 0.7, y: box.height * 0.7 } });
+  await expect.poll(async () => Number(await page.getByTestId('report-lon').inputValue())).toBeGreaterThan(mid.lonDeg);
+  expect(Number(await page.getByTestId('report-lat').inputValue())).toBeLessThan(mid.latDeg);
+  const pin = (await page.getByTestId('report-map-pin').boundingBox())!;
+  expect(Math.abs(pin.x + pin.width / 2 - (box.x + box.width * 0.7))).toBeLessThan(3);
+  expect(Math.abs(pin.y + pin.height / 2 - (box.y + box.height * 0.7))).toBeLessThan(3);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/report-map-zh.png`, fullPage: true });
+  await page.getByTestId('report-description').fill('e2e 地图点选');
+  const lon = Number(await page.getByTestId('report-lon').inputValue()), lat = Number(await page.getByTestId('report-lat').inputValue());
+  await page.getByTestId('report-submit').click();
+  await expect(page.getByTestId('report-done')).toBeVisible();
+  const listed = await trpcQuery<{ description: string; lonDeg: number | null; latDeg: number | null; unitGridCode: string | null }[]>(context.request, 'case.list', { city });
+  const c = listed.find((x) => x.description === 'e2e 地图点选')!;
+  expect([c.lonDeg, c.latDeg]).toEqual([lon, lat]);
+  expect(c.unitGridCode).toMatch(/^\d{15}$/); // inside the city: the unit grid is filled in from the place
   await context.close();
 });

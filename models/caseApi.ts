@@ -66,7 +66,11 @@ export const caseStepRecordSchema = z.object({
   action: z.string(), fromState: z.string().nullable(), toState: z.string(), actorName: z.string(), actorRole: z.string(), note: z.string().nullable(), at: z.string(),
 });
 export const casePhotoRecordSchema = z.object({ id: z.string().uuid(), phase: z.enum(['before', 'after']), mime: z.string(), size: z.number().int(), createdAt: z.string() });
-export const caseDetailSchema = caseRecordSchema.extend({ steps: z.array(caseStepRecordSchema), photos: z.array(casePhotoRecordSchema) });
+export const caseDetailSchema = caseRecordSchema.extend({
+  steps: z.array(caseStepRecordSchema), photos: z.array(casePhotoRecordSchema),
+  /** the responsibility grid (责任网格) its unit grid belongs to; null without a unit grid */
+  responsibilityGrid: z.object({ code: z.string(), name: z.object({ zh: z.string(), en: z.string() }) }).nullable(),
+});
 export type CaseDetail = z.infer<typeof caseDetailSchema>;
 
 /** Photos: at most this many bytes, and only these types, told from the bytes (not the name). */

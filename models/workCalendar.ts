@@ -3,7 +3,10 @@
 // work, public holidays, and the weekend days worked instead (调休). Pure: zod only.
 import { z } from 'zod';
 
-const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dateSchema = z.string().regex(DATE, 'a date as YYYY-MM-DD')
+  // the pattern alone lets 2027-13-40 through (a string off the pattern has its one issue already)
+  .refine((s) => { const d = new Date(`${s}T00:00:00Z`); return !DATE.test(s) || (!Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s); }, 'no such date');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM');
 
 export const workCalendarSchema = z.object({

@@ -10,6 +10,8 @@ import { listCities, saveCity } from './city/store';
 import { generateCity } from './city/generate';
 import { log } from './log';
 import { RunManager, type RunManagerOptions } from './runs/manager';
+import { photoStoreFor } from './cases/photoStore';
+import { movePhotosToStore } from './cases/photoMove';
 import { FloodWarnings } from './cases/flood';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
@@ -44,7 +46,7 @@ export interface StartOptions {
   env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & { INGEST_TOKEN: string }
     & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST' | 'SIM_CONCURRENCY' | 'RUN_RETENTION_DAYS'
       | 'REPORT_MAX_SKEW_S' | 'STATE_CHANGES_RETENTION_DAYS' | 'HISTORY_DOWNSAMPLE_AFTER_DAYS' | 'HISTORY_COARSE_BUCKET_S' | 'HISTORY_RETENTION_DAYS' | 'RETENTION_EVERY_S'
-      | 'TWIN_BOOTSTRAP_ADMIN' | 'TWIN_BOOTSTRAP_PASSWORD'>>;
+      | 'TWIN_BOOTSTRAP_ADMIN' | 'TWIN_BOOTSTRAP_PASSWORD' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX'>>;
   /** an already open database (tests); otherwise opened from env */
   db?: Db;
   /** Next's request handler and its upgrade handler; absent in API-only tests */
@@ -86,7 +88,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
     bootstrap = { name: b.data.name, password: b.data.password };
   }
   const setupToken = await accounts.setup.start(bootstrap);
-  const cases = new CaseStore(db, twin);
+  const cases = new CaseStore(db, twin, Date.now, photoStoreFor(env));
+  await movePhotosToStore(db, cases.photos, photoStoreFor({ DATA_DIR: env.DATA_DIR }));
   const sensorCases = new SensorCases(twin, cases);
   // a succeeded run may open flood warning cases (a setting per scenario)
   cases.floodWarnings = new FloodWarnings(db, twin, cases, runs);

@@ -57,8 +57,19 @@ const envSchema = z.object({
    */
   TWIN_BOOTSTRAP_ADMIN: z.string().optional(),
   TWIN_BOOTSTRAP_PASSWORD: z.string().optional(),
+  /**
+   * Case photos in an S3-compatible store (MinIO, Ceph, AWS S3...) instead of files under DATA_DIR:
+   * S3_BUCKET turns it on; path-style URLs <S3_ENDPOINT>/<bucket>/<S3_PREFIX><case>/<photo>.
+   */
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_PREFIX: z.string().regex(/^([\w.-]+\/)*$/, 'S3_PREFIX: folder names ending in /, or empty').default('case-photos/'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((e, ctx) => {
+  if (e.S3_BUCKET && !(e.S3_ENDPOINT && e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY)) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'S3_BUCKET needs S3_ENDPOINT, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY' });
   if (!!e.TWIN_BOOTSTRAP_ADMIN !== !!e.TWIN_BOOTSTRAP_PASSWORD) ctx.addIssue({ code: 'custom', path: ['TWIN_BOOTSTRAP_PASSWORD'], message: 'TWIN_BOOTSTRAP_ADMIN and TWIN_BOOTSTRAP_PASSWORD go together' });
 });
 export type Env = z.infer<typeof envSchema>;

@@ -6,7 +6,18 @@ import { decodeLayer } from '../../models/layers';
  * A small picture of a city drawn from its own layers (unit grids coloured by responsibility
  * grid, water, streets, buildings), so the list needs no stored images.
  */
-export function CityThumb({ slug, extent, label }: { slug: string; extent: [number, number, number, number]; label: string }) {
+/** The picture's fit of a city's local extent into W x H pixels (north up), both ways. */
+export function thumbProjection([x0, y0, x1, y1]: [number, number, number, number], W: number, H: number) {
+  const s = Math.min(W / (x1 - x0), H / (y1 - y0));
+  const ox = (W - (x1 - x0) * s) / 2, oy = (H - (y1 - y0) * s) / 2;
+  return {
+    s,
+    toPx: (x: number, y: number): [number, number] => [ox + (x - x0) * s, H - oy - (y - y0) * s],
+    toLocal: (px: number, py: number): [number, number] => [x0 + (px - ox) / s, y0 + (H - oy - py) / s],
+  };
+}
+
+export function CityThumb({ slug, extent, label, width = 360, height = 220 }: { slug: string; extent: [number, number, number, number]; label: string; width?: number; height?: number }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     let cancelled = false;
@@ -21,10 +32,7 @@ export function CityThumb({ slug, extent, label }: { slug: string; extent: [numb
       const grids = decodeLayer('grids', g), roads = decodeLayer('roads', r), water = decodeLayer('water', w), bld = decodeLayer('buildings', b);
       const ctx = cv.getContext('2d')!;
       const W = cv.width, H = cv.height;
-      const [x0, y0, x1, y1] = extent;
-      const s = Math.min(W / (x1 - x0), H / (y1 - y0));
-      const ox = (W - (x1 - x0) * s) / 2, oy = (H - (y1 - y0) * s) / 2;
-      const P = (x: number, y: number): [number, number] => [ox + (x - x0) * s, H - oy - (y - y0) * s];
+      const { s, toPx: P } = thumbProjection(extent, W, H);
       ctx.fillStyle = '#0b121b';
       ctx.fillRect(0, 0, W, H);
       const ring = (xy: Float32Array, a: number, e: number) => {
@@ -56,5 +64,5 @@ export function CityThumb({ slug, extent, label }: { slug: string; extent: [numb
     }).catch(() => { /* the card still shows the summary */ });
     return () => { cancelled = true; };
   }, [slug, extent]);
-  return <canvas ref={ref} width={360} height={220} className="city-thumb" role="img" aria-label={label} />;
+  return <canvas ref={ref} width={width} height={height} className="city-thumb" role="img" aria-label={label} />;
 }

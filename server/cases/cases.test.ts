@@ -9,11 +9,20 @@ import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import sharp from 'sharp';
 import { enuToGeodetic } from '../../models/geo';
 import { STATE_CODE } from '../../models/components';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { movePhotosToStore } from './photoMove';
+import { photoKeys, type PhotoStore } from './photoStore';
+import { startTestS3 } from './testS3';
+import { scenarioTemplate } from '../../models/runs';
 
 let db: Db;
 let app: TwinServer;
 let base: string;
 let slug: string;
+// photos go to files under DATA_DIR/case-photos
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'twin-cases-'));
 const PW = 'case loop password';
 const who: Record<string, string> = {};
 
@@ -33,7 +42,7 @@ const PNG_HEAD = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a,
 beforeAll(async () => {
   PNG = new Uint8Array(await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer());
   db = await openDb({});
-  app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
+  app = await createTwinServer({ env: { DATA_DIR, INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   slug = [...app.twin.cities.keys()][0]!;
@@ -48,6 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await db?.close();
+  rmSync(DATA_DIR, { recursive: true, force: true });
 });
 
 describe('case loop over the API', () => {
@@ -85,13 +95,22 @@ describe('case loop over the API', () => {
     // the photo after handling
     const up = await fetch(`${base}/api/cases/${c.id}/photos?phase=after`, { method: 'POST', headers: { cookie: who.roads!, 'content-type': 'image/png' }, body: PNG });
     expect(up.status).toBe(201);
+    // the photo and its thumbnail are files under DATA_DIR; the row keeps no bytes
+    const upId = ((await up.json()) as { id: string }).id;
+    expect(readdirSync(join(DATA_DIR, 'case-photos', c.id)).sort()).toEqual([upId, `${upId}.thumb`]);
+    expect(new Uint8Array(readFileSync(join(DATA_DIR, 'case-photos', c.id, upId)))).toEqual(PNG);
+    expect((await db.query('select store, has_thumb, bytes, thumb from case_photos where id = $1', [upId])).rows).toEqual([{ store: 'file', has_thumb: true, bytes: null, thumb: null }]);
     await refused('disp', 'checkPass', /is for inspector/);
     await step('ins', 'checkPass');
     await step('lead', 'close');
     await refused('lead', 'close', /is taken from checked or selfHandled; this case is closed/);
     await step('lead', 'evaluate');
     expect(c.state).toBe('evaluated');
-    const detail = await read<{ steps: { action: string; actorName: string }[]; photos: { id: string; mime: string }[] }>('case.get', { id: c.id }, 'lead');
+    const detail = await read<{ steps: { action: string; actorName: string }[]; photos: { id: string; mime: string }[]; unitGridCode: string; responsibilityGrid: { code: string } | null }>('case.get', { id: c.id }, 'lead');
+    // the component's unit grid, and the responsibility grid that grid belongs to
+    const cityData = app.twin.cities.get(slug)!.data;
+    const ug = cityData.unitGrids.find((g) => g.code === detail.data.unitGridCode)!;
+    expect(detail.data.responsibilityGrid).toEqual({ code: cityData.responsibilityGrids[ug.responsibilityGrid]!.code, name: cityData.responsibilityGrids[ug.responsibilityGrid]!.name });
     expect(detail.data.steps.map((s) => `${s.action}:${s.actorName}`)).toEqual([
       'report:ins', 'verify:ins', 'file:lead', 'dispatch:disp', 'handle:roads', 'reportBack:roads', 'checkPass:ins', 'close:lead', 'evaluate:lead',
     ]);
@@ -137,6 +156,74 @@ describe('case loop over the API', () => {
     const bad = await call('case.report', { city: slug, kind: 'event', classCode: '99999', description: 'x', lonDeg: 1, latDeg: 1 }, 'ins');
     expect(bad.status).toBe(400);
     expect(bad.error).toMatch(/unknown case class 99999/);
+  });
+
+  it('moves photos stored in the database to files at start-up; a failed upload leaves no file and no row', async () => {
+    const rep = await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: '旧照片', lonDeg: 120.09, latDeg: 30.87 }, 'ins');
+    expect(rep.status, rep.error).toBe(200);
+    const id = rep.data.id;
+    const files = () => readdirSync(join(DATA_DIR, 'case-photos', id), { withFileTypes: true }).filter((f) => f.isFile()).map((f) => f.name).sort();
+    // a photo as the server stored it before 012_case_photo_files: bytes in the row, no thumbnail
+    const old = '00000000-0000-4000-8000-000000000012';
+    await db.query("insert into case_photos (id, case_id, phase, mime, bytes, size) values ($1, $2, 'before', 'image/png', $3, $4)", [old, id, Buffer.from(PNG), PNG.byteLength]);
+    const url = `${base}/api/cases/${id}/photos/${old}`;
+    const before = new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer());
+    expect(before).toEqual(PNG); // served from the row until it moves
+    // what createTwinServer runs at start-up
+    expect(await movePhotosToStore(db, app.cases.photos)).toEqual({ moved: 1, swept: 0 });
+    expect((await db.query('select store, has_thumb, bytes, thumb from case_photos where id = $1', [old])).rows).toEqual([{ store: 'file', has_thumb: true, bytes: null, thumb: null }]);
+    expect(files()).toEqual([old, `${old}.thumb`]);
+    expect(new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer())).toEqual(PNG);
+    const thumb = await fetch(`${url}?size=thumb`, { headers: { cookie: who.lead! } });
+    expect([thumb.headers.get('content-type'), (await sharp(new Uint8Array(await thumb.arrayBuffer())).metadata()).width]).toEqual(['image/webp', 320]);
+    expect((await fetch(url, { headers: { cookie: who.view! } })).status).toBe(403);
+    expect((await movePhotosToStore(db, app.cases.photos)).moved).toBe(0);
+
+    const real = app.cases.photos;
+    const upload = () => fetch(`${base}/api/cases/${id}/photos?phase=before`, { method: 'POST', headers: { cookie: who.ins!, 'content-type': 'image/png' }, body: PNG });
+    const rows = async () => (await db.query('select id from case_photos where case_id = $1', [id])).rows.length;
+    try {
+      // the disk fails on the thumbnail: the photo written just before it is removed, no row
+      app.cases.photos = { ...real, kind: real.kind, get: real.get.bind(real), remove: real.remove.bind(real),
+        put: async (key, bytes) => { if (key.endsWith('.thumb')) throw new Error('ENOSPC: no space left on device'); await real.put(key, bytes); } } satisfies PhotoStore;
+      expect((await upload()).status).toBe(500);
+      expect(files()).toEqual([old, `${old}.thumb`]);
+      expect(await rows()).toBe(1);
+      // the row cannot be written (its case went away meanwhile): both files are removed
+      const gone = await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: '将被删除', lonDeg: 120.09, latDeg: 30.87 }, 'ins');
+      app.cases.photos = { ...real, kind: real.kind, get: real.get.bind(real), remove: real.remove.bind(real),
+        put: async (key, bytes) => { await real.put(key, bytes); if (key.endsWith('.thumb')) await db.query('delete from cases where id = $1', [gone.data.id]); } } satisfies PhotoStore;
+      const res = await fetch(`${base}/api/cases/${gone.data.id}/photos?phase=before`, { method: 'POST', headers: { cookie: who.ins!, 'content-type': 'image/png' }, body: PNG });
+      expect(res.status).toBe(500);
+      expect(readdirSync(join(DATA_DIR, 'case-photos', gone.data.id))).toEqual([]);
+    } finally {
+      app.cases.photos = real;
+    }
+    expect((await upload()).status).toBe(201);
+    expect(files()).toHaveLength(4);
+  });
+
+  it('with S3 configured, photos kept in files move to the bucket at start-up and are served from it (and back)', async () => {
+    const s3 = await startTestS3();
+    const files = app.cases.photos;
+    try {
+      const n = Number((await db.query<{ n: string }>("select count(*) as n from case_photos where store = 'file'")).rows[0]!.n);
+      expect(n).toBeGreaterThan(1);
+      app.cases.photos = s3.store;
+      expect(await movePhotosToStore(db, s3.store, files)).toEqual({ moved: n, swept: 0 });
+      expect((await db.query("select id from case_photos where store = 'file'")).rows).toEqual([]);
+      const [p] = (await db.query<{ id: string; case_id: string }>("select id, case_id from case_photos where store = 's3' and has_thumb order by created_at limit 1")).rows;
+      expect(await files.get(photoKeys(p!.case_id, p!.id).full)).toBeNull(); // the file went once the row named the bucket
+      const url = `${base}/api/cases/${p!.case_id}/photos/${p!.id}`;
+      expect(new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer())).toEqual(PNG);
+      expect((await fetch(`${url}?size=thumb`, { headers: { cookie: who.lead! } })).headers.get('content-type')).toBe('image/webp');
+      expect((await fetch(url, { headers: { cookie: who.view! } })).status).toBe(403);
+      expect(await movePhotosToStore(db, files, s3.store)).toEqual({ moved: n, swept: 0 });
+    } finally {
+      app.cases.photos = files;
+      await s3.close();
+    }
+    expect((await db.query("select id from case_photos where store <> 'file'")).rows).toEqual([]);
   });
 
   it('a sensor alarm opens exactly one case; the simulator opens none', async () => {
@@ -269,5 +356,74 @@ describe('case loop over the API', () => {
     expect(rep.data.unitGridCode).toBe(g5.code);
     const outside = await call<{ unitGridCode: string | null }>('case.report', { city: slug, kind: 'event', classCode: '06010', description: 'far away', lonDeg: 10, latDeg: 10 }, 'ins');
     expect(outside.data.unitGridCode).toBeNull();
+  });
+
+  it('a real run through the queue whose water passes 27 cm at prone points opens their warning cases (onSucceeded -> fromRun)', async () => {
+    const city = app.twin.cities.get(slug)!.data;
+    // a Zhengzhou-like hour (STANDARDS.md: 201.9 mm) for 30 minutes on 25 m cells: a few seconds of kernel
+    // (130 mm/h over pipes built for the 2-year storm floods every prone point of the sample city
+    // past 27 cm; below ~115 mm/h none): so the first three points' districts get pipes that take
+    // any rain, and the water there stays lower
+    const zones = city.pronePoints.slice(0, 3).map((p, i) => ({ name: `upgrade ${i}`, drainage: { rainMmPerH: 1000 },
+      polygon: { ring: [[p.x - 150, p.y - 150], [p.x + 150, p.y - 150], [p.x + 150, p.y + 150], [p.x - 150, p.y + 150]] } }));
+    const storm = (name: string) => ({ ...scenarioTemplate(name), cellSize: 25, duration: 1800, outputInterval: 900, rainfall: { type: 'table', table: [{ time: 0, rainMmPerH: 130 }] },
+      drainage: { returnPeriodYears: 2, formula: 'beijing' }, drainageZones: zones });
+    const run = async (scenarioId: string) => {
+      const st = await call<{ run: { id: string } }>('run.start', { scenarioId, force: true }, 'admin');
+      expect(st.status, st.error).toBe(200);
+      for (const t0 = Date.now(); Date.now() - t0 < 240_000; await new Promise((r) => setTimeout(r, 200))) {
+        const r = await read<{ status: string; error: string | null }>('run.get', { id: st.data.run.id }, 'admin');
+        if (r.data.status === 'succeeded') return st.data.run.id;
+        if (r.data.status === 'failed' || r.data.status === 'cancelled') throw new Error(`run ${r.data.status}: ${r.data.error}`);
+      }
+      throw new Error('the run did not finish');
+    };
+    const flood = async (scenario: string) => (await db.query<{ number: string; class_code: string; kind: string; state: string; unit_grid_code: string; description: string; lon_deg: number; lat_deg: number }>(
+      "select * from cases where source = 'flood' and description like $1 order by number", [`%「${scenario}」%`])).rows;
+    const openBefore = new Set((await db.query<{ unit_grid_code: string }>("select unit_grid_code from cases where source = 'flood' and state not in ('closed', 'evaluated', 'voided', 'selfHandled')")).rows.map((r) => r.unit_grid_code));
+
+    // the setting off: the same storm opens nothing
+    const off = await call<{ id: string }>('scenario.create', { city: slug, name: '特大暴雨 关', scenario: storm('off') }, 'admin');
+    expect(off.status, off.error).toBe(200);
+    await run(off.data.id);
+    await new Promise((r) => setTimeout(r, 500)); // onSucceeded is not awaited by the queue
+    expect(await flood('特大暴雨 关')).toEqual([]);
+
+    const on = await call<{ id: string }>('scenario.create', { city: slug, name: '特大暴雨 开', scenario: storm('on') }, 'admin');
+    expect((await call('case.setFloodWarnings', { scenarioId: on.data.id, on: true }, 'admin')).status).toBe(200);
+    const runId = await run(on.data.id);
+    const impact = await read<{ pronePoints: { id: string; x: number; y: number; maxDepth_m: number; over27cm_s: number | null }[] }>('run.impact', { id: runId }, 'admin');
+    const over = impact.data.pronePoints.filter((p) => p.over27cm_s !== null);
+    console.log(`flood warning run: ${over.length} of ${impact.data.pronePoints.length} prone points over 27 cm, depths ${impact.data.pronePoints.map((p) => Math.round(p.maxDepth_m * 100)).sort((a, b) => b - a).join(' ')} cm`);
+    expect(over.length).toBeGreaterThan(0);
+    const under = impact.data.pronePoints.filter((p) => p.over27cm_s === null);
+    expect(under.length).toBeGreaterThan(0);
+    const gridOf = (id: string) => city.unitGrids[city.pronePoints.find((p) => p.id === id)!.unitGrid]!.code;
+    const want = [...new Set(over.map((p) => gridOf(p.id)))].filter((g) => !openBefore.has(g)).sort();
+    expect(want.length).toBeGreaterThan(0);
+    let cases = await flood('特大暴雨 开');
+    for (const t0 = Date.now(); cases.length < want.length && Date.now() - t0 < 10_000; cases = await flood('特大暴雨 开')) await new Promise((r) => setTimeout(r, 100));
+    console.log(`warning cases opened: ${cases.map((c) => `${c.number} grid ${c.unit_grid_code}`).join(', ')}`);
+    expect(cases.map((c) => c.unit_grid_code).sort()).toEqual(want);
+    // a grid whose points all stayed under 27 cm gets none
+    const dry = under.map((p) => gridOf(p.id)).filter((g) => !over.some((p) => gridOf(p.id) === g));
+    expect(dry.length).toBeGreaterThan(0);
+    expect(cases.filter((c) => dry.includes(c.unit_grid_code))).toEqual([]);
+    const origin = { lonDeg: city.meta.originLonDeg, latDeg: city.meta.originLatDeg, heightM: city.meta.originHeightM };
+    for (const c of cases) {
+      expect(c).toMatchObject({ class_code: '0111', kind: 'event', state: 'reported', number: expect.stringMatching(/^E0111\d{12}$/) });
+      // at the deepest of the grid's points over 27 cm, naming its depth
+      const deepest = over.filter((p) => gridOf(p.id) === c.unit_grid_code).sort((a, b) => b.maxDepth_m - a.maxDepth_m)[0]!;
+      const at = enuToGeodetic([deepest.x, deepest.y, 0], origin);
+      expect([c.lon_deg, c.lat_deg]).toEqual([expect.closeTo(at.lonDeg, 6), expect.closeTo(at.latDeg, 6)]);
+      expect(c.description).toContain(`最深 ${Math.round(deepest.maxDepth_m * 100)} cm`);
+    }
+    // the desk lists them for the intake clerk's queue (reported)
+    const listed = await read<{ number: string }[]>('case.list', { city: slug, states: ['reported'] }, 'lead');
+    expect(listed.data.map((c) => c.number)).toEqual(expect.arrayContaining(cases.map((c) => c.number)));
+    // the next run of the same storm opens none while they are open
+    await run(on.data.id);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await flood('特大暴雨 开')).length).toBe(cases.length);
   });
 });

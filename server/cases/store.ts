@@ -12,6 +12,7 @@ import type { Db } from '../db';
 import type { CaseIndicatorsInput, IndicatorRow } from '../../models/caseIndicators';
 import { caseIndicators } from './indicators';
 import { makeThumb } from './thumbs';
+import { MemoryPhotoStore, photoKeys, type PhotoStore } from './photoStore';
 import { unitGridAt } from './place';
 import type { FloodWarnings } from './flood';
 import { InputError, NotFoundError, type Twin } from '../twin';
@@ -34,7 +35,12 @@ export class CaseStore {
   /** set by app.ts: flood warning cases and their per-scenario setting */
   floodWarnings: FloodWarnings | null = null;
 
-  constructor(private readonly db: Db, private readonly twin: Twin, private readonly now: () => number = Date.now) {}
+  /** where photo bytes live (app.ts: photoStoreFor(DATA_DIR)); tests may put a failing one here */
+  photos: PhotoStore;
+
+  constructor(private readonly db: Db, private readonly twin: Twin, private readonly now: () => number = Date.now, photos?: PhotoStore) {
+    this.photos = photos ?? new MemoryPhotoStore();
+  }
 
   /** The working calendar (settings key workCalendar; the default: Monday-Friday 9-12, 13-18, UTC+8). */
   async calendar(): Promise<WorkCalendar> {
@@ -113,6 +119,7 @@ export class CaseStore {
       'select id, phase, mime, size, created_at from case_photos where case_id = $1 order by created_at', [id]);
     return {
       ...this.record(row, viewer, await this.calendar()),
+      responsibilityGrid: await this.responsibilityGrid(row.city, row.unit_grid_code),
       steps: steps.rows.map((s) => ({ action: s.action, fromState: s.from_state, toState: s.to_state, actorName: s.actor_name, actorRole: s.actor_role, note: s.note, at: iso(s.at) })),
       photos: photos.rows.map((p) => ({ id: p.id, phase: p.phase, mime: p.mime, size: p.size, createdAt: iso(p.created_at) })),
     };
@@ -208,27 +215,47 @@ export class CaseStore {
     return moved;
   }
 
+  /**
+   * Stores a photo and its thumbnail: the bytes first (durable when put() resolves), then the row,
+   * so an answered upload is complete; a failure on the way removes what was written.
+   */
   async addPhoto(id: string, phase: 'before' | 'after', mime: string, bytes: Uint8Array, actor: SessionUser): Promise<string> {
     const row = await this.row(id);
     this.mayRead(row, actor);
     // after the access check: nobody who may not see the case makes the server decode an image
     const thumb = await makeThumb(bytes);
     const photoId = randomUUID();
-    await this.db.query('insert into case_photos (id, case_id, phase, mime, bytes, size, uploaded_by, thumb) values ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [photoId, id, phase, mime, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes.byteLength, actor.id, Buffer.from(thumb.buffer, thumb.byteOffset, thumb.byteLength)]);
+    const keys = photoKeys(id, photoId);
+    try {
+      await this.photos.put(keys.full, bytes);
+      await this.photos.put(keys.thumb, thumb);
+      await this.db.query('insert into case_photos (id, case_id, phase, mime, size, uploaded_by, store, has_thumb) values ($1, $2, $3, $4, $5, $6, $7, true)',
+        [photoId, id, phase, mime, bytes.byteLength, actor.id, this.photos.kind]);
+    } catch (err) {
+      await Promise.all([this.photos.remove(keys.full), this.photos.remove(keys.thumb)]).catch(() => {});
+      throw err;
+    }
     return photoId;
   }
 
-  /** A photo, for someone who may see its case. */
+  /** A photo, for someone who may see its case (the thumbnail: the photo itself when it has none). */
   async photo(id: string, photoId: string, viewer: SessionUser, size: 'full' | 'thumb' = 'full'): Promise<{ mime: string; bytes: Uint8Array }> {
     this.mayRead(await this.row(id), viewer);
-    const { rows } = await this.db.query<{ mime: string; bytes: Uint8Array; thumb: Uint8Array | null }>(
-      `select mime, ${size === 'thumb' ? 'thumb, null as bytes' : 'bytes, null as thumb'} from case_photos where id = $1 and case_id = $2`, [photoId, id]);
+    const { rows } = await this.db.query<{ mime: string; store: string | null; has_thumb: boolean; bytes: Uint8Array | null; thumb: Uint8Array | null }>(
+      `select mime, store, has_thumb, ${size === 'thumb' ? 'thumb, null as bytes' : 'bytes, null as thumb'} from case_photos where id = $1 and case_id = $2`, [photoId, id]);
     const r = rows[0];
     if (!r) throw new NotFoundError(`no photo ${photoId} in case ${id}`);
-    if (size === 'thumb' && r.thumb) return { mime: 'image/webp', bytes: r.thumb };
-    if (size === 'thumb') return this.photo(id, photoId, viewer, 'full'); // stored before thumbnails were made
-    return { mime: r.mime, bytes: r.bytes };
+    if (r.store === null) { // not moved out of the row yet (photoMove.ts does it at start-up)
+      if (size === 'thumb' && r.thumb) return { mime: 'image/webp', bytes: r.thumb };
+      if (size === 'thumb') return this.photo(id, photoId, viewer, 'full');
+      return { mime: r.mime, bytes: r.bytes! };
+    }
+    if (r.store !== this.photos.kind) throw new Error(`photo ${photoId} is in the ${r.store} store; this server uses ${this.photos.kind}`);
+    if (size === 'thumb' && !r.has_thumb) return this.photo(id, photoId, viewer, 'full');
+    const keys = photoKeys(id, photoId);
+    const bytes = await this.photos.get(size === 'thumb' ? keys.thumb : keys.full);
+    if (!bytes) throw new Error(`photo ${photoId} of case ${id}: its ${size === 'thumb' ? 'thumbnail' : 'file'} is missing from the ${r.store} store`);
+    return { mime: size === 'thumb' ? 'image/webp' : r.mime, bytes };
   }
 
   /** Cases that came in through Open311 (the only ones its public API lists), newest first. */
@@ -238,6 +265,15 @@ export class CaseStore {
     if (f.numbers?.length) { params.push(f.numbers); where += ` and number = any($${params.length})`; }
     if (f.serviceCode) { params.push(f.serviceCode); where += ` and class_code = $${params.length}`; }
     return (await this.db.query<CaseRow & { updated_at: Date | string }>(`select * from cases where ${where} order by reported_at desc limit 1000`, params)).rows;
+  }
+
+  /** the responsibility grid a unit grid belongs to, from the city's data */
+  private async responsibilityGrid(city: string, unitGrid: string | null): Promise<{ code: string; name: { zh: string; en: string } } | null> {
+    if (!unitGrid) return null;
+    const d = (await this.twin.city(city).catch(() => null))?.data;
+    const g = d?.unitGrids.find((u) => u.code === unitGrid);
+    const r = g && d!.responsibilityGrids[g.responsibilityGrid];
+    return r ? { code: r.code, name: r.name } : null;
   }
 
   private mayRead(row: CaseRow, viewer: SessionUser) {

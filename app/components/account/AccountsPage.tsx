@@ -8,9 +8,10 @@ import { useTRPC } from '../../trpc';
 import { trpcErrorText } from '../trpcError';
 import { LangSwitch } from '../LangSwitch';
 import { UserMenu } from './UserMenu';
+import { AdminSettings } from './AdminSettings';
 import { roleName, useMe } from './useMe';
 
-/** /admin/accounts: the administrator's account list (account.list/add/update): add, disable, unlock, reset a password. */
+/** /admin/accounts: the administrator's account list (account.list/add/update): add, disable, unlock, reset a password; and the settings (AdminSettings). */
 export function AccountsPage() {
   const { t } = useI18n();
   const { user, loading } = useMe();
@@ -23,7 +24,7 @@ export function AccountsPage() {
       </header>
       <main className="cases-main one">
         {!loading && user?.role !== 'administrator' && <p className="error" data-testid="admin-only">{t('admin.only')}</p>}
-        {user?.role === 'administrator' && <AccountList />}
+        {user?.role === 'administrator' && <><AccountList /><AdminSettings /></>}
       </main>
     </div>
   );
@@ -42,7 +43,7 @@ function AccountList() {
       <AddAccount onAdded={refresh} />
       {list.isError && <p className="error small">{list.error.message}</p>}
       {update.isError && <p className="error small" role="alert">{trpcErrorText(update.error)}</p>}
-      <table className="ind-table small" data-testid="account-table">
+      <table className="ind-table small accounts-table" data-testid="account-table">
         <thead><tr><th>{t('auth.name')}</th><th>{t('admin.role')}</th><th>{t('admin.department')}</th><th>{t('admin.state')}</th><th /></tr></thead>
         <tbody>
           {(list.data ?? []).map((a: Account) => {

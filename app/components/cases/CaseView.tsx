@@ -49,6 +49,7 @@ export function CaseView({ id, city, onFly }: { id: string; city: string; onFly?
       <dl className="case-facts small">
         <dt>{t('cases.department')}</dt><dd>{c.department ?? '—'}</dd>
         <dt>{t('cases.grid')}</dt><dd className="mono">{c.unitGridCode ?? '—'}</dd>
+        <dt>{t('cases.respGrid')}</dt><dd data-testid="case-resp-grid">{c.responsibilityGrid ? <><span className="mono">{c.responsibilityGrid.code}</span> {pick(c.responsibilityGrid.name)}</> : '—'}</dd>
         <dt>{t('cases.component')}</dt><dd className="mono">{c.componentCode ?? '—'}</dd>
         <dt>{t('cases.place')}</dt><dd className="mono">{c.lonDeg?.toFixed(5)}, {c.latDeg?.toFixed(5)}</dd>
         <dt>{t('cases.reported')}</dt><dd>{date(c.reportedAt)}</dd>

@@ -9,8 +9,9 @@ import { LangSwitch } from '../LangSwitch';
 import { UserMenu } from '../account/UserMenu';
 import { useMe } from '../account/useMe';
 import { PhotoPick } from '../PhotoPick';
+import { PlacePicker } from './PlacePicker';
 
-/** /m/report: the inspector's phone page. Class, description, location (the phone's or typed), a photo from the camera. */
+/** /m/report: the inspector's phone page. Class, description, location (the phone's, a tap on the map, or typed), a photo from the camera. */
 export function ReportPage() {
   const { t, pick } = useI18n();
   const trpc = useTRPC();
@@ -73,8 +74,13 @@ export function ReportPage() {
               <legend>{t('report.location')}</legend>
               <button type="button" className="btn small" onClick={gps}>{t('report.useGps')}</button>
               {gpsError && <p className="error small">{t('report.gpsFailed', { message: gpsError })}</p>}
-              <label>{t('report.lon')}<input inputMode="decimal" value={lon} onChange={(e) => setLon(e.target.value)} /></label>
-              <label>{t('report.lat')}<input inputMode="decimal" value={lat} onChange={(e) => setLat(e.target.value)} /></label>
+              {city && <>
+                <span className="small muted">{t('report.mapTap')}</span>
+                <PlacePicker city={city} lonDeg={Number(lon)} latDeg={Number(lat)} label={t('report.mapTap')}
+                  onPick={(lo, la) => { setLon(lo.toFixed(6)); setLat(la.toFixed(6)); }} />
+              </>}
+              <label>{t('report.lon')}<input inputMode="decimal" data-testid="report-lon" value={lon} onChange={(e) => setLon(e.target.value)} /></label>
+              <label>{t('report.lat')}<input inputMode="decimal" data-testid="report-lat" value={lat} onChange={(e) => setLat(e.target.value)} /></label>
               <label>{t('report.componentCode')}<input inputMode="numeric" value={componentCode} onChange={(e) => setComponentCode(e.target.value)} data-testid="report-component" /></label>
             </fieldset>
             {report.isError && <p className="error small" role="alert">{issues?.length ? issues.map((i) => `${i.path}: ${i.message}`).join('; ') : report.error.message}</p>}
