@@ -17,17 +17,20 @@ export function AdminSettings() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const settings = useQuery(trpc.account.settings.queryOptions());
+  // while saving, the box shows the value asked for (React state, set in the click itself: a
+  // controlled box would otherwise spring back until the answer comes); a refusal drops it
+  const [asked, setAsked] = useState<boolean | null>(null);
   const setSettings = useMutation(trpc.account.updateSettings.mutationOptions({
     onSuccess: (saved) => qc.setQueryData(trpc.account.settings.queryKey(), saved),
+    onSettled: () => setAsked(null),
   }));
-  // while saving, the box shows the value asked for (not the old one until the answer comes)
-  const twinPublic = setSettings.isPending ? setSettings.variables?.twinPublic : settings.data?.twinPublic;
+  const twinPublic = asked ?? settings.data?.twinPublic;
   return (
     <section className="panel admin-settings" data-testid="admin-settings">
       <h2>{t('admin.settings')}</h2>
       <label className="row-wrap">
         <input type="checkbox" data-testid="setting-twin-public" disabled={!settings.data || setSettings.isPending}
-          checked={twinPublic ?? false} onChange={(e) => setSettings.mutate({ twinPublic: e.target.checked })} />
+          checked={twinPublic ?? false} onChange={(e) => { setAsked(e.target.checked); setSettings.mutate({ twinPublic: e.target.checked }); }} />
         {t('admin.twinPublic')}
       </label>
       <p className="muted small">{t('admin.twinPublicHint')}</p>
