@@ -93,7 +93,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   const sensorCases = new SensorCases(twin, cases);
   // a succeeded run may open flood warning cases (a setting per scenario)
   cases.floodWarnings = new FloodWarnings(db, twin, cases, runs);
-  runs.onSucceeded = (id) => void cases.floodWarnings!.fromRun(id).catch((err) => log.error({ err, run: id }, 'flood warning cases failed'));
+  runs.onSucceeded = (id, sc) => void cases.floodWarnings!.fromRun(id, sc).catch((err) => log.error({ err, run: id }, 'flood warning cases failed'));
   const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases, dataDir: env.DATA_DIR });
   const server = createServer(handler);
   if (opts.next?.upgrade) {

@@ -368,8 +368,8 @@ describe('case loop over the API', () => {
       polygon: { ring: [[p.x - 150, p.y - 150], [p.x + 150, p.y - 150], [p.x + 150, p.y + 150], [p.x - 150, p.y + 150]] } }));
     const storm = (name: string) => ({ ...scenarioTemplate(name), cellSize: 25, duration: 1800, outputInterval: 900, rainfall: { type: 'table', table: [{ time: 0, rainMmPerH: 130 }] },
       drainage: { returnPeriodYears: 2, formula: 'beijing' }, drainageZones: zones });
-    const run = async (scenarioId: string) => {
-      const st = await call<{ run: { id: string } }>('run.start', { scenarioId, force: true }, 'admin');
+    const run = async (scenarioId: string, force = true) => {
+      const st = await call<{ run: { id: string } }>('run.start', { scenarioId, force }, 'admin');
       expect(st.status, st.error).toBe(200);
       for (const t0 = Date.now(); Date.now() - t0 < 240_000; await new Promise((r) => setTimeout(r, 200))) {
         const r = await read<{ status: string; error: string | null }>('run.get', { id: st.data.run.id }, 'admin');
@@ -383,15 +383,18 @@ describe('case loop over the API', () => {
     const openBefore = new Set((await db.query<{ unit_grid_code: string }>("select unit_grid_code from cases where source = 'flood' and state not in ('closed', 'evaluated', 'voided', 'selfHandled')")).rows.map((r) => r.unit_grid_code));
 
     // the setting off: the same storm opens nothing
-    const off = await call<{ id: string }>('scenario.create', { city: slug, name: '特大暴雨 关', scenario: storm('off') }, 'admin');
+    const off = await call<{ id: string }>('scenario.create', { city: slug, name: '特大暴雨 关', scenario: storm('same storm') }, 'admin');
     expect(off.status, off.error).toBe(200);
-    await run(off.data.id);
+    const offRunId = await run(off.data.id);
     await new Promise((r) => setTimeout(r, 500)); // onSucceeded is not awaited by the queue
     expect(await flood('特大暴雨 关')).toEqual([]);
 
-    const on = await call<{ id: string }>('scenario.create', { city: slug, name: '特大暴雨 开', scenario: storm('on') }, 'admin');
+    // the same storm with warnings on: Run offers the stored result (reused, not run again), and
+    // the warnings open from it all the same
+    const on = await call<{ id: string }>('scenario.create', { city: slug, name: '特大暴雨 开', scenario: storm('same storm') }, 'admin');
     expect((await call('case.setFloodWarnings', { scenarioId: on.data.id, on: true }, 'admin')).status).toBe(200);
-    const runId = await run(on.data.id);
+    const runId = await run(on.data.id, false);
+    expect(runId).toBe(offRunId);
     const impact = await read<{ pronePoints: { id: string; x: number; y: number; maxDepth_m: number; over27cm_s: number | null }[] }>('run.impact', { id: runId }, 'admin');
     const over = impact.data.pronePoints.filter((p) => p.over27cm_s !== null);
     console.log(`flood warning run: ${over.length} of ${impact.data.pronePoints.length} prone points over 27 cm, depths ${impact.data.pronePoints.map((p) => Math.round(p.maxDepth_m * 100)).sort((a, b) => b - a).join(' ')} cm`);

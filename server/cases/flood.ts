@@ -29,11 +29,13 @@ export class FloodWarnings {
   }
 
   /** After a run succeeded: its warning cases when its scenario asks for them (the numbers opened). */
-  async fromRun(runId: string): Promise<string[]> {
+  /** `scenario`: the library scenario a reused run's result now stands for (not the one that ran it) */
+  async fromRun(runId: string, scenario?: { id: string; name: string }): Promise<string[]> {
     const run = await this.runs.get(runId);
-    if (run.status !== 'succeeded' || !run.scenarioId) return [];
-    if (!(await this.enabled(run.scenarioId).catch(() => false))) return [];
-    const opened = await this.fromImpact(run.city, run.scenarioName, await this.runs.result(runId, 'impact.json', impactSchema));
+    const sc = scenario ?? (run.scenarioId ? { id: run.scenarioId, name: run.scenarioName } : null);
+    if (run.status !== 'succeeded' || !sc) return [];
+    if (!(await this.enabled(sc.id).catch(() => false))) return [];
+    const opened = await this.fromImpact(run.city, sc.name, await this.runs.result(runId, 'impact.json', impactSchema));
     if (opened.length) log.info({ run: runId, cases: opened }, 'flood run opened warning cases');
     return opened;
   }

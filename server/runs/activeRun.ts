@@ -29,6 +29,8 @@ export interface Active {
   lastEmitMs: number;
   lastDbMs: number;
   ended: boolean;
+  /** what the worker was last told: someone watches (live frames wanted) */
+  watched: boolean;
 }
 
 export interface RunSink {

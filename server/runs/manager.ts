@@ -26,6 +26,8 @@ import { onStreamed, writeRun, type Active, type RunSink } from './activeRun';
 
 /** wall milliseconds between live frames of a running run (the water between stored frames) */
 const LIVE_EVERY_MS = 500;
+/** how often a running run's viewers are counted (its worker makes live frames only for someone) */
+const WATCH_CHECK_MS = 300;
 
 const gunzipAsync = promisify(gunzip);
 
@@ -84,6 +86,7 @@ export class RunManager {
     every(hb, () => this.heartbeat());
     every(Math.max(hb, ((this.opts.staleS ?? 30) * 1000) / 2), () => this.sweep(false));
     every(1000, () => this.kick());
+    every(WATCH_CHECK_MS, () => this.checkWatched());
     every(3_600_000, () => applyRetention(this.db, this.opts.retentionDays ?? 30));
     await applyRetention(this.db, this.opts.retentionDays ?? 30);
     await this.kick();
@@ -126,7 +129,11 @@ export class RunManager {
     const engine = engineVersion();
     if (!force) {
       const prev = await findReusable(this.db, sc.city, hash, engine);
-      if (prev) return { run: await this.get(prev), reused: true };
+      if (prev) {
+        // the stored result stands for this scenario's run: its hooks (flood warnings) are told as for a new one
+        if (lane === 'queue') this.onSucceeded?.(prev, { id: sc.id, name: sc.name });
+        return { run: await this.get(prev), reused: true };
+      }
     }
     const id = await insertRun(this.db, {
       city: sc.city, scenarioId: sc.id, scenarioName: sc.name, scenario: parsed.data, engineVersion: engine, inputHash: hash, outputInterval: parsed.data.outputInterval,
@@ -290,6 +297,7 @@ export class RunManager {
       void this.publishFromDb(row.id);
       throw err;
     }
+    const watched = await this.hasViewers(row.id);
     // cancelled while its worker was being handed over (cancel found nothing in `active` to stop)
     if ((await getRunRow(this.db, row.id))?.status !== 'running') {
       if (preview) this.previews--;
@@ -299,7 +307,7 @@ export class RunManager {
     const queueMs = Math.max(0, Date.now() - Date.parse(runRecord(row).createdAt));
     const a: Active = {
       id: row.id, worker, record: runRecord(row), frames: [], live: null, chain: Promise.resolve(), startedMs: Date.now(), lastEmitMs: 0, lastDbMs: 0, ended: false,
-      queueMs, workerMs: Math.round(performance.now() - t0), preview,
+      queueMs, workerMs: Math.round(performance.now() - t0), preview, watched,
     };
     this.active.set(row.id, a);
     runsRunning.set(this.active.size);
@@ -308,7 +316,7 @@ export class RunManager {
     worker.on('message', (m: FromWorker) => this.onMessage(a, m));
     worker.on('error', (err) => this.stop(a, 'failed', `the run's worker failed: ${err.message}`, true));
     worker.on('exit', (code) => this.stop(a, 'failed', `the run's worker stopped (exit code ${code}) before the run ended`, true));
-    worker.postMessage({ type: 'run', runId: row.id, scenario, city: city.data, threads, liveEveryMs: LIVE_EVERY_MS, lean: preview } satisfies ToWorker);
+    worker.postMessage({ type: 'run', runId: row.id, scenario, city: city.data, threads, liveEveryMs: LIVE_EVERY_MS, lean: preview, watched: a.watched } satisfies ToWorker);
     log.info({ run: row.id, threads, attempt: row.attempts }, 'run started');
     this.publish(a.record);
   }
@@ -376,8 +384,8 @@ export class RunManager {
     this.end(a, 'cancelled');
   }
 
-  /** told when a run here succeeded (server/cases/flood.ts: warning cases) */
-  onSucceeded: ((id: string) => void) | null = null;
+  /** told when a run here succeeded, or a stored result is reused for `scenario` (server/cases/flood.ts: warning cases) */
+  onSucceeded: ((id: string, scenario?: { id: string; name: string }) => void) | null = null;
 
   private end(a: Active, status: string) {
     this.active.delete(a.id);
@@ -389,6 +397,30 @@ export class RunManager {
       if (status === 'succeeded') this.onSucceeded?.(a.id);
       return this.kick();
     });
+  }
+
+  /** Viewers of run:<id> in any process (fetchSockets asks the other nodes through the adapter). */
+  private async hasViewers(id: string): Promise<boolean> {
+    if (!this.io) return false;
+    return (await this.io.in(`run:${id}`).fetchSockets().catch(() => [1])).length > 0;
+  }
+
+  private checking = false;
+  /** Tells each running run's worker when its first viewer comes or its last one goes. */
+  private async checkWatched() {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      for (const a of this.active.values()) {
+        const on = await this.hasViewers(a.id);
+        if (on !== a.watched && !a.ended) {
+          a.watched = on;
+          a.worker.postMessage({ type: 'watched', on } satisfies ToWorker);
+        }
+      }
+    } finally {
+      this.checking = false;
+    }
   }
 
   /** Resolves when a warm worker waits for the next run. */

@@ -6,8 +6,10 @@ import type { RunGrid, RunProgress } from '../../models/runs';
 export type ToWorker =
   /** lean: a coarse preview; only the results the workspace shows and compares (max depth, impact,
    *  probes, summary), not the downloads (the full run of the same edit writes those) */
-  | { type: 'run'; runId: string; scenario: Scenario; city: CityData; threads: number; liveEveryMs: number; lean?: boolean }
-  | { type: 'abort' };
+  | { type: 'run'; runId: string; scenario: Scenario; city: CityData; threads: number; liveEveryMs: number; lean?: boolean; watched: boolean }
+  | { type: 'abort' }
+  /** whether anyone watches the run now (live frames are made only then) */
+  | { type: 'watched'; on: boolean };
 
 export interface RunSummary {
   volumes: Record<string, number>;

@@ -24,7 +24,11 @@ const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m
 const ac = new AbortController();
 const enc = new TextEncoder();
 
+/** someone watches the run (the manager says so as viewers come and go) */
+let watched = true;
+
 async function run(m: Extract<ToWorker, { type: 'run' }>) {
+  watched = m.watched;
   const s = m.scenario;
   const t0 = performance.now();
   // a "city" terrain is the stored city of the library entry, whatever preset it names
@@ -47,6 +51,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
       const raw = gzipSync(encodeDepthFrame({ seq: seq, t: f.t, cols: p.cols, rows: p.rows, depthMm: f.depthMm }), { level: 1 });
       post({ type: 'live', t: f.t, raw }, [raw.buffer as ArrayBuffer]);
     },
+    liveWanted: () => watched,
     liveFirstMs: 150,
     liveEveryMs: m.liveEveryMs,
     onProgress: (q: Progress) => {
@@ -105,6 +110,7 @@ async function run(m: Extract<ToWorker, { type: 'run' }>) {
 
 port.on('message', (m: ToWorker) => {
   if (m.type === 'abort') return ac.abort();
+  if (m.type === 'watched') { watched = m.on; return; }
   // the server ends this thread once it has the last message (exiting here could drop it)
   run(m).catch((err: unknown) => {
     if ((err as Error)?.name === 'AbortError') post({ type: 'cancelled' });

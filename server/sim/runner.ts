@@ -51,6 +51,8 @@ export interface RunOptions {
    * the stored frames are the same with or without them.
    */
   onLive?: (f: Frame) => void;
+  /** whether anyone watches now (default yes): nobody's live frames are not made */
+  liveWanted?: () => boolean;
   liveEveryMs?: number;
   liveFirstMs?: number;
   /** the largest number of steps (for benchmarks); the run stops early when reached */
@@ -331,7 +333,7 @@ export async function simulate(p: Problem, opts: RunOptions = {}): Promise<RunRe
         frame(t);
         if (t >= nextOut) nextOut = Math.min(p.duration, nextOut + p.outputInterval);
         if (nextOut <= t) nextOut = p.duration;
-      } else if (opts.onLive && performance.now() >= liveAt) {
+      } else if (opts.onLive && performance.now() >= liveAt && (opts.liveWanted?.() ?? true)) {
         opts.onLive({ t, depthMm: quantised() });
         liveAt = performance.now() + liveEvery;
       }
