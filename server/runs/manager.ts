@@ -61,6 +61,7 @@ export class RunManager {
   /** per finished run, where its time went (ms), the newest 50 (the workspace bench prints them) */
   readonly phases = new Map<string, Record<string, number>>();
   private kicking = false;
+  private kickAgain = false;
   private closed = false;
   readonly concurrency: number;
   readonly cores: number;
@@ -228,8 +229,12 @@ export class RunManager {
 
   /** Takes queued runs while this process has room. */
   async kick(): Promise<void> {
-    if (this.kicking || this.closed) return;
+    // a kick while one is going on runs again after it: a run queued just then would otherwise
+    // wait for the next timer tick (up to a second)
+    if (this.kicking) { this.kickAgain = true; return; }
+    if (this.closed) return;
     this.kicking = true;
+    this.kickAgain = false;
     try {
       // `claiming` counts runs claimed whose worker is still being handed over: they use a slot
       // previews are not counted in `concurrency`; while one runs, full runs wait (about a second)
@@ -255,6 +260,7 @@ export class RunManager {
       }
     } finally {
       this.kicking = false;
+      if (this.kickAgain) void this.kick().catch((err) => log.error({ err }, 'run queue kick failed'));
     }
   }
 
