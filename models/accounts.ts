@@ -5,9 +5,11 @@ import { z } from 'zod';
 /**
  * The people of a management centre (issue 12, STANDARDS.md "case closed loop"): administrator,
  * planner, intake clerk 受理员, dispatcher 派遣员, shift lead 值班长, department handler 专业部门
- * (bound to a department), inspector 监督员, viewer (reads only).
+ * (bound to a department), inspector 监督员, viewer (reads only); presenter 演示员 drives a briefing
+ * room's screens (issue 13); kiosk 展厅终端 is an exhibition touch screen's session, which reads
+ * published content only and changes nothing (issue 14).
  */
-export const ROLES = ['administrator', 'planner', 'intake', 'dispatcher', 'shift_lead', 'department', 'inspector', 'viewer'] as const;
+export const ROLES = ['administrator', 'planner', 'intake', 'dispatcher', 'shift_lead', 'department', 'inspector', 'viewer', 'presenter', 'kiosk'] as const;
 export const roleSchema = z.enum(ROLES, { error: `one of ${ROLES.join(', ')}` });
 export type Role = z.infer<typeof roleSchema>;
 
@@ -20,6 +22,8 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
   department: { zh: '专业部门', en: 'Department handler' },
   inspector: { zh: '监督员', en: 'Inspector' },
   viewer: { zh: '浏览者', en: 'Viewer' },
+  presenter: { zh: '演示员', en: 'Presenter' },
+  kiosk: { zh: '展厅终端', en: 'Exhibition kiosk' },
 };
 
 /** Who may change flood scenarios and start or cancel runs. */
