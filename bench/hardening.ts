@@ -1,9 +1,10 @@
-// `npm run bench -- hardening [--messages=N] [--import-share=F] [--soak-s=S] [--rate=R] [--soak-rate=R] [--clients=N]`:
+// `npm run bench -- hardening [--messages=N] [--import-share=F] [--soak-s=S] [--rate=R] [--soak-rate=R] [--clients=N] [--memory-db]`:
 // malformed input over every boundary, file import included (0 crashes, each refused with its
 // reason, stored state and city tables byte-identical), a client reconnecting during a fast stream
 // (converges, nothing lost), a simulation worker crashing during two runs (only its run fails),
 // SIGKILL during durable writes (no acknowledged write lost), and a shortened soak with its clients
-// and stream in another process. Last line: one JSON object.
+// and stream in another process. The twin's PGlite keeps its files on disk as under DATA_DIR
+// (--memory-db: in memory, where the stored history counts in RSS). Last line: one JSON object.
 import { digestDiff, fuzz, reconnect, soak, startTwin, stateDigest, stopTwin } from './hardening/harness';
 import { killDuringWrites } from './hardening/kill';
 import { workerCrash } from './hardening/workerCrash';
@@ -25,7 +26,7 @@ export async function run(argv: string[]) {
   const importShare = flag(argv, 'import-share', 0.1);
   const out: Record<string, unknown> = { bench: 'hardening' };
 
-  const ctx = await startTwin();
+  const ctx = await startTwin({ onDisk: !argv.includes('--memory-db') });
   try {
     console.log(`fuzz: ${messages} malformed messages over HTTP ingest, tRPC, MQTT, socket.io and file import (city ${ctx.city.slug}, ${ctx.city.live.count} components)`);
     const before = await stateDigest(ctx);
@@ -58,6 +59,8 @@ export async function run(argv: string[]) {
         + `RSS ${s.soakRssGrowthPct}% after warm-up (peak ${s.soakRssMaxGrowthPct}%), longest event-loop stall ${s.maxEventLoopStallMs} ms `
         + `(p99 ${s.eventLoopP99Ms} ms, ${s.stallsOver100Ms} over 100 ms), ${s.gapsInSoak} gaps, ${s.soakIngestRefused} batches refused, ${s.soakIngestResets} connections reset (sent again); `
         + `baseline, an idle event loop at the same priority over the same window: longest ${s.idleProcessMaxStallMs} ms (p99 ${s.idleProcessP99Ms} ms, ${s.idleProcessStallsOver100Ms} over 100 ms)`);
+      console.log(`  memory after warm-up -> end: RSS ${s.soakRssMb.join(' -> ')} MB, JS heap used ${s.soakHeapUsedMb.join(' -> ')} MB, external ${s.soakExternalMb.join(' -> ')} MB; `
+        + `history rows ${s.soakHistoryRows.map((n) => n.toLocaleString('en')).join(' -> ')} (PGlite ${s.soakDbOnDisk ? 'on disk' : 'in memory'})`);
       Object.assign(out, s);
     }
   } finally {

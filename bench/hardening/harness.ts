@@ -26,11 +26,16 @@ export const TOKEN = 'hardening-bench-token';
 const SOAK_CHILD = fileURLToPath(new URL('./soakClients.ts', import.meta.url));
 const IDLE_CHILD = fileURLToPath(new URL('./idleLoop.ts', import.meta.url));
 
-export interface Ctx { app: TwinServer; db: Db; base: string; mqttUrl: string; city: CityRuntime; adminCookie: string }
+export interface Ctx { app: TwinServer; db: Db; base: string; mqttUrl: string; city: CityRuntime; adminCookie: string; dataDir: string | null }
 
-/** The twin in this process (no Next), PGlite in memory, simulator off, MQTT on a free port. */
-export async function startTwin(): Promise<Ctx> {
-  const db = await openDb({});
+/**
+ * The twin in this process (no Next), simulator off, MQTT on a free port. PGlite keeps its files in
+ * a temporary directory as the product does under DATA_DIR (`onDisk`); in memory, every history row
+ * the soak writes would stay in this process's memory and the soak's RSS would measure the data.
+ */
+export async function startTwin(opts: { onDisk?: boolean } = {}): Promise<Ctx> {
+  const dataDir = opts.onDisk ? mkdtempSync(join(tmpdir(), 'twin-hardening-')) : null;
+  const db = await openDb(dataDir ? { dataDir } : {});
   const app = await createTwinServer({
     env: { DATA_DIR: '', INGEST_TOKEN: TOKEN, SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', MQTT: 'on', MQTT_PORT: 0, HOST: '127.0.0.1', SIM_CONCURRENCY: 2, ...TEST_ADMIN },
     db, tickMs: 30,
@@ -39,12 +44,13 @@ export async function startTwin(): Promise<Ctx> {
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // the import routes are for administrators
   const adminCookie = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
-  return { app, db, base, mqttUrl: `mqtt://127.0.0.1:${app.mqtt!.port}`, city: [...app.twin.cities.values()][0]!, adminCookie };
+  return { app, db, base, mqttUrl: `mqtt://127.0.0.1:${app.mqtt!.port}`, city: [...app.twin.cities.values()][0]!, adminCookie, dataDir };
 }
 
 export async function stopTwin(ctx: Ctx) {
   await ctx.app.close();
   await ctx.db.close();
+  if (ctx.dataDir) rmSync(ctx.dataDir, { recursive: true, force: true });
 }
 
 /**
@@ -307,7 +313,10 @@ export async function soak(ctx: Ctx, perS: number, clients: number, seconds: num
     const stalls = stallSampler(100);
     const warm = Math.max(1, Math.round(seconds / 5));
     await sleep(warm * 1000);
-    const rss0 = process.memoryUsage().rss;
+    const rows = async () => Number((await ctx.db.query<{ n: string }>('select count(*)::text as n from component_history')).rows[0]!.n);
+    const rows0 = await rows();
+    const m0 = process.memoryUsage();
+    const rss0 = m0.rss;
     h.enable();
     stalls.reset();
     idle.send('start');
@@ -321,15 +330,20 @@ export async function soak(ctx: Ctx, perS: number, clients: number, seconds: num
     const base = new Promise<{ maxMs: number; p99Ms: number; over100: number }>((r) => idle.once('message', r));
     idle.send('stop');
     const b = await base;
-    const rss1 = process.memoryUsage().rss;
+    const m1 = process.memoryUsage();
+    const rss1 = m1.rss;
     child.send({ type: 'stop' });
     const r = await done;
+    const mb = (b: number) => Math.round(b / 1e5) / 10;
     return {
       soakSeconds: seconds, soakClients: clients, soakPerS: Math.round(r.perS!), soakIngestRefused: r.refused!, soakIngestResets: r.resets!,
       soakRssGrowthPct: Math.round(((rss1 - rss0) / rss0) * 1000) / 10, soakRssMaxGrowthPct: Math.round(((rssMax - rss0) / rss0) * 1000) / 10,
       maxEventLoopStallMs: Math.round(h.max / 1e6), eventLoopP99Ms: Math.round(h.percentile(99) / 1e5) / 10,
       stallsOver100Ms: over.length, gapsInSoak: r.gaps!,
       idleProcessMaxStallMs: b.maxMs, idleProcessP99Ms: b.p99Ms, idleProcessStallsOver100Ms: b.over100,
+      // where memory went after warm-up: the JS heap, buffers outside it, and the history the soak stored
+      soakRssMb: [mb(rss0), mb(rss1)], soakHeapUsedMb: [mb(m0.heapUsed), mb(m1.heapUsed)], soakExternalMb: [mb(m0.external), mb(m1.external)],
+      soakHistoryRows: [rows0, await rows()], soakDbOnDisk: ctx.dataDir !== null,
     };
   } finally {
     if (child.exitCode === null) child.kill();
