@@ -42,7 +42,8 @@ export const EVACUATION_ADVICE: Record<EvacuationColour, { zh: string; en: strin
 export const evacuationGridSchema = z.object({
   index: z.number().int().nonnegative(),
   code: unitGridCodeSchema,
-  colour: z.enum(EVACUATION_COLOURS),
+  /** green grids are not listed */
+  colour: z.enum(['red', 'yellow']),
   depthCm: z.number().int().nonnegative(),
   /** when the water passes the threshold (ISO 8601) */
   fromAt: z.string(),

@@ -10,6 +10,7 @@ import { openDb, type Db } from '../db';
 import { createTwinServer, type TwinServer } from '../app';
 import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import { EVACUATE_CM, type EvacuationState, type WarningPayload } from '../../models/warnings';
+import { distanceToRing, GAUGE_ON_BODY_M, pointInRing } from '../../models/forecast';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,4 +202,47 @@ describe('flood warnings to subscribers', () => {
     await until('the socket.io all-clear', () => !evacuation.at(-1)!.grids.some((g) => g.colour === 'red'));
     sock.close();
   });
+
+  it('a street gauge of a real source over 27 cm warns its grid now; back under it, the all-clear', async () => {
+    const rt = app.twin.cities.get(slug)!, c = rt.data.components;
+    const bodies = rt.data.water.polygons.map((f) => Array.from({ length: f.length / 2 }, (_, k) => [f[2 * k]!, f[2 * k + 1]!] as [number, number]));
+    // a gauge away from rivers and ponds (on a body it measures the body, not a street)
+    let i = -1;
+    for (let k = 0; k < c.count && i < 0; k++) if (c.classIndex[k] === 7 && bodies.every((b) => !pointInRing(c.x[k]!, c.y[k]!, b) && distanceToRing(c.x[k]!, c.y[k]!, b) > GAUGE_ON_BODY_M)) i = k;
+    expect(i).toBeGreaterThanOrEqual(0);
+    const grid = rt.data.unitGrids[c.unitGrid[i]!]!.code;
+    const s = await call<{ id: string }>('warnings.subscribe', { city: slug, target: { kind: 'grid', code: grid }, channel: { kind: 'webhook', url: `${sinkBase}/gauge` } });
+    await until('the code', () => got.some((g) => g.path === '/gauge'));
+    expect((await call('warnings.confirm', { id: s.data.id, code: got.find((g) => g.path === '/gauge')!.body.code })).status).toBe(200);
+    const reading = async (value: number) => {
+      const r = await fetch(`${base}/api/trpc/ingest.batch`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer test-token-123456' },
+        body: JSON.stringify({ city: slug, changes: [{ componentCode: c.codes[i], state: 'intact', value }] }) });
+      expect(r.status, await r.text()).toBe(200);
+      await app.warnings.fromGauges();
+    };
+    await reading(0.35);
+    const ev = await read<EvacuationState>('warnings.evacuation', { city: slug });
+    expect(ev.data.grids.find((g) => g.code === grid)).toMatchObject({ colour: 'red', source: 'gauge', depthCm: 35, why: { en: `gauge ${c.codes[i]} reads 35 cm of water` } });
+    await until('the gauge warning', () => got.some((g) => g.path === '/gauge' && g.body.type === 'flood.warning'));
+    await reading(0.36); // still red: no second warning
+    await reading(0.02);
+    await until('the gauge all-clear', () => got.some((g) => g.path === '/gauge' && g.body.type === 'flood.allclear'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.filter((g) => g.path === '/gauge').map((g) => g.body.type)).toEqual(['subscription.confirm', 'flood.warning', 'flood.allclear']);
+  });
+
+  it('a message queued when the process stops goes out after the restart', async () => {
+    await app.warnings.outbox.close(); // the queue stops taking rows, as a process that died would
+    const s = await call<{ id: string }>('warnings.subscribe', { city: slug, target: { kind: 'grid', code: app.twin.cities.get(slug)!.data.unitGrids[3]!.code }, channel: { kind: 'webhook', url: `${sinkBase}/restart` } });
+    expect(s.status, s.error).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.filter((g) => g.path === '/restart')).toEqual([]);
+    await app.close();
+    app = await createTwinServer({
+      env: { DATA_DIR, INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false,
+      warnings: { outbox: { pollMs: 50, baseDelayMs: 100 }, gaugeEveryMs: 0 },
+    });
+    await until('the code after the restart', () => got.some((g) => g.path === '/restart' && g.body.subscriptionId === s.data.id));
+  });
 });
+
