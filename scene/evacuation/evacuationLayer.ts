@@ -25,7 +25,7 @@ export class EvacuationLayer implements TwinLayer {
   private ctx!: LayerContext;
   private readonly group = new THREE.Group();
   private readonly walls = {
-    red: new THREE.MeshBasicMaterial({ color: COLOUR.red, transparent: true, opacity: 0.42, side: THREE.DoubleSide, depthWrite: false }),
+    red: new THREE.MeshBasicMaterial({ color: COLOUR.red, transparent: true, opacity: 0.55, side: THREE.DoubleSide, depthWrite: false }),
     yellow: new THREE.MeshBasicMaterial({ color: COLOUR.yellow, transparent: true, opacity: 0.3, side: THREE.DoubleSide, depthWrite: false }),
   };
   private readonly lines = { red: new THREE.LineBasicMaterial({ color: COLOUR.red }), yellow: new THREE.LineBasicMaterial({ color: COLOUR.yellow }) };

@@ -6,6 +6,9 @@ import { distanceToRing, GAUGE_ON_BODY_M, pointInRing } from '../../models/forec
 import type { CityData } from '../../models/city';
 import type { ForecastInfo } from '../../models/forecastInfo';
 import { gaugesNow } from '../runs/forecast';
+import { COMPONENT_CLASSES } from '../../models/components';
+
+const GAUGE_CLASS = COMPONENT_CLASSES.find((c) => c.code === '01067')!.index;
 import type { CityRuntime } from '../twin';
 
 export interface GridLevel { colour: Exclude<EvacuationColour, 'green'>; depthCm: number; fromAt: string; why: { zh: string; en: string } }
@@ -42,6 +45,19 @@ export function runLevels(city: CityData, run: Pick<RunRecord, 'createdAt' | 'sc
   return out;
 }
 
+/** per city (a re-import is a new object): its gauges' indices by code, and its water bodies as rings */
+const street = new WeakMap<CityData, { index: Map<string, number>; bodies: [number, number][][] }>();
+function streetOf(data: CityData) {
+  let s = street.get(data);
+  if (!s) {
+    const c = data.components, index = new Map<string, number>();
+    for (let i = 0; i < c.count; i++) if (c.classIndex[i] === GAUGE_CLASS) index.set(c.codes[i]!, i);
+    const bodies = data.water.polygons.map((flat) => Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k]!, flat[2 * k + 1]!] as [number, number]));
+    street.set(data, (s = { index, bodies }));
+  }
+  return s;
+}
+
 /**
  * The live gauges' grids: a street gauge (not on a river or pond, where depth is the body's, not
  * a street's) of a real source (ingest or MQTT; the simulator's readings warn nobody) reading
@@ -50,12 +66,11 @@ export function runLevels(city: CityData, run: Pick<RunRecord, 'createdAt' | 'sc
 export function gaugeLevels(city: CityRuntime, now = new Date()): Map<number, GridLevel> {
   const { gauges } = gaugesNow(city);
   const c = city.data.components, out = new Map<number, GridLevel>();
-  const bodies = city.data.water.polygons.map((flat) => Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k]!, flat[2 * k + 1]!] as [number, number]));
-  const index = new Map(c.codes.map((code, i) => [code, i]));
+  const { index, bodies } = streetOf(city.data);
   for (const g of gauges) {
     if (g.depthM === null) continue;
-    const i = index.get(g.code)!;
-    if (!city.real[i]) continue;
+    const i = index.get(g.code);
+    if (i === undefined || !city.real[i]) continue;
     const depthCm = Math.round(g.depthM * 100);
     const colour = evacuationColour(depthCm);
     if (colour === 'green') continue;

@@ -33,7 +33,9 @@ export function resolveTarget(city: CityData, t: WarningTarget): ResolvedGrid {
   if (t.kind === 'grid') {
     const index = city.unitGrids.findIndex((g) => g.code === t.code);
     if (index < 0) throw new InputError(`no unit grid ${t.code} in this city`, ['target', 'code']);
-    return grid(index, { zh: `网格 ${t.code}`, en: `grid ${t.code}` });
+    // the grid's responsibility grid names the neighbourhood people know
+    const r = city.responsibilityGrids[city.unitGrids[index]!.responsibilityGrid];
+    return grid(index, r ? { zh: r.name.zh, en: r.name.en } : { zh: `网格 ${t.code}`, en: `grid ${t.code}` });
   }
   if (t.kind === 'point') {
     const code = unitGridAt(city, t.lonDeg, t.latDeg);

@@ -46,9 +46,9 @@ export function EvacuationFeed({ city, engine }: { city: string; engine: TwinEng
   if (!red.length) return null;
   return (
     <div className="evac-legend" data-testid="evac-legend">
-      <b>{t('warn.legend')} · {t('warn.red')}</b>
-      {red.slice(0, 4).map((g) => <div key={g.code}>{g.code} · {t('warn.depth', { depth: g.depthCm })}<div className="small">{pick(g.why)}</div></div>)}
-      {red.length > 4 && <div>+{red.length - 4}</div>}
+      <b>{t('warn.legend')} · {t('warn.red')} ({red.length})</b>
+      {red.slice(0, 3).map((g) => <div key={g.code}>{g.code} · {t('warn.depth', { depth: g.depthCm })}<div className="small">{pick(g.why)}</div></div>)}
+      {red.length > 3 && <div>+{red.length - 3}</div>}
     </div>
   );
 }
