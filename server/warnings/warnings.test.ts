@@ -96,6 +96,11 @@ describe('flood warnings to subscribers', () => {
     const byName = await call<{ gridCode: string; place: { zh: string } }>('warnings.subscribe', { city: slug, target: { kind: 'address', text: p.name.zh }, channel: { kind: 'sms', phone: '138 1234 5678' } });
     expect(byName.status, byName.error).toBe(200);
     expect(byName.data).toMatchObject({ gridCode: city.unitGrids[p.unitGrid]!.code, place: { zh: p.name.zh } });
+    // three codes may wait for one number; a fourth is refused until one is confirmed
+    for (let k = 0; k < 2; k++) expect((await call('warnings.subscribe', { city: slug, target: { kind: 'grid', code: grid }, channel: { kind: 'sms', phone: '13812345678' } })).status).toBe(200);
+    const fourth = await call('warnings.subscribe', { city: slug, target: { kind: 'grid', code: grid }, channel: { kind: 'sms', phone: '+86 138 1234 5678' } });
+    expect(fourth.status).toBe(429);
+    expect(fourth.error).toMatch(/3 subscriptions to this number wait for their code already/);
     // the duty view needs a duty role
     expect((await read('warnings.duty', { city: slug }, 'view')).status).toBe(403);
     expect((await read('warnings.duty', { city: slug })).status).toBe(401);
