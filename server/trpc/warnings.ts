@@ -25,7 +25,8 @@ export const warningsRouter = router({
   /** the subscriber ends it with its code */
   unsubscribe: anyone.input(confirmInputSchema).output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => { await warningsOf(ctx).unsubscribe(input.id, input.code); return { ok: true as const }; }),
-  /** per unit grid that is not green, its evacuation colour and why (red: evacuate now) */
+  /** per unit grid that is not green, its evacuation colour and why (red: evacuate now); public like
+   *  the warnings themselves (the subscribe page shows them to anyone, also where the twin is not public) */
   evacuation: anyone.input(cityInputSchema).output(evacuationStateSchema).query(({ ctx, input }) => warningsOf(ctx).evacuation(input.city)),
   duty: rolesProcedure(WARNING_DUTY_ROLES).input(dutyInputSchema).output(dutyViewSchema).query(({ ctx, input }) => warningsOf(ctx).duty(input.city)),
   /** the duty officer ends a subscription (a wrong number, a complaint) */
