@@ -60,9 +60,11 @@ export async function applyLevels(db: Db, city: string, gridCodes: readonly stri
       if (kept.has(g)) continue;
       changed = true;
       const id = randomUUID(), code = gridCodes[g]!;
-      await tx.query(`insert into warning_events (id, city, unit_grid_code, grid_index, source, run_id, colour, depth_cm, from_at, why_zh, why_en)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [id, city, code, g, source, runId, n.colour, n.depthCm, n.fromAt, n.why.zh, n.why.en]);
-      if (n.colour === 'red') await enqueue(tx, city, { id, gridIndex: g, gridCode: code, colour: n.colour, depthCm: n.depthCm, fromAt: n.fromAt }, 'warning', await subscribersOf(tx, city, code));
+      // (another process may have opened it a moment ago: then its warnings are its own)
+      const ins = await tx.query(`insert into warning_events (id, city, unit_grid_code, grid_index, source, run_id, colour, depth_cm, from_at, why_zh, why_en)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (city, unit_grid_code, source) where cancelled_at is null do nothing returning id`,
+      [id, city, code, g, source, runId, n.colour, n.depthCm, n.fromAt, n.why.zh, n.why.en]);
+      if (ins.rows.length && n.colour === 'red') await enqueue(tx, city, { id, gridIndex: g, gridCode: code, colour: n.colour, depthCm: n.depthCm, fromAt: n.fromAt }, 'warning', await subscribersOf(tx, city, code));
     }
     return changed;
   });
