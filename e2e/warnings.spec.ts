@@ -84,6 +84,18 @@ test('a citizen subscribes by place name and confirms with the code from the web
   await shot(page, 'subscribe-done-zh');
   await subscribeAndConfirm(page, 'en', '/en', { by: 'grid', value: gridCode });
   await shot(page, 'subscribe-done-en');
+  // a point picked on the map resolves to the grid under it (an SMS: the code goes to the log gateway)
+  await page.getByRole('button', { name: 'Subscribe another' }).click();
+  await page.getByTestId('warn-by-map').check();
+  const map = page.getByTestId('report-map');
+  const box = (await map.boundingBox())!;
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.getByTestId('report-map-pin')).toBeVisible();
+  await page.getByTestId('warn-channel-sms').check();
+  await page.getByTestId('warn-phone').fill('139 1234 5678');
+  await shot(page, 'subscribe-map-en');
+  await page.getByTestId('warn-submit').click();
+  await expect(page.getByTestId('warn-code-sent')).toContainText(/phone\. Grid \d{15} \(the point \d+\.\d{5}, \d+\.\d{5}\)/);
   await context.close();
 });
 
