@@ -177,6 +177,8 @@ export interface ServerToClientEvents {
   runFrame: (runId: string, data: ArrayBuffer) => void;
   /** the water of a running run between its stored frames (same encoding; never stored, not replayed) */
   runLive: (runId: string, data: ArrayBuffer) => void;
+  /** a city's evacuation colours changed (models/warnings.ts; after evacuationWatch) */
+  evacuation: (state: import('./warnings').EvacuationState) => void;
 }
 
 export interface ClientToServerEvents {
@@ -186,6 +188,8 @@ export interface ClientToServerEvents {
   /** watch a flood run's depth frames: the stored ones first, then each new one (models/runs.ts) */
   runWatch: (payload: { runId: string }, ack?: (res: RunWatchAck) => void) => void;
   runUnwatch: (payload: { runId: string }) => void;
+  /** hear a city's evacuation colours when they change (the current ones come with tRPC warnings.evacuation) */
+  evacuationWatch: (payload: { city: string }) => void;
 }
 
 /** Between server processes (socket.io Redis adapter): changes one process accepted, as a binary batch in base64. */

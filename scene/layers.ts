@@ -2,6 +2,7 @@ import { BuildingsLayer } from './buildings/buildingsLayer';
 import { CasesLayer } from './cases/casesLayer';
 import { CompareLayer } from './compare/compareLayer';
 import { EditLayer } from './edit/editLayer';
+import { EvacuationLayer } from './evacuation/evacuationLayer';
 import { ComponentsTwinLayer } from './components/componentsTwinLayer';
 import type { TwinLayer } from './core/types';
 import { FloodLayer } from './flood/floodLayer';
@@ -28,6 +29,7 @@ export function createLayers(): TwinLayer[] {
     new WaterLayer(),
     new ProneTwinLayer(),
     new FloodLayer(),
+    new EvacuationLayer(),
     new CompareLayer(),
     new CasesLayer(),
     new MarkerLayer(),

@@ -13,6 +13,8 @@ import { RunManager, type RunManagerOptions } from './runs/manager';
 import { photoStoreFor } from './cases/photoStore';
 import { movePhotosToStore } from './cases/photoMove';
 import { FloodWarnings } from './cases/flood';
+import { Warnings, type WarningsOptions } from './warnings/warnings';
+import { attachEvacuationWatch } from './warnings/socket';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
 import { Retention } from './live/retention';
@@ -37,6 +39,8 @@ export interface TwinServer {
   /** the case loop, and the cases real telemetry opens */
   cases: CaseStore;
   sensorCases: SensorCases;
+  /** flood warnings to subscribers (server/warnings) */
+  warnings: Warnings;
   /** the one-time setup link's token when no administrator exists (main.ts prints the link) */
   setupToken: string | null;
   close(): Promise<void>;
@@ -57,6 +61,8 @@ export interface StartOptions {
   mqtt?: false;
   /** run queue settings (tests: shorter heartbeats, no warm worker) */
   runs?: RunManagerOptions;
+  /** warning delivery settings (tests: short back-off, other gateways) */
+  warnings?: WarningsOptions;
 }
 
 /**
@@ -93,8 +99,13 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   const sensorCases = new SensorCases(twin, cases);
   // a succeeded run may open flood warning cases (a setting per scenario)
   cases.floodWarnings = new FloodWarnings(db, twin, cases, runs);
-  runs.onSucceeded = (id, sc) => void cases.floodWarnings!.fromRun(id, sc).catch((err) => log.error({ err, run: id }, 'flood warning cases failed'));
-  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases, dataDir: env.DATA_DIR });
+  // and a forecast (or a run of a scenario with warnings on) warns the subscribers of its red grids
+  const warnings = new Warnings(db, twin, runs, opts.warnings);
+  runs.onSucceeded = (id, sc) => {
+    void cases.floodWarnings!.fromRun(id, sc).catch((err) => log.error({ err, run: id }, 'flood warning cases failed'));
+    void warnings.fromRun(id, sc).catch((err) => log.error({ err, run: id }, 'flood warnings to subscribers failed'));
+  };
+  const handler = createRequestHandler(twin, { ingestToken: env.INGEST_TOKEN, fallback: opts.next?.handle, runs: { db, library, manager: runs }, accounts, cases, warnings, dataDir: env.DATA_DIR });
   const server = createServer(handler);
   if (opts.next?.upgrade) {
     const up = opts.next.upgrade;
@@ -114,6 +125,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   });
   runs.attachIo(live.io);
   attachRunWatch(live.io, runs);
+  attachEvacuationWatch(live.io, warnings);
 
   // The simulator decides per component; its changes are gathered and applied as one batch per
   // tick through the same path as every other source.
@@ -188,6 +200,8 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   for (const c of await twin.listCities()) await twin.city(c.slug);
   // After the cities are loaded: runs left by a stopped process are recovered, queued ones start.
   await runs.start();
+  // deliveries left pending by a stopped process go out now
+  warnings.start();
   // After the cities are loaded, so the first message finds its city in memory.
   const mqtt = opts.mqtt === false || env.MQTT === 'off' ? undefined : await startMqtt({
     twin, log,
@@ -195,9 +209,10 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   });
 
   return {
-    server, twin, db, live, mqtt, runs, accounts, setupToken, cases, sensorCases,
+    server, twin, db, live, mqtt, runs, accounts, setupToken, cases, sensorCases, warnings,
     async close() {
       await sensorCases.close();
+      await warnings.close();
       await runs.close();
       clearInterval(simTimer);
       if (loadTimer) clearInterval(loadTimer);

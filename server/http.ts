@@ -17,6 +17,7 @@ import { serveRun } from './runs/http';
 import { REPORT_PATH, serveReport } from './runs/report';
 import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './accounts/auth';
 import type { CaseStore } from './cases/store';
+import type { Warnings } from './warnings/warnings';
 import { serveCasePhotos } from './cases/http';
 import { serveOpen311 } from './cases/open311';
 import { serveImport } from './city/import/http';
@@ -30,7 +31,7 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function createRequestHandler(
   twin: Twin,
-  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts; cases?: CaseStore; dataDir?: string },
+  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts; cases?: CaseStore; warnings?: Warnings; dataDir?: string },
 ): Handler {
   const runs = opts.runs ?? null;
   const accounts = opts.accounts ?? null;
@@ -43,6 +44,7 @@ export function createRequestHandler(
     maxBodySize: MAX_TRPC_BODY,
     createContext: async ({ req, res }) => ({
       twin, token: bearerToken(req.headers.authorization), ingestToken: opts.ingestToken, runs, accounts, cases,
+      warnings: opts.warnings ?? null, clientIp: req.socket.remoteAddress ?? 'unknown',
       user: await userOf(accounts, req), sessionToken: sessionToken(req), secure: isHttps(req),
       setCookie: (c: string) => void res.appendHeader('set-cookie', c),
     }),

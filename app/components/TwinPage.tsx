@@ -18,6 +18,7 @@ import { LangSwitch } from './LangSwitch';
 import { UserMenu } from './account/UserMenu';
 import { TwinDropImport } from './TwinDropImport';
 import { useEngineSelector } from './useEngine';
+import { EvacuationFeed } from './warnings/EvacuationFeed';
 import { CompareViews } from './flood/CompareViews';
 import { ShareButton } from './share/ShareButton';
 import { useShareUrl } from './share/useShareUrl';
@@ -80,6 +81,7 @@ function TwinRoom({ city }: { city: string }) {
       <div className={`stage-wrap${timeline ? ' has-timeline' : ''}${right ? ' has-right' : ''}${docked ? ' has-left' : ''}`}>
         {info && <TwinView info={info} onEngine={setEngine} />}
         <TwinDropImport city={city} />
+        <EvacuationFeed city={city} engine={engine} />
         {info && engine && run && runA && ws.view.compareView !== 'diff' && (
           <CompareViews info={info} engine={engine} runA={runA} runB={run} mode={ws.view.compareView} swipe={ws.view.swipe} onSwipe={(v) => ws.set({ swipe: v })} />
         )}

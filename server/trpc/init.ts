@@ -8,6 +8,7 @@ import type { Role, SessionUser } from '../../models/accounts';
 import { mayReadTwin, type Accounts } from '../accounts/auth';
 import { AuthError } from '../accounts/store';
 import type { CaseStore } from '../cases/store';
+import type { Warnings } from '../warnings/warnings';
 
 export interface Context {
   twin: Twin;
@@ -28,6 +29,10 @@ export interface Context {
   secure: boolean;
   /** the case loop; null in processes without it (some tests) */
   cases?: CaseStore | null;
+  /** flood warnings to subscribers; null in processes without them */
+  warnings?: Warnings | null;
+  /** the request's peer address (rate limits of public mutations) */
+  clientIp?: string;
 }
 
 /**

@@ -1,0 +1,54 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import type { Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../models/live';
+import type { EvacuationState } from '../../../models/warnings';
+import type { TwinEngine } from '../../../scene/TwinEngine';
+import type { EvacuationLayer } from '../../../scene/evacuation/evacuationLayer';
+import { useI18n } from '../../i18n';
+import { useTRPC } from '../../trpc';
+import { useEngineSelector } from '../useEngine';
+
+/**
+ * The city's evacuation colours in the twin: the current ones from tRPC warnings.evacuation, then
+ * each change from the socket.io event (room evacuation:<city>), handed to scene/evacuation. A
+ * legend names the red grids while there are any.
+ */
+export function EvacuationFeed({ city, engine }: { city: string; engine: TwinEngine | null }) {
+  const { t, pick } = useI18n();
+  const trpc = useTRPC();
+  const first = useQuery({ ...trpc.warnings.evacuation.queryOptions({ city }), retry: false });
+  const [pushed, setPushed] = useState<EvacuationState | null>(null);
+  const state = pushed && (!first.data || pushed.updatedAt >= first.data.updatedAt) ? pushed : first.data ?? null;
+  const ready = useEngineSelector(engine, (e) => e.status.phase === 'ready') ?? false;
+
+  useEffect(() => {
+    let sock: Socket<ServerToClientEvents, ClientToServerEvents> | null = null, gone = false;
+    void import('socket.io-client').then(({ io }) => {
+      if (gone) return;
+      sock = io(location.origin, { transports: ['websocket'] });
+      // (again after a reconnect: the room is per connection)
+      sock.on('connect', () => { sock!.emit('evacuationWatch', { city }); void first.refetch(); });
+      sock.on('evacuation', (s) => { if (s.city === city) setPushed(s); });
+    });
+    return () => { gone = true; sock?.disconnect(); };
+    // first.refetch is stable enough; only the city reconnects
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [city]);
+
+  useEffect(() => {
+    if (!ready || !engine || !state) return;
+    engine.layer<EvacuationLayer>('evacuation')?.api.set(state.grids.map((g) => ({ index: g.index, colour: g.colour })));
+  }, [ready, engine, state]);
+
+  const red = state?.grids.filter((g) => g.colour === 'red') ?? [];
+  if (!red.length) return null;
+  return (
+    <div className="evac-legend" data-testid="evac-legend">
+      <b>{t('warn.legend')} · {t('warn.red')} ({red.length})</b>
+      {red.slice(0, 3).map((g) => <div key={g.code}>{g.code} · {t('warn.depth', { depth: g.depthCm })}<div className="small">{pick(g.why)}</div></div>)}
+      {red.length > 3 && <div>+{red.length - 3}</div>}
+    </div>
+  );
+}
