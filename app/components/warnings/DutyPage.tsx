@@ -18,12 +18,13 @@ export function DutyPage({ city }: { city: string }) {
   const may = !!user && WARNING_DUTY_ROLES.includes(user.role);
   const duty = useQuery({ ...trpc.warnings.duty.queryOptions({ city }), enabled: may, refetchInterval: 5000 });
   const cancel = useMutation(trpc.warnings.cancel.mutationOptions({ onSettled: () => qc.invalidateQueries({ queryKey: trpc.warnings.duty.queryKey({ city }) }) }));
+  const info = useQuery({ ...trpc.city.get.queryOptions({ city }), retry: false });
   const d = duty.data;
   return (
     <div className="auth-page warn-duty">
       <header className="topbar">
         <Link href="/" className="btn ghost">← {t('auth.back')}</Link>
-        <h1>{t('warn.duty')} · {city}</h1>
+        <h1>{t('warn.duty')} · {info.data ? pick(info.data.name) : city}</h1>
         <div className="topbar-right"><Link className="btn small" href={`/warnings/${encodeURIComponent(city)}`}>{t('warn.title')}</Link><UserMenu /><LangSwitch /></div>
       </header>
       <main className="cases-main one">
