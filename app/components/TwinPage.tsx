@@ -22,6 +22,7 @@ import { CompareViews } from './flood/CompareViews';
 import { ShareButton } from './share/ShareButton';
 import { useShareUrl } from './share/useShareUrl';
 import { useWorkspaceView, WorkspaceViewProvider } from './share/workspaceView';
+import { twinInfoOf } from './twinInfo';
 
 const TwinView = dynamic(() => import('../../scene/TwinView'), { ssr: false });
 
@@ -55,10 +56,7 @@ function TwinRoom({ city }: { city: string }) {
   // the left dock starts folded on small screens, so the map keeps most of a 960 px window
   const [docked, setDocked] = useState(true);
   useEffect(() => { if (window.innerWidth < 1100) setDocked(false); }, []);
-  const info = useMemo<TwinCityInfo | null>(() => (q.data ? {
-    slug: q.data.slug, originLonDeg: q.data.originLonDeg, originLatDeg: q.data.originLatDeg,
-    originHeightM: q.data.originHeightM, extent: q.data.extent, tilesets: q.data.tilesets,
-  } : null), [q.data]);
+  const info = useMemo<TwinCityInfo | null>(() => (q.data ? twinInfoOf(q.data) : null), [q.data]);
   const results = run?.status === 'succeeded';
   const timeline = !!run?.grid && !!engine;
   const right = hasSelection || results;
