@@ -1,5 +1,6 @@
 import type { RunRecord } from '../../../models/runs';
 import type { Story, StoryScene } from '../../../models/story';
+import type { ViewState } from '../../../models/viewState';
 import { selectionExists } from '../../../scene/core/selection';
 import { LAYER_KEYS, type LayerKey, type Selection, type TwinEngine } from '../../../scene/TwinEngine';
 import { floodRunOf } from '../flood/useFloodRun';
@@ -38,6 +39,25 @@ export interface StoryControllerOptions {
 }
 
 const TICK_MS = 200;
+
+/**
+ * Shows a view on the engine: layers (all on but layersOff), selection, the run at view.timeS
+ * (null hides the flood) and the camera (flown over flightS, 0 = cut). A story's scene; the
+ * planner's own view again after a preview.
+ */
+export function applyView(e: TwinEngine, v: ViewState, run: RunRecord | null, flightS: number) {
+  const off = new Set(v.layersOff ?? []);
+  e.setInputs({ layers: Object.fromEntries(LAYER_KEYS.map((k) => [k, !off.has(k)])) as Record<LayerKey, boolean> });
+  e.select((v.selection ?? null) as Selection);
+  const f = e.flood;
+  if (f) {
+    if (run?.grid) {
+      if (f.run()?.id !== run.id) f.show(floodRunOf(run));
+      if (v.timeS !== undefined) f.setTime(v.timeS);
+    } else f.show(null);
+  }
+  if (v.camera) e.flyToCameraView(v.camera, flightS);
+}
 
 /**
  * Plays a story on a twin engine, scene by scene: each scene's data is checked first (its run
@@ -153,18 +173,7 @@ export class StoryController {
   }
 
   private apply(sc: StoryScene, run: RunRecord | null) {
-    const e = this.engine, v = sc.view;
-    const off = new Set(v.layersOff ?? []);
-    e.setInputs({ layers: Object.fromEntries(LAYER_KEYS.map((k) => [k, !off.has(k)])) as Record<LayerKey, boolean> });
-    e.select((v.selection ?? null) as Selection);
-    const f = e.flood;
-    if (f) {
-      if (run) {
-        if (f.run()?.id !== run.id) f.show(floodRunOf(run));
-        f.setTime(v.timeS ?? 0);
-      } else f.show(null);
-    }
-    if (v.camera) e.flyToCameraView(v.camera, sc.flightS);
+    applyView(this.engine, sc.view, run, sc.flightS);
   }
 
   private tick() {
