@@ -51,7 +51,7 @@ test('a planner stores a story of three scenes (one broken) and publishes it', a
   const story = await mutate<{ id: string; published: boolean }>(page, 'stories.save', {
     city, title: { zh: 'e2e 暴雨中的老城', en: 'e2e The old town in the storm' },
     scenes: [
-      { view: { camera: cams[0], layersOff: ['grids', 'responsibility'], selection: { kind: 'component', index: 0 } }, caption: { zh: '第一幕：老城区全貌', en: 'Scene one: the old town' }, durationS: 3, flightS: 1 },
+      { view: { camera: cams[0], layersOff: ['grids', 'responsibility'], selection: { kind: 'component', index: 0 } }, caption: { zh: '第一幕：老城区全貌', en: 'Scene one: the old town' }, durationS: 8, flightS: 1 },
       { view: { camera: cams[1], run: MISSING_RUN, timeS: 600 }, caption: { zh: '这一幕的运行已被删除', en: 'This scene’s run was deleted' }, durationS: 3, flightS: 1 },
       { view: { camera: cams[2], run: run.id, timeS: 0 }, timeToS: 3600, caption: { zh: '第三幕：积水在低洼处上涨', en: 'Scene three: the water rises in the low street' }, durationS: 6, flightS: 1 },
     ],
@@ -147,6 +147,74 @@ test('a story plays through its scenes and skips a broken one', async ({ browser
   } finally {
     await ctx.close();
   }
+});
+
+test('a planner makes a story in the twin: scenes from the view, captions, order, preview in place, publish', async () => {
+  test.setTimeout(240_000);
+  // the twin opened on the run at 1200 s (a share link)
+  await enableTwinHooks(page);
+  await page.goto(`/twin/${city}?run=${run.id}&t=1200`);
+  await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+  await page.waitForFunction((id) => window.__twin!.flood.runId() === id && window.__twin!.flood.time() === 1200, run.id, { timeout: 60_000 });
+  await page.getByTestId('dock-stories').click();
+  await page.getByTestId('story-new').click();
+  await page.getByTestId('story-title-zh').fill('e2e 编辑器的故事');
+  await page.getByTestId('story-title-en').fill('e2e A story from the editor');
+  // scene A: the run at 1200 s, a component selected
+  await page.evaluate(() => window.__twin!.select({ kind: 'component', index: 3 }));
+  await page.getByTestId('story-add-view').click();
+  // scene B: the grids off, the whole city, nothing selected (the run stays shown)
+  await page.evaluate(() => { window.__twin!.setLayer('grids', false); window.__twin!.select(null); window.__twin!.home(); });
+  const camB = await page.evaluate(() => window.__twin!.cameraView());
+  await page.getByTestId('story-add-view').click();
+  const scenes = page.getByTestId('story-scene');
+  await expect(scenes).toHaveCount(2);
+  // no captions yet: refused, saying where
+  await page.getByTestId('story-save').click();
+  await expect(page.getByTestId('story-error')).toContainText('scenes.0.caption.zh: the caption in Chinese is missing');
+  await scenes.nth(0).getByTestId('story-caption-zh').fill('积水漫过路口');
+  await scenes.nth(0).getByTestId('story-caption-en').fill('Water over the crossing');
+  await scenes.nth(0).getByTestId('story-water-to').fill('3600');
+  await scenes.nth(1).getByTestId('story-caption-zh').fill('全城一览');
+  await scenes.nth(1).getByTestId('story-caption-en').fill('The whole city');
+  // B first
+  await scenes.nth(0).getByTestId('story-scene-down').click();
+  await expect(scenes.nth(0).getByTestId('story-caption-zh')).toHaveValue('全城一览');
+  await page.getByTestId('story-save').click();
+  await expect(page.getByTestId('story-save')).toContainText('已保存');
+  await expect(page.getByTestId('story-error')).toHaveCount(0);
+  await expect(page.getByTestId('story-state')).toHaveText('草稿');
+  const stored = (await trpcQuery<{ id: string; title: { zh: string }; published: boolean; scenes: { view: Record<string, unknown>; timeToS?: number }[] }[]>(page.request, 'stories.list', { city }))
+    .find((x) => x.title.zh === 'e2e 编辑器的故事')!;
+  expect(stored.published).toBe(false);
+  expect(stored.scenes[0]!.view).toMatchObject({ layersOff: ['grids'], run: run.id });
+  expect(stored.scenes[0]!.view.selection).toBeUndefined();
+  expect(stored.scenes[1]!.view).toMatchObject({ run: run.id, timeS: 1200, selection: { kind: 'component', index: 3 } });
+  expect(stored.scenes[1]!.timeToS).toBe(3600);
+
+  // preview plays in the twin itself; stopping it gives the planner's view back
+  await page.getByTestId('story-preview').click();
+  await expect(page.getByTestId('story-caption')).toHaveText('全城一览');
+  await page.getByTestId('story-pause').click();
+  await expect(page.getByTestId('story-player')).toHaveAttribute('data-playing', 'false');
+  await page.getByTestId('story-next').click();
+  await expect(page.getByTestId('story-caption')).toHaveText('积水漫过路口');
+  await expect.poll(() => page.evaluate(() => window.__twin!.selection())).toEqual({ kind: 'component', index: 3 });
+  await nextFrames(page, 2);
+  await page.screenshot({ path: 'test-results/story-editor-preview-zh.png' });
+  await page.getByTestId('story-stop-preview').click();
+  await expect(page.getByTestId('story-player')).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => window.__twin!.selection())).toBeNull();
+  expect(await page.evaluate(() => window.__twin!.layers().grids)).toBe(false);
+  await expect.poll(async () => near(await page.evaluate(() => window.__twin!.cameraView()), camB), { timeout: 15_000 }).toBe(true);
+
+  await page.getByTestId('story-publish').click();
+  await expect(page.getByTestId('story-state')).toHaveText('已发布');
+  expect((await trpcQuery<{ id: string }[]>(page.request, 'stories.published', { city })).map((x) => x.id)).toContain(stored.id);
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('story-add-view')).toContainText('Add the current view as a scene');
+  await page.screenshot({ path: 'test-results/story-editor-en.png' });
+  await page.getByTestId('lang-switch').click();
 });
 
 test('a story that is missing or not published says so', async ({ browser, baseURL }) => {

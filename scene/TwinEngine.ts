@@ -357,8 +357,10 @@ export class TwinEngine {
   /** flies to a view (a story's scene); 0 s is a cut */
   flyToCameraView(v: CameraView, durationS: number) {
     if (durationS <= 0) return this.setCameraView(v);
-    flyToCameraView(this.globe.scene, v, durationS);
-    this.globe.keepActive(durationS);
+    // frames until the flight is over (and at most a while longer than planned: a lost callback)
+    const release = this.globe.hold();
+    const timer = setTimeout(release, durationS * 1000 + 15_000);
+    flyToCameraView(this.globe.scene, v, durationS, () => { clearTimeout(timer); release(); });
   }
 
   home(durationS = 1.2) {

@@ -23,10 +23,13 @@ export function applyCameraView(scene: Scene, v: CameraView) {
   scene.requestRender();
 }
 
-/** Flies the camera to a view over durationS (a story's scene); the caller keeps the render loop going. */
-export function flyToCameraView(scene: Scene, v: CameraView, durationS: number) {
+/**
+ * Flies the camera to a view over durationS (a story's scene); `done` runs when the flight ends or
+ * is cancelled (the caller keeps the render loop going until then).
+ */
+export function flyToCameraView(scene: Scene, v: CameraView, durationS: number, done: () => void) {
   scene.camera.cancelFlight();
-  scene.camera.flyTo({ ...poseOf(v), duration: durationS });
+  scene.camera.flyTo({ ...poseOf(v), duration: durationS, complete: done, cancel: done });
   scene.requestRender();
 }
 

@@ -2,8 +2,9 @@ import type { RunRecord } from '../../../models/runs';
 import type { Story, StoryScene } from '../../../models/story';
 import type { ViewState } from '../../../models/viewState';
 import { selectionExists } from '../../../scene/core/selection';
-import { LAYER_KEYS, type LayerKey, type Selection, type TwinEngine } from '../../../scene/TwinEngine';
-import { floodRunOf } from '../flood/useFloodRun';
+import { LAYER_KEYS, type LayerKey, type Selection } from '../../../scene/core/types';
+import type { TwinEngine } from '../../../scene/TwinEngine';
+import { floodRunOf } from '../flood/format';
 
 /** why a scene could not be shown (its data went away since the planner made it) */
 export type SkipReason = 'run' | 'runCity' | 'runNotDone' | 'selection';
@@ -124,13 +125,17 @@ export class StoryController {
     this.o.onEnd?.();
   }
 
-  /** the engine's city loaded (selections index its data) */
+  /**
+   * The city drawn (its first frame): selections index its data, and a scene's clock must not run
+   * while the visitor still sees the loading screen.
+   */
   private whenReady(gen: number): Promise<boolean> {
     const e = this.engine;
-    if (e.status.phase === 'ready') return Promise.resolve(true);
+    const ready = () => e.ready && e.status.phase === 'ready';
+    if (ready()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const off = e.subscribe(() => {
-        if (gen !== this.gen) { off(); resolve(false); } else if (e.status.phase === 'ready') { off(); resolve(true); }
+        if (gen !== this.gen) { off(); resolve(false); } else if (ready()) { off(); resolve(true); }
       });
     });
   }
