@@ -100,6 +100,7 @@ test('a story plays through its scenes and skips a broken one', async ({ browser
     // scene 2 is broken: skipped, and the visitor is told; scene 3 follows by itself
     const notice = p.getByTestId('story-skipped');
     await expect(notice).toHaveText('第 2 幕已跳过：它的模拟运行已不存在', { timeout: 30_000 });
+    await p.screenshot({ path: 'test-results/story-skipped-zh.png' });
     await expect(player).toHaveAttribute('data-scene', '2');
     await expect(p.getByTestId('story-caption')).toHaveText('第三幕：积水在低洼处上涨');
     await p.waitForFunction((id) => window.__twin!.flood.runId() === id && window.__twin!.flood.times().length >= 7, run.id, { timeout: 60_000 });
@@ -202,6 +203,10 @@ test('a planner makes a story in the twin: scenes from the view, captions, order
   await expect.poll(() => page.evaluate(() => window.__twin!.selection())).toEqual({ kind: 'component', index: 3 });
   await nextFrames(page, 2);
   await page.screenshot({ path: 'test-results/story-editor-preview-zh.png' });
+  await page.getByTestId('lang-switch').click();
+  await expect(page.getByTestId('story-caption')).toHaveText('Water over the crossing');
+  await page.screenshot({ path: 'test-results/story-editor-preview-en.png' });
+  await page.getByTestId('lang-switch').click();
   await page.getByTestId('story-stop-preview').click();
   await expect(page.getByTestId('story-player')).toHaveCount(0);
   await expect.poll(() => page.evaluate(() => window.__twin!.selection())).toBeNull();

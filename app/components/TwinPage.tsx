@@ -107,7 +107,7 @@ function TwinRoom({ city }: { city: string }) {
             <LayerPanel engine={engine} />
           </div>
           <div className="dock-body panel" hidden={!docked || tab !== 'stories'}>
-            <StoriesPanel city={city} capture={preview.capture} onPreview={preview.start} />
+            <StoriesPanel city={city} capture={preview.capture} onPreview={preview.start} previewing={!!preview.story} onStopPreview={preview.stop} />
           </div>
         </nav>
         <button type="button" className="btn home-btn" data-testid="home" onClick={() => engine?.home()} title={t('twin.home')}>
@@ -120,12 +120,7 @@ function TwinRoom({ city }: { city: string }) {
           {results && run && <ResultsPanel key={run.id} city={city} engine={engine} run={run} />}
         </div>
         {timeline && engine && run && <Timeline engine={engine} run={run} />}
-        {preview.story && engine && (
-          <>
-            <StoryPlayer story={preview.story} engine={engine} onEnd={preview.stop} />
-            <button type="button" className="btn story-stop" data-testid="story-stop-preview" onClick={preview.stop}>■ {t('stories.stopPreview')}</button>
-          </>
-        )}
+        {preview.story && engine && <StoryPlayer story={preview.story} engine={engine} onEnd={preview.stop} />}
       </div>
     </div>
   );

@@ -5,19 +5,13 @@ import type { Context } from '../trpc/init';
 import type { Role } from '../../models/accounts';
 import type { StoryScene } from '../../models/story';
 import { StoryStore } from './store';
+import { startTestPostgres } from '../db/testPostgres';
 
 // The stories router in process: who may read drafts and change stories (the server's guard,
 // not the UI), what bad input is told, and what publishing changes for the public list.
 
 let db: Db;
 let stories: StoryStore;
-
-beforeAll(async () => {
-  db = await openDb({}); // PGlite in memory, migrated
-  await db.query(`insert into cities (slug, meta, counts) values ('town', '{}', '{}'), ('other', '{}', '{}')`);
-  stories = new StoryStore(db);
-});
-afterAll(async () => { await db?.close(); });
 
 function as(role: Role | null) {
   const ctx = {
@@ -34,7 +28,20 @@ const scene = (over: Partial<StoryScene> = {}): StoryScene => ({
 });
 const input = { city: 'town', title: { zh: '暴雨', en: 'The storm' }, scenes: [scene(), scene({ timeToS: 1800, view: { run: '00000000-0000-4000-8000-00000000abcd', timeS: 0 } })] };
 
-describe('stories router', () => {
+// the same on the embedded PGlite and on a real PostgreSQL (migration 014 and the queries)
+describe.each(['pglite', 'postgres'] as const)('stories router on %s', (kind) => {
+  let pg: Awaited<ReturnType<typeof startTestPostgres>> | undefined;
+  beforeAll(async () => {
+    if (kind === 'postgres') pg = await startTestPostgres();
+    db = await openDb(pg ? { url: pg.url } : {}); // migrated
+    await db.query(`insert into cities (slug, meta, counts) values ('town', '{}', '{}'), ('other', '{}', '{}')`);
+    stories = new StoryStore(db);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.close();
+    pg?.stop();
+  });
+
   it('a planner saves a draft: only planners see it, until it is published', async () => {
     const s = await as('planner').save(input);
     expect(s).toMatchObject({ city: 'town', published: false, updatedBy: 'a-planner', title: input.title });

@@ -12,7 +12,9 @@ import { draftOf, newDraft, StoryEditor, type StoryDraft } from './StoryEditor';
  * The twin's Stories tab: the city's stories (drafts too for planners), each opened in the
  * editor (planners) or its player page (/story/<id>).
  */
-export function StoriesPanel({ city, capture, onPreview }: { city: string; capture(): ViewState; onPreview(d: StoryDraft): void }) {
+export function StoriesPanel({ city, capture, onPreview, previewing, onStopPreview }: {
+  city: string; capture(): ViewState; onPreview(d: StoryDraft): void; previewing: boolean; onStopPreview(): void;
+}) {
   const { t, pick } = useI18n();
   const trpc = useTRPC();
   const { canPlan } = useMe();
@@ -20,7 +22,8 @@ export function StoriesPanel({ city, capture, onPreview }: { city: string; captu
   const [draft, setDraft] = useState<StoryDraft | null>(null);
 
   if (draft && canPlan) {
-    return <StoryEditor draft={draft} onChange={setDraft} capture={capture} onPreview={onPreview} onClose={() => setDraft(null)} />;
+    return <StoryEditor draft={draft} onChange={setDraft} capture={capture} onPreview={onPreview} previewing={previewing} onStopPreview={onStopPreview}
+      onClose={() => { onStopPreview(); setDraft(null); }} />;
   }
   const stories = list.data ?? [];
   return (

@@ -36,12 +36,15 @@ export function sceneOf(view: ViewState, old?: StoryScene): StoryScene {
  * (camera, layers off, run and time, selection), their captions, stay, flight and rising water,
  * order; save, publish, delete, preview. The server validates and checks the role again.
  */
-export function StoryEditor({ draft, onChange, capture, onPreview, onClose }: {
+export function StoryEditor({ draft, onChange, capture, onPreview, previewing, onStopPreview, onClose }: {
   draft: StoryDraft;
   onChange(d: StoryDraft): void;
   /** the view on screen now */
   capture(): ViewState;
   onPreview(d: StoryDraft): void;
+  /** a preview is playing in the twin (the preview button stops it) */
+  previewing: boolean;
+  onStopPreview(): void;
   onClose(): void;
 }) {
   const { t } = useI18n();
@@ -126,7 +129,9 @@ export function StoryEditor({ draft, onChange, capture, onPreview, onClose }: {
       {err && <p className="err" role="alert" data-testid="story-error">{err}</p>}
       <div className="row">
         <button type="button" className="btn" data-testid="story-save" disabled={busy} onClick={() => void doSave()}>{saved ? `✓ ${t('stories.saved')}` : t('stories.save')}</button>
-        <button type="button" className="btn" data-testid="story-preview" disabled={!draft.scenes.length} onClick={() => onPreview(draft)}>▶ {t('stories.preview')}</button>
+        {previewing
+          ? <button type="button" className="btn primary" data-testid="story-stop-preview" onClick={onStopPreview}>■ {t('stories.stopPreview')}</button>
+          : <button type="button" className="btn" data-testid="story-preview" disabled={!draft.scenes.length} onClick={() => onPreview(draft)}>▶ {t('stories.preview')}</button>}
         <button type="button" className="btn" data-testid="story-publish" disabled={busy} onClick={() => void doPublish(!draft.published)}>{t(draft.published ? 'stories.unpublish' : 'stories.publish')}</button>
         <button type="button" className="btn ghost" data-testid="story-delete" disabled={busy} onClick={() => void doRemove()}>{t('stories.deleteStory')}</button>
       </div>
