@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { citySlugSchema, i18nTextSchema } from './city';
+import { citySlugSchema } from './city';
 import { viewStateSchema } from './viewState';
 
 /**
@@ -10,10 +10,16 @@ import { viewStateSchema } from './viewState';
 
 export const storyIdSchema = z.string().uuid('story id: a UUID');
 
+/** a title or caption in both languages (the player shows the visitor's) */
+const storyTextSchema = (what: string, max: number) => z.object({
+  zh: z.string().trim().min(1, `${what} in Chinese is missing`).max(max, `${what} in Chinese: at most ${max} characters`),
+  en: z.string().trim().min(1, `${what} in English is missing`).max(max, `${what} in English: at most ${max} characters`),
+});
+
 export const storySceneSchema = z.object({
   /** what the twin shows: camera, layers switched off, scenario run and its time, selected object */
   view: viewStateSchema,
-  caption: i18nTextSchema,
+  caption: storyTextSchema('the caption', 400),
   /** how long the scene stays before the next one, seconds */
   durationS: z.number().min(2, 'a scene lasts at least 2 s').max(600, 'a scene lasts at most 600 s'),
   /** the camera's flight to the scene's view, seconds (0 = cut) */
@@ -25,7 +31,7 @@ export type StoryScene = z.infer<typeof storySceneSchema>;
 
 export const storyInputSchema = z.object({
   city: citySlugSchema,
-  title: i18nTextSchema,
+  title: storyTextSchema('the title', 120),
   scenes: z.array(storySceneSchema).min(1, 'a story needs at least one scene').max(50, 'at most 50 scenes'),
 });
 export type StoryInput = z.infer<typeof storyInputSchema>;
@@ -37,3 +43,12 @@ export const storySchema = storyInputSchema.extend({
   updatedBy: z.string().nullable(),
 });
 export type Story = z.infer<typeof storySchema>;
+
+// ---- the stories API (server/trpc/stories.ts)
+
+export const storyCityInputSchema = z.object({ city: citySlugSchema });
+export const storyIdInputSchema = z.object({ id: storyIdSchema });
+/** create (no id) or replace (id) a story's title and scenes; publishing is apart */
+export const storySaveInputSchema = storyInputSchema.extend({ id: storyIdSchema.optional() });
+export type StorySaveInput = z.infer<typeof storySaveInputSchema>;
+export const storyPublishInputSchema = z.object({ id: storyIdSchema, published: z.boolean() });

@@ -69,6 +69,8 @@ export function createGlobe({ container, onClick, onWake }: GlobeOptions) {
 
   let requested = true;
   let activeUntil = 0;
+  /** flights under way that need frames until they end (hold()) */
+  let holds = 0;
   const request = scene.requestRender.bind(scene);
   scene.requestRender = () => {
     request();
@@ -114,9 +116,25 @@ export function createGlobe({ container, onClick, onWake }: GlobeOptions) {
       }
       scene.requestRender();
     },
+    /**
+     * Keeps the render loop running until the returned release is called (a flight started
+     * elsewhere, camera.flyTo: it moves only while frames are drawn, so on a slow machine a fixed
+     * window could end before it does and leave the camera half-way).
+     */
+    hold(): () => void {
+      holds++;
+      scene.requestRender();
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        holds--;
+        activeUntil = Math.max(activeUntil, performance.now() + 500);
+      };
+    },
     /** whether the globe may change this frame (see above) */
     active(): boolean {
-      return requested || performance.now() < activeUntil || !scene.globe.tilesLoaded;
+      return requested || holds > 0 || performance.now() < activeUntil || !scene.globe.tilesLoaded;
     },
     /** one turn of Cesium's loop: resize, clock, and a render if Cesium decides one is due */
     frame() {

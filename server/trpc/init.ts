@@ -9,6 +9,7 @@ import { mayReadTwin, type Accounts } from '../accounts/auth';
 import { AuthError } from '../accounts/store';
 import type { CaseStore } from '../cases/store';
 import type { Warnings } from '../warnings/warnings';
+import type { StoryStore } from '../stories/store';
 
 export interface Context {
   twin: Twin;
@@ -33,6 +34,8 @@ export interface Context {
   warnings?: Warnings | null;
   /** the request's peer address (rate limits of public mutations) */
   clientIp?: string;
+  /** stories (issue 14); null in processes without them (some tests) */
+  stories?: StoryStore | null;
 }
 
 /**

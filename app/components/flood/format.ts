@@ -1,3 +1,6 @@
+import type { RunRecord } from '../../../models/runs';
+import type { FloodRun } from '../../../scene/flood/floodLayer';
+
 // Small formatters shared by the flood panels.
 
 /** Simulated seconds as h:mm:ss (the storm's clock from the start of the run). */
@@ -27,3 +30,10 @@ export const isActive = (status: string) => status === 'queued' || status === 'r
 
 /** A number the engine may not have yet (NaN before the first frame) as 0. */
 export const or0 = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : 0);
+
+/** What the engine's flood layer needs of a run record (the twin, a story's scene); null before it has a grid. */
+export function floodRunOf(r: RunRecord): FloodRun | null {
+  if (!r.grid) return null;
+  const duration = r.progress?.duration ?? r.outputInterval * Math.max(1, r.frameCount - 1);
+  return { id: r.id, grid: r.grid, outputInterval: r.outputInterval, duration, status: r.status };
+}

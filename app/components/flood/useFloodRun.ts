@@ -6,7 +6,7 @@ import type { RunRecord } from '../../../models/runs';
 import type { TwinEngine } from '../../../scene/TwinEngine';
 import { useTRPC } from '../../trpc';
 import { useEngineSelector } from '../useEngine';
-import { isActive } from './format';
+import { floodRunOf, isActive } from './format';
 
 export interface FloodRunState {
   /** the city's runs, newest first */
@@ -86,8 +86,7 @@ export function useFloodRun(city: string, engine: TwinEngine | null, initialRunI
     if (!flood) return;
     const r = runRef.current;
     if (!showKey || !r?.grid) { flood.show(null); return; }
-    const duration = r.progress?.duration ?? r.outputInterval * Math.max(1, r.frameCount - 1);
-    flood.show({ id: r.id, grid: r.grid, outputInterval: r.outputInterval, duration, status: r.status });
+    flood.show(floodRunOf(r));
   }, [engine, ready, showKey]);
 
   return { runs: runsQ.data ?? [], run, showRun };
