@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { citySlugSchema } from './city';
 import { STATE_COUNT } from './fiveColour';
 import type { RunWatchAck } from './runs';
+import type { PresentAck, PresentJoinInput, PresentPushInput, RoomState } from './cockpit';
 
 // Live frames on socket.io (binary). Two streams per subscribed client:
 // - components: the state of every component in the unit grids the client shows. Each client
@@ -177,6 +178,8 @@ export interface ServerToClientEvents {
   runFrame: (runId: string, data: ArrayBuffer) => void;
   /** the water of a running run between its stored frames (same encoding; never stored, not replayed) */
   runLive: (runId: string, data: ArrayBuffer) => void;
+  /** a presenter's room changed (models/cockpit.ts) */
+  presentState: (state: RoomState) => void;
 }
 
 export interface ClientToServerEvents {
@@ -186,6 +189,9 @@ export interface ClientToServerEvents {
   /** watch a flood run's depth frames: the stored ones first, then each new one (models/runs.ts) */
   runWatch: (payload: { runId: string }, ack?: (res: RunWatchAck) => void) => void;
   runUnwatch: (payload: { runId: string }) => void;
+  /** enter a presenter's room to follow it or drive it (server/cockpit/rooms.ts) */
+  presentJoin: (payload: PresentJoinInput, ack?: (res: PresentAck) => void) => void;
+  presentPush: (payload: PresentPushInput, ack?: (res: PresentAck) => void) => void;
 }
 
 /** Between server processes (socket.io Redis adapter): changes one process accepted, as a binary batch in base64. */
