@@ -111,7 +111,11 @@ export const cockpitSummarySchema = z.object({
     open: z.number().int(), overdue: z.number().int(),
     todayClosureRate: rate, todayOnTimeRate: rate, monthClosureRate: rate, monthOnTimeRate: rate,
     byClass: z.array(barRow), byDepartment: z.array(barRow), byGrid: z.array(barRow),
+    /** the newest open cases with a place (local metres): what the presenter flies to */
+    recent: z.array(z.object({ number: z.string(), classCode: z.string(), x: z.number(), y: z.number() })).max(12),
   }).nullable(),
+  /** the city's prone points (易积水点): places the presenter flies to */
+  places: z.array(z.object({ name: z.object({ zh: z.string(), en: z.string() }), x: z.number(), y: z.number() })).max(40),
   /** rain rate now (mm/h; the rain gauges' mean, null without any) and the latest forecast run's next hour */
   rain: z.object({ nowMmPerH: z.number().nullable(), forecastMmPerH: z.number().nullable() }),
   gauges: z.array(cockpitGaugeSchema).max(12),

@@ -8,6 +8,7 @@ import { ROLLUP_COLUMNS, ROLLUP_STALE, STALE_BIT, STATE_MASK } from '../../model
 import { DEPTH_THRESHOLDS } from '../../models/scenario';
 import { impactSchema } from '../../models/runs';
 import type { SessionUser } from '../../models/accounts';
+import { ecefToEnu, geodeticToEcef } from '../../models/geo';
 import type { CockpitOutlook, CockpitSummary } from '../../models/cockpit';
 import type { CaseStore } from '../cases/store';
 import type { RunManager } from '../runs/manager';
@@ -28,7 +29,7 @@ export interface CockpitDeps { db: Db; twin: Twin; cases: CaseStore | null; runs
 
 export async function cockpitSummary(deps: CockpitDeps, slug: string, user: SessionUser | null, now = Date.now()): Promise<CockpitSummary> {
   const city = await deps.twin.city(slug);
-  const caseView = user && (COCKPIT_CASE_ROLES as readonly string[]).includes(user.role) && deps.cases ? await casesPart(deps.cases, slug, user, now) : null;
+  const caseView = user && (COCKPIT_CASE_ROLES as readonly string[]).includes(user.role) && deps.cases ? await casesPart(deps.cases, city, user, now) : null;
   const forecast = deps.runs ? await latestForecast(deps, slug, now) : { outlook: null, forecastMmPerH: null, nowMmPerH: null };
   return {
     at: now,
@@ -37,6 +38,7 @@ export async function cockpitSummary(deps: CockpitDeps, slug: string, user: Sess
     rain: { nowMmPerH: forecast.nowMmPerH, forecastMmPerH: forecast.forecastMmPerH },
     ...gaugesPart(city),
     alerts: alertsPart(city),
+    places: city.data.pronePoints.slice(0, 40).map((p) => ({ name: p.name, x: p.x, y: p.y })),
     outlook: forecast.outlook,
   };
 }
@@ -90,8 +92,16 @@ function gaugesPart(city: CityRuntime): Pick<CockpitSummary, 'gauges' | 'gaugesO
 const localDate = (t: number, offsetMin: number) => new Date(t + offsetMin * 60_000).toISOString().slice(0, 10);
 const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP).map(([key, count]) => ({ key, count }));
 
-async function casesPart(cases: CaseStore, city: string, user: SessionUser, now: number): Promise<NonNullable<CockpitSummary['cases']>> {
+async function casesPart(cases: CaseStore, runtime: CityRuntime, user: SessionUser, now: number): Promise<NonNullable<CockpitSummary['cases']>> {
+  const city = runtime.slug;
+  // newest first, at most 500 (CaseStore.list): a centre with more open cases sees the newest 500 counted
   const open = await cases.list(city, [...OPEN_STATES], user);
+  const m = runtime.data.meta;
+  const origin = { lonDeg: m.originLonDeg, latDeg: m.originLatDeg, heightM: m.originHeightM };
+  const recent = open.filter((r) => r.lonDeg !== null && r.latDeg !== null).slice(0, 12).map((r) => {
+    const [x, y] = ecefToEnu(geodeticToEcef({ lonDeg: r.lonDeg!, latDeg: r.latDeg!, heightM: m.originHeightM }), origin);
+    return { number: r.number, classCode: r.classCode, x, y };
+  });
   const byClass = new Map<string, number>(), byDept = new Map<string, number>(), byGrid = new Map<string, number>();
   let overdue = 0;
   for (const r of open) {
@@ -111,7 +121,7 @@ async function casesPart(cases: CaseStore, city: string, user: SessionUser, now:
   };
   const [todayClosureRate, todayOnTimeRate] = await rates(today);
   const [monthClosureRate, monthOnTimeRate] = await rates(`${today.slice(0, 8)}01`);
-  return { open: open.length, overdue, todayClosureRate, todayOnTimeRate, monthClosureRate, monthOnTimeRate, byClass: top(byClass), byDepartment: top(byDept), byGrid: top(byGrid) };
+  return { open: open.length, overdue, todayClosureRate, todayOnTimeRate, monthClosureRate, monthOnTimeRate, byClass: top(byClass), byDepartment: top(byDept), byGrid: top(byGrid), recent };
 }
 
 interface ForecastPart { outlook: CockpitOutlook | null; nowMmPerH: number | null; forecastMmPerH: number | null }

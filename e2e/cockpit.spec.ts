@@ -1,0 +1,158 @@
+// The briefing room (issue 13): a presenter's tablet drives three screens in their own browser
+// contexts; a reloaded screen takes the room's state; a viewer is refused by the server; the
+// cockpit's 1920x1080 canvas fits a 1920x1080 and a 3840x2160 screen with nothing overlapping or cut.
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { io as ioClient } from 'socket.io-client';
+import { mkdirSync } from 'node:fs';
+import { enableTwinHooks, firstCity, ingest, signIn, trpcQuery } from './helpers';
+
+const SHOTS = process.env.COCKPIT_SHOTS ?? '';
+const ROOM = `E2E${Date.now().toString(36).toUpperCase().slice(-6)}`;
+type Cam = { lonDeg: number; latDeg: number; heightM: number; headingDeg: number; pitchDeg: number; rollDeg: number };
+
+test.describe.configure({ mode: 'serial' });
+
+let city: string;
+
+test.beforeAll(async ({ request }) => {
+  city = await firstCity(request);
+  // a few components in alarm: the alert feed has something to fly to
+  const c = await trpcQuery<{ counts: { components: number } }>(request, 'city.get', { city });
+  expect(c.counts.components).toBeGreaterThan(10);
+});
+
+async function screen(browser: Browser, baseURL: string | undefined, size: { width: number; height: number }, path: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: size, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.log('screen pageerror:', e.message));
+  await enableTwinHooks(page);
+  await page.goto(path);
+  await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+  return page;
+}
+
+const camOf = (p: Page) => p.evaluate(() => window.__twin!.cameraView() as Cam);
+function sameCam(a: Cam, b: Cam) {
+  // about 10 cm and a tenth of a degree: the same view on every screen
+  return Math.abs(a.lonDeg - b.lonDeg) < 1e-6 && Math.abs(a.latDeg - b.latDeg) < 1e-6 && Math.abs(a.heightM - b.heightM) < 0.1
+    && Math.abs(a.headingDeg - b.headingDeg) < 0.1 && Math.abs(a.pitchDeg - b.pitchDeg) < 0.1;
+}
+
+test('a presenter flies three screens to an alert; a reloaded screen rejoins; a viewer cannot drive', async ({ browser, baseURL, request }) => {
+  const detail = await trpcQuery<{ code: string }>(request, 'component.get', { city, index: 3 });
+  expect((await ingest(request, city, [{ componentCode: detail.code, state: 'alarm' }])).ok()).toBeTruthy();
+
+  const small = { width: 480, height: 270 };
+  const screens: Page[] = [];
+  for (let i = 0; i < 3; i++) screens.push(await screen(browser, baseURL, small, `/cockpit/${city}?room=${ROOM}`));
+
+  const tablet = await (await browser.newContext({ baseURL, viewport: { width: 1024, height: 768 }, locale: 'zh-CN' })).newPage();
+  await signIn(tablet, 'presenter');
+  await tablet.goto(`/present/${city}?room=${ROOM}`);
+  await tablet.getByTestId('room-open').click();
+  await expect(tablet.getByTestId('present-status')).toContainText('3');
+  for (const s of screens) await expect(s.getByTestId('room-status')).toContainText('e2e-presenter');
+
+  const alert = tablet.getByTestId('fly-alert').first();
+  await expect(alert).toBeVisible();
+  const index = Number(await alert.getAttribute('data-index'));
+  const sentAt = Date.now();
+  await alert.click();
+  const lags: number[] = [];
+  for (const s of screens) {
+    await expect(s.locator('.cockpit')).toHaveAttribute('data-fly-seq', '1');
+    lags.push(Number(await s.locator('.cockpit').getAttribute('data-room-at')) - sentAt);
+  }
+  console.log(`presenter click to screens' state: ${lags.join(', ')} ms (the bench measures the socket path: npm run bench -- cockpit)`);
+  // every screen selected the alert's component and stands at the same camera
+  await expect.poll(async () => {
+    const cams = await Promise.all(screens.map(camOf));
+    const sel = await Promise.all(screens.map((s) => s.evaluate(() => window.__twin!.selection())));
+    return sel.every((x) => x?.kind === 'component' && x.index === index) && cams.every((c) => sameCam(c, cams[0]!));
+  }, { timeout: 30_000 }).toBe(true);
+  const cam = await camOf(screens[0]!);
+
+  // a screen that reloads takes the room's state (seq, selection, camera) at once
+  await screens[1]!.reload();
+  await screens[1]!.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+  await expect(screens[1]!.locator('.cockpit')).toHaveAttribute('data-fly-seq', '1');
+  await expect.poll(async () => sameCam(await camOf(screens[1]!), cam), { timeout: 30_000 }).toBe(true);
+  // screens show no controls
+  expect(await screens[0]!.locator('input, select, textarea').count()).toBe(0);
+
+  // a viewer: the tablet page says so, and the server refuses its socket whatever it sends
+  const viewerCtx = await browser.newContext({ baseURL, locale: 'zh-CN' });
+  const viewer = await viewerCtx.newPage();
+  await signIn(viewer, 'viewer');
+  await viewer.goto(`/present/${city}?room=${ROOM}`);
+  await expect(viewer.getByTestId('present-need-role')).toBeVisible();
+  const cookie = (await viewerCtx.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const sock = ioClient(baseURL!, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+  try {
+    const ask = (ev: string, p: unknown) => new Promise<{ ok: boolean; error?: string }>((res) => sock.emit(ev, p, res));
+    const join = await ask('presentJoin', { room: ROOM, city, role: 'drive' });
+    expect(join).toMatchObject({ ok: false, error: expect.stringContaining('presenter') });
+    const push = await ask('presentPush', { room: ROOM, state: { view: {}, fly: { kind: 'home' }, flySeq: 9 } });
+    expect(push).toMatchObject({ ok: false });
+  } finally { sock.close(); }
+  await expect(screens[2]!.locator('.cockpit')).toHaveAttribute('data-fly-seq', '1');
+
+  // the presenter drops: screens keep the view and say so; it comes back and drives again
+  await tablet.context().close();
+  await expect(screens[0]!.getByTestId('room-status')).toContainText('主讲已离开');
+  expect(sameCam(await camOf(screens[0]!), cam)).toBe(true);
+  for (const s of screens) await s.context().close();
+});
+
+async function checkLayout(page: Page, w: number, h: number) {
+  const canvas = await page.getByTestId('cockpit-canvas').boundingBox();
+  // the design canvas fills the screen exactly (16:9 on 16:9)
+  expect(canvas).toMatchObject({ x: 0, y: 0 });
+  expect(Math.abs(canvas!.width - w)).toBeLessThan(1);
+  expect(Math.abs(canvas!.height - h)).toBeLessThan(1);
+  const boxes = await page.$$eval('.cp-head, .kpi, .cp-panel', (els) => els.map((e) => {
+    const r = e.getBoundingClientRect();
+    return { id: (e as HTMLElement).dataset.testid ?? e.className, x: r.x, y: r.y, w: r.width, h: r.height };
+  }));
+  expect(boxes.length).toBeGreaterThanOrEqual(11 + 6);
+  for (const b of boxes) {
+    expect(b.x, b.id).toBeGreaterThanOrEqual(0);
+    expect(b.y, b.id).toBeGreaterThanOrEqual(0);
+    expect(b.x + b.w, b.id).toBeLessThanOrEqual(w + 0.5);
+    expect(b.y + b.h, b.id).toBeLessThanOrEqual(h + 0.5);
+  }
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i]!, b = boxes[j]!;
+    const overlap = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 0.5 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 0.5;
+    expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
+  }
+  // no text cut: labels and values fit their boxes (no ellipsis at work)
+  const cut = await page.$$eval('.kpi h3, .kpi-value, .kpi-sub, .cp-panel h2, .cp-head h1, .cp-five li', (els) =>
+    els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+  expect(cut).toEqual([]);
+}
+
+for (const [w, h] of [[1920, 1080], [3840, 2160]] as const) {
+  test(`the cockpit at ${w}x${h}: nothing overlaps or is cut`, async ({ browser, baseURL }) => {
+    const context = await browser.newContext({ baseURL, viewport: { width: w, height: h }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await signIn(page, 'presenter');
+    await enableTwinHooks(page);
+    await page.goto(`/cockpit/${city}`);
+    await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+    await expect(page.getByTestId('kpi-online')).not.toContainText('—');
+    await checkLayout(page, w, h);
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/cockpit-zh-${w}x${h}.png` });
+    if (w === 1920) {
+      // English strings are longer: the same checks
+      await page.goto(`/cockpit/${city}?lang=en`);
+      await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+      await expect(page.getByTestId('kpi-online')).toContainText('%');
+      await expect(page.getByTestId('kpi-online')).toContainText('Components online');
+      await checkLayout(page, w, h);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/cockpit-en-${w}x${h}.png` });
+    }
+    await context.close();
+  });
+}
