@@ -49,8 +49,11 @@ describe('presenter rooms', () => {
     const screens = await Promise.all([connect(), connect(), connect()]);
     for (const s of screens) expect(await emit(s, 'presentJoin', { room: 'brief1', city: slug, role: 'follow' })).toMatchObject({ ok: true, state: null });
     const pres = await connect(cookies.pres1);
+    const hello = nextState(screens[0]!);
     const joined = await emit(pres, 'presentJoin', { room: 'BRIEF1', city: slug, role: 'drive' });
     expect(joined).toMatchObject({ ok: true, screens: 3 });
+    // the waiting screens hear that the presenter is here
+    expect(await hello).toMatchObject({ seq: 0, presenterOnline: true, by: 'pres1' });
 
     const view = flyTo({ ...EMPTY_ROOM_VIEW, view: { layersOff: ['roads'] } }, { kind: 'component', index: 5 });
     const got = screens.map(nextState);

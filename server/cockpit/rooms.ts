@@ -66,15 +66,15 @@ export function attachPresentRooms(io: TwinIo, now: () => number = Date.now) {
       if (r && r.ownerId !== user.id && user.role !== 'administrator') return reply({ ok: false, error: `presentJoin: room ${code} is driven by another presenter` });
       if (!r) {
         sweep();
-        r = { ownerId: user.id, drivers: new Set(), usedAt: now(), state: { room: code, city, view: {}, fly: null, flySeq: 0, seq: 0, by: user.name, presenterOnline: true, at: now() } };
+        r = { ownerId: user.id, drivers: new Set(), usedAt: now(), state: { room: code, city, view: {}, fly: null, flySeq: 0, seq: 0, by: user.name, presenterOnline: false, at: now() } };
         rooms.set(code, r);
         log.info({ room: code, city, by: user.name }, 'presenter room opened');
       }
       r.drivers.add(s.id);
       driving.add(code);
       r.usedAt = now();
-      // the screens learn the presenter is back (their state is unchanged)
-      if (!r.state.presenterOnline) { r.state = { ...r.state, presenterOnline: true }; announce(code, r); }
+      // the screens waiting learn the presenter is here, or back (the view is unchanged)
+      if (!r.state.presenterOnline) { r.state = { ...r.state, presenterOnline: true, by: user.name }; announce(code, r); }
       reply({ ok: true, state: r.state, screens: screensOf(code) });
     });
 

@@ -33,7 +33,8 @@ export function useFollowRoom(engine: TwinEngine | null, state: RoomState | null
         engine.setInputs({ layers: Object.fromEntries(LAYER_KEYS.map((k) => [k, !off.has(k)])) as Record<LayerKey, boolean> });
         a.layers = layers;
       }
-      const ready = engine.status.phase === 'ready' && !!engine.components;
+      // flights need the city and the Three layer's camera (the engine's first frame)
+      const ready = engine.ready && !!engine.components;
       if (!ready) return false;
       const sel = JSON.stringify(v.selection ?? null);
       if (sel !== a.selection) { engine.select((v.selection ?? null) as Selection); a.selection = sel; }
