@@ -126,8 +126,11 @@ async function checkLayout(page: Page, w: number, h: number) {
     const overlap = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) > 0.5 && Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) > 0.5;
     expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
   }
+  // what the header holds stays on the screen too
+  const head = await page.$$eval('.cp-head > *, .cp-five li, .cp-clock', (els) => els.map((e) => { const r = e.getBoundingClientRect(); return { t: e.textContent, l: r.left, r: r.right, top: r.top, b: r.bottom }; }));
+  for (const e of head) expect(e.l >= 0 && e.r <= w + 0.5 && e.top >= 0 && e.b <= h + 0.5, `header part "${e.t}" off the screen`).toBe(true);
   // no text cut: labels and values fit their boxes (no ellipsis at work)
-  const cut = await page.$$eval('.kpi h3, .kpi-value, .kpi-sub, .cp-panel h2, .cp-head h1, .cp-five li', (els) =>
+  const cut = await page.$$eval('.kpi h3, .kpi-value, .kpi-sub, .cp-panel h2, .cp-head h1, .cp-title p, .cp-five li, .cp-room', (els) =>
     els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
   expect(cut).toEqual([]);
 }

@@ -83,7 +83,7 @@ export function CockpitPage({ city, room: roomParam, lang: langParam }: { city: 
       <div className="cp-twin">{info && <TwinView info={info} onEngine={setEngine} />}</div>
       <div className="cp-canvas" style={{ left: fit.left, top: fit.top, transform: `scale(${fit.scale})` }} data-testid="cockpit-canvas">
         <header className="cp-head">
-          <h1>{q.data ? q.data.name[x.lang] : city} · {x.t('cockpit.title')}</h1>
+          <div className="cp-title"><h1>{x.t('cockpit.title')}</h1><p>{q.data ? q.data.name[x.lang] : city}</p></div>
           <FiveLegend summary={summary} x={x} />
           <div className="cp-head-right">
             {room && <span className={`cp-room${st?.presenterOnline ? ' on' : ''}`} data-testid="room-status">{x.t('cockpit.room', { room })} · {status}</span>}

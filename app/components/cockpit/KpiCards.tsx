@@ -42,10 +42,15 @@ function Sparkline({ data, bad }: { data: Float32Array | undefined; bad: boolean
   let lo = Infinity, hi = -Infinity;
   for (const v of data) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
   const span = hi - lo || 1;
+  // the readings so far fill the width (a screen just switched on shows a line, not a dot at the end)
+  let first = data.findIndex((v) => Number.isFinite(v));
+  if (first === data.length - 1) first--;
   let d = '';
   data.forEach((v, i) => {
-    if (!Number.isFinite(v)) return;
-    const x = (100 * i) / (data.length - 1), y = 26 - (24 * (v - lo)) / span;
+    if (i < first) return;
+    const val = Number.isFinite(v) ? v : data[data.length - 1]!;
+    if (!Number.isFinite(val)) return;
+    const x = (100 * (i - first)) / (data.length - 1 - first), y = 26 - (24 * (val - lo)) / span;
     d += `${d ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
   });
   return <svg className={`spark${bad ? ' bad' : ''}`} viewBox="0 0 100 28" preserveAspectRatio="none" aria-hidden><path d={d} /></svg>;

@@ -15,9 +15,10 @@ const newCode = () => Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) 
 
 /** The presenter's tablet: sign in, open a room by code, then drive it (server/cockpit/rooms.ts). */
 export function PresenterPage({ city, room: roomParam }: { city: string; room?: string }) {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
   const trpc = useTRPC();
   const me = useQuery(trpc.account.me.queryOptions());
+  const cityQ = useQuery(trpc.city.get.queryOptions({ city }));
   const [draft, setDraft] = useState(roomParam ?? '');
   const [room, setRoom] = useState<string | null>(null);
   useEffect(() => { if (!roomParam) setDraft(newCode()); }, [roomParam]);
@@ -28,7 +29,7 @@ export function PresenterPage({ city, room: roomParam }: { city: string; room?: 
   return (
     <div className="present" data-testid="presenter">
       <header className="topbar">
-        <h1>{t('present.title')} · {city}</h1>
+        <h1>{t('present.title')} · {cityQ.data ? pick(cityQ.data.name) : city}</h1>
         <span style={{ marginLeft: 'auto' }} />
         <LangSwitch />
       </header>
