@@ -124,3 +124,27 @@ export const cockpitSummarySchema = z.object({
   outlook: cockpitOutlookSchema.nullable(),
 });
 export type CockpitSummary = z.infer<typeof cockpitSummarySchema>;
+
+// ------------------------------------------------------------------ the forecast's rain and outlook
+
+/** A rain table's rate at run time `t` (s) and the highest rate in the hour after it (mm/h). */
+export function rainAt(table: readonly { time: number; rainMmPerH: number }[], t: number): { nowMmPerH: number; nextHourMmPerH: number } {
+  let now = 0;
+  for (const p of table) if (p.time <= t) now = p.rainMmPerH;
+  let next = now;
+  for (const p of table) if (p.time > t && p.time <= t + 3600) next = Math.max(next, p.rainMmPerH);
+  return { nowMmPerH: now, nextHourMmPerH: next };
+}
+
+type Exceed = { id: string; name: string; x: number; y: number; maxDepth_m: number; over15cm_s: number | null; over20cm_s: number | null; over27cm_s: number | null };
+
+/**
+ * Prone points a run floods past a threshold: the highest threshold each crosses, and in how many
+ * seconds from run time `tNow` (0: already); soonest first, the deepest first among equals.
+ */
+export function outlookPoints(points: readonly Exceed[], names: ReadonlyMap<string, string>, tNow: number): CockpitOutlook['points'] {
+  return points.flatMap((p) => {
+    const hit = ([[27, p.over27cm_s], [20, p.over20cm_s], [15, p.over15cm_s]] as const).find(([, s]) => s !== null);
+    return hit ? [{ name: names.get(p.id) ?? p.name, x: p.x, y: p.y, maxDepthM: p.maxDepth_m, thresholdCm: hit[0], inS: Math.max(0, hit[1]! - tNow) }] : [];
+  }).sort((a, b) => a.inS - b.inS || b.maxDepthM - a.maxDepthM).slice(0, 50);
+}

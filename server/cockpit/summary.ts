@@ -9,7 +9,7 @@ import { DEPTH_THRESHOLDS } from '../../models/scenario';
 import { impactSchema } from '../../models/runs';
 import type { SessionUser } from '../../models/accounts';
 import { ecefToEnu, geodeticToEcef } from '../../models/geo';
-import type { CockpitOutlook, CockpitSummary } from '../../models/cockpit';
+import { outlookPoints, rainAt, type CockpitOutlook, type CockpitSummary } from '../../models/cockpit';
 import type { CaseStore } from '../cases/store';
 import type { RunManager } from '../runs/manager';
 import type { Db } from '../db';
@@ -136,19 +136,14 @@ async function latestForecast(deps: CockpitDeps, slug: string, now: number): Pro
   const table = run.scenario.rainfall?.type === 'table' ? run.scenario.rainfall.table ?? [] : [];
   // "now" on the run's clock moves on from when the forecast was made
   const tNow = f.nowS + Math.max(0, (now - Date.parse(f.madeAt)) / 1000);
-  const rateAt = (t: number) => { let r = 0; for (const p of table) if (p.time <= t) r = p.rainMmPerH; return r; };
-  let next = rateAt(tNow);
-  for (const p of table) if (p.time > tNow && p.time <= tNow + 3600) next = Math.max(next, p.rainMmPerH);
+  const rain = rainAt(table, tNow);
   let points: CockpitOutlook['points'] = [];
   try {
     const impact = await deps.runs!.result(run.id, 'impact.json', impactSchema);
     const city = (await deps.twin.city(slug)).data;
     const names = new Map(city.pronePoints.map((p) => [p.id, p.name.zh]));
-    points = impact.pronePoints.flatMap((p) => {
-      const hit = ([[27, p.over27cm_s], [20, p.over20cm_s], [15, p.over15cm_s]] as const).find(([, s]) => s !== null);
-      return hit ? [{ name: names.get(p.id) ?? p.name, x: p.x, y: p.y, maxDepthM: p.maxDepth_m, thresholdCm: hit[0], inS: Math.max(0, hit[1]! - tNow) }] : [];
-    }).sort((a, b) => a.inS - b.inS || b.maxDepthM - a.maxDepthM).slice(0, 50);
+    points = outlookPoints(impact.pronePoints, names, tNow);
   } catch { /* a run whose impact file is gone shows its rain without points */ }
   const finishedAt = run.finished_at ? new Date(run.finished_at).toISOString() : null;
-  return { outlook: { runId: run.id, scenarioName: run.scenario_name, finishedAt, points }, nowMmPerH: rateAt(tNow), forecastMmPerH: next };
+  return { outlook: { runId: run.id, scenarioName: run.scenario_name, finishedAt, points }, nowMmPerH: rain.nowMmPerH, forecastMmPerH: rain.nextHourMmPerH };
 }
