@@ -63,6 +63,7 @@ test('a presenter flies three screens to an alert; a reloaded screen rejoins; a 
     await expect(s.locator('.cockpit')).toHaveAttribute('data-fly-seq', '1');
     lags.push(Number(await s.locator('.cockpit').getAttribute('data-room-at')) - sentAt);
   }
+  if (SHOTS) { mkdirSync(SHOTS, { recursive: true }); await tablet.screenshot({ path: `${SHOTS}/present-zh-1024x768.png` }); }
   console.log(`presenter click to screens' state: ${lags.join(', ')} ms (the bench measures the socket path: npm run bench -- cockpit)`);
   // every screen selected the alert's component and stands at the same camera
   await expect.poll(async () => {
