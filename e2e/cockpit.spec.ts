@@ -156,6 +156,11 @@ for (const [w, h] of [[1920, 1080], [3840, 2160]] as const) {
       await expect(page.getByTestId('kpi-online')).toContainText('Components online');
       await checkLayout(page, w, h);
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/cockpit-en-${w}x${h}.png` });
+      // an ultra-wide wall (32:9): the canvas is centred at the height's scale, the twin fills the sides
+      await page.setViewportSize({ width: 3200, height: 900 });
+      await expect.poll(async () => page.getByTestId('cockpit-canvas').boundingBox()).toMatchObject({ x: 800, y: 0, width: 1600, height: 900 });
+      expect(await page.locator('.cp-twin canvas').first().boundingBox()).toMatchObject({ x: 0, width: 3200 });
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/cockpit-en-3200x900.png` });
     }
     await context.close();
   });
