@@ -89,7 +89,7 @@ function Controls({ city, room }: { city: string; room: string }) {
   const gridsWithAlarms = [...new Set((s?.alerts ?? []).map((a) => a.unitGrid))].slice(0, 8);
   return (
     <>
-      <p className={r.error || refused ? 'error' : 'status'} data-testid="present-status">
+      <p className={r.error || refused ? 'error' : 'status'} data-testid="present-status" data-sent-at={r.sentAt}>
         {r.error ? t('present.refused', { error: r.error }) : refused ? t('present.refused', { error: refused }) : !r.connected ? t('present.connecting') : t('present.screens', { n: r.screens })}
       </p>
       <div className="present-room">

@@ -14,6 +14,8 @@ export interface PresentRoom {
   screens: number;
   /** Date.now() when the last state arrived (tests read it: presenter-to-screen lag) */
   receivedAt: number;
+  /** Date.now() when this page last sent a push */
+  sentAt: number;
   /** pushes a view (drive only); resolves with the server's answer */
   push(v: RoomView): Promise<PresentAck>;
 }
@@ -29,6 +31,7 @@ export function usePresentRoom(city: string, room: string | null, role: 'follow'
   const [error, setError] = useState<string | null>(null);
   const [screens, setScreens] = useState(0);
   const [receivedAt, setReceivedAt] = useState(0);
+  const [sentAt, setSentAt] = useState(0);
   const sockRef = useRef<Socket<ServerToClientEvents, ClientToServerEvents> | null>(null);
   const seqRef = useRef(-1);
 
@@ -66,11 +69,13 @@ export function usePresentRoom(city: string, room: string | null, role: 'follow'
   const push = useCallback((v: RoomView) => new Promise<PresentAck>((resolve) => {
     const s = sockRef.current;
     if (!s?.connected || !room) { resolve({ ok: false, error: 'not connected' }); return; }
-    s.emit('presentPush', { room, state: v, sentAt: Date.now() }, (r) => {
+    const at = Date.now();
+    setSentAt(at);
+    s.emit('presentPush', { room, state: v, sentAt: at }, (r) => {
       if (r.ok && r.state) { seqRef.current = r.state.seq; setState(r.state); setScreens(r.screens); }
       resolve(r);
     });
   }), [room]);
 
-  return { state, connected, error, screens, receivedAt, push };
+  return { state, connected, error, screens, receivedAt, sentAt, push };
 }
