@@ -27,6 +27,26 @@ export const COCKPIT_CASE_ROLES = [...CASE_READ_ROLES, 'presenter'] as const;
 
 export interface CockpitDeps { db: Db; twin: Twin; cases: CaseStore | null; runs: RunManager | null }
 
+/** A wall of 20 screens asks every 5 s each: they share one answer per city and case view for this long. */
+const SHARE_MS = 2000;
+const shared = new WeakMap<Twin, Map<string, { at: number; answer: Promise<CockpitSummary> }>>();
+
+/** cockpitSummary, shared between the screens that would get the same answer within SHARE_MS. */
+export function cockpitSummaryShared(deps: CockpitDeps, slug: string, user: SessionUser | null): Promise<CockpitSummary> {
+  let byKey = shared.get(deps.twin);
+  if (!byKey) shared.set(deps.twin, (byKey = new Map()));
+  const now = Date.now();
+  // the case part depends on the role (and a department handler's department)
+  const key = `${slug}|${user?.role ?? ''}|${user?.role === 'department' ? user.department : ''}`;
+  const hit = byKey.get(key);
+  if (hit && now - hit.at < SHARE_MS) return hit.answer;
+  if (byKey.size > 100) byKey.clear();
+  const answer = cockpitSummary(deps, slug, user, now);
+  byKey.set(key, { at: now, answer });
+  answer.catch(() => byKey.delete(key));
+  return answer;
+}
+
 export async function cockpitSummary(deps: CockpitDeps, slug: string, user: SessionUser | null, now = Date.now()): Promise<CockpitSummary> {
   const city = await deps.twin.city(slug);
   const caseView = user && (COCKPIT_CASE_ROLES as readonly string[]).includes(user.role) && deps.cases ? await casesPart(deps.cases, city, user, now) : null;
