@@ -11,6 +11,7 @@ import './styles/cases.css';
 import './styles/admin.css';
 import './styles/warnings.css';
 import './styles/story.css';
+import './styles/cockpit.css';
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#070b12' };
 

@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(argv: string[]): Promise<void>
   scenario: () => import('./scenario'),
   hardening: () => import('./hardening'),
   workspace: () => import('./workspace'),
+  cockpit: () => import('./cockpit'),
 };
 
 async function main() {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { citySlugSchema } from './city';
 import { STATE_COUNT } from './fiveColour';
 import type { RunWatchAck } from './runs';
+import type { PresentAck, PresentJoinInput, PresentPushInput, RoomState } from './cockpit';
 
 // Live frames on socket.io (binary). Two streams per subscribed client:
 // - components: the state of every component in the unit grids the client shows. Each client
@@ -179,6 +180,8 @@ export interface ServerToClientEvents {
   runLive: (runId: string, data: ArrayBuffer) => void;
   /** a city's evacuation colours changed (models/warnings.ts; after evacuationWatch) */
   evacuation: (state: import('./warnings').EvacuationState) => void;
+  /** a presenter's room changed (models/cockpit.ts) */
+  presentState: (state: RoomState) => void;
 }
 
 export interface ClientToServerEvents {
@@ -190,6 +193,9 @@ export interface ClientToServerEvents {
   runUnwatch: (payload: { runId: string }) => void;
   /** hear a city's evacuation colours when they change (the current ones come with tRPC warnings.evacuation) */
   evacuationWatch: (payload: { city: string }) => void;
+  /** enter a presenter's room to follow it or drive it (server/cockpit/rooms.ts) */
+  presentJoin: (payload: PresentJoinInput, ack?: (res: PresentAck) => void) => void;
+  presentPush: (payload: PresentPushInput, ack?: (res: PresentAck) => void) => void;
 }
 
 /** Between server processes (socket.io Redis adapter): changes one process accepted, as a binary batch in base64. */

@@ -17,6 +17,7 @@ import { Warnings, type WarningsOptions } from './warnings/warnings';
 import { attachEvacuationWatch } from './warnings/socket';
 import { ScenarioLibrary } from './runs/library';
 import { attachRunWatch } from './runs/socket';
+import { attachPresentRooms } from './cockpit/rooms';
 import { Retention } from './live/retention';
 import { AccountStore } from './accounts/store';
 import { CaseStore } from './cases/store';
@@ -126,6 +127,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   runs.attachIo(live.io);
   attachRunWatch(live.io, runs);
   attachEvacuationWatch(live.io, warnings);
+  const presentRooms = attachPresentRooms(live.io);
 
   // The simulator decides per component; its changes are gathered and applied as one batch per
   // tick through the same path as every other source.
@@ -221,6 +223,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
       clearInterval(retentionTimer);
       await retention.stop();
       await mqtt?.close();
+      presentRooms.close();
       await live.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // Infinity: the open bucket is written too, so the last minute survives a restart.

@@ -6,6 +6,7 @@ import { caseDeskEn } from './caseDesk';
 import { shareEn } from './share';
 import { warningsEn } from './warnings';
 import { storyEn } from './story';
+import { cockpitEn } from './cockpit';
 
 // English UI strings: the same keys as zh.ts (the type makes a missing or extra key an error).
 export const en: Record<MessageKey, string> = {
@@ -414,5 +415,6 @@ export const en: Record<MessageKey, string> = {
   ...shareEn,
   ...warningsEn,
   ...storyEn,
+  ...cockpitEn,
   ...forecastEn,
 };

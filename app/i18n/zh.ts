@@ -5,6 +5,7 @@ import { caseDeskZh } from './caseDesk';
 import { shareZh } from './share';
 import { warningsZh } from './warnings';
 import { storyZh } from './story';
+import { cockpitZh } from './cockpit';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
 export const zh = {
   'app.title': '城市数字孪生',
@@ -412,6 +413,7 @@ export const zh = {
   ...shareZh,
   ...warningsZh,
   ...storyZh,
+  ...cockpitZh,
   ...forecastZh,
 } as const;
 

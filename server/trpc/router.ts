@@ -12,6 +12,7 @@ import { accountRouter } from './accounts';
 import { caseRouter } from './cases';
 import { warningsRouter } from './warnings';
 import { storiesRouter } from './stories';
+import { cockpitRouter } from './cockpit';
 
 const cityRouter = router({
   list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
@@ -70,6 +71,7 @@ export const appRouter = router({
   case: caseRouter,
   warnings: warningsRouter,
   stories: storiesRouter,
+  cockpit: cockpitRouter,
 });
 
 export type AppRouter = typeof appRouter;
