@@ -161,4 +161,18 @@ test('a forecast that floods the grid warns both subscribers; the duty view and 
     await shot(page, 'twin-evacuation-en');
     await context.close();
   }
+  {
+    // the briefing room's cockpit counts the red grids on a card and draws them in its twin
+    const reds = ev.grids.filter((g) => g.colour === 'red').length;
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await enableTwinHooks(page);
+    await page.goto(`/cockpit/${city}`);
+    await expect(page.getByTestId('kpi-evacuate')).toContainText(String(reds), { timeout: 30_000 });
+    await expect(page.getByTestId('kpi-evacuate')).toHaveClass(/bad/);
+    await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+    await page.waitForFunction(() => window.__twin!.objects().some((o) => o.name === 'evacuation-red' && o.vertices > 0), null, { timeout: 20_000 });
+    await shot(page, 'cockpit-evacuation-zh');
+    await context.close();
+  }
 });

@@ -122,6 +122,8 @@ export const cockpitSummarySchema = z.object({
   gaugesOverWarning: z.number().int(),
   alerts: z.array(cockpitAlertSchema).max(30),
   outlook: cockpitOutlookSchema.nullable(),
+  /** unit grids under an evacuation warning now (models/warnings.ts colours); null without warnings */
+  evacuation: z.object({ red: z.number().int(), yellow: z.number().int() }).nullable(),
 });
 export type CockpitSummary = z.infer<typeof cockpitSummarySchema>;
 

@@ -14,6 +14,7 @@ import type { CaseStore } from '../cases/store';
 import type { RunManager } from '../runs/manager';
 import type { Db } from '../db';
 import type { CityRuntime, Twin } from '../twin';
+import type { Warnings } from '../warnings/warnings';
 
 const LEVEL_CLASSES = new Set(COMPONENT_CLASSES.filter((c) => c.telemetry === 'level').map((c) => c.index));
 /** a gauge warns at the one-lane design depth (GB 51222: 15 cm), as the simulator and impacts do */
@@ -25,7 +26,7 @@ const TOP = 8;
 /** Who sees the case part of the cockpit: the case readers and the presenter. */
 export const COCKPIT_CASE_ROLES = [...CASE_READ_ROLES, 'presenter'] as const;
 
-export interface CockpitDeps { db: Db; twin: Twin; cases: CaseStore | null; runs: RunManager | null }
+export interface CockpitDeps { db: Db; twin: Twin; cases: CaseStore | null; runs: RunManager | null; warnings?: Warnings | null }
 
 /** A wall of 20 screens asks every 5 s each: they share one answer per city and case view for this long. */
 const SHARE_MS = 2000;
@@ -60,7 +61,14 @@ export async function cockpitSummary(deps: CockpitDeps, slug: string, user: Sess
     alerts: alertsPart(city),
     places: city.data.pronePoints.slice(0, 40).map((p) => ({ name: p.name, x: p.x, y: p.y })),
     outlook: forecast.outlook,
+    evacuation: deps.warnings ? await evacuationPart(deps.warnings, slug) : null,
   };
+}
+
+/** red (evacuate now) and yellow grids of the city's active flood warnings (server/warnings) */
+async function evacuationPart(warnings: Warnings, slug: string): Promise<CockpitSummary['evacuation']> {
+  const { grids } = await warnings.evacuation(slug);
+  return { red: grids.filter((g) => g.colour === 'red').length, yellow: grids.filter((g) => g.colour === 'yellow').length };
 }
 
 function componentsPart(city: CityRuntime): Pick<CockpitSummary, 'components' | 'gridLevels'> {

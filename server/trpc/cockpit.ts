@@ -6,5 +6,5 @@ import { publicProcedure, router } from './init';
 
 export const cockpitRouter = router({
   summary: publicProcedure.input(cockpitSummaryInputSchema).output(cockpitSummarySchema)
-    .query(({ ctx, input }) => cockpitSummaryShared({ db: ctx.twin.db, twin: ctx.twin, cases: ctx.cases ?? null, runs: ctx.runs?.manager ?? null }, input.city, ctx.user)),
+    .query(({ ctx, input }) => cockpitSummaryShared({ db: ctx.twin.db, twin: ctx.twin, cases: ctx.cases ?? null, runs: ctx.runs?.manager ?? null, warnings: ctx.warnings ?? null }, input.city, ctx.user)),
 });

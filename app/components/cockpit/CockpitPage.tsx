@@ -16,6 +16,7 @@ import { cockpitText, useCockpitSummary, type CockpitText } from './useCockpitSu
 import { FLY_COMPONENT_M, useFollowRoom } from './useFollowRoom';
 import { usePresentRoom } from './usePresentRoom';
 
+import { EvacuationFeed } from '../warnings/EvacuationFeed';
 const TwinView = dynamic(() => import('../../../scene/TwinView'), { ssr: false });
 
 /** the design canvas: every size on the cockpit is in these pixels */
@@ -81,6 +82,7 @@ export function CockpitPage({ city, room: roomParam, lang: langParam }: { city: 
   return (
     <div className="cockpit" lang={x.lang === 'zh' ? 'zh-CN' : 'en'} data-room-seq={st?.seq ?? -1} data-fly-seq={st?.flySeq ?? -1} data-room-at={present.receivedAt}>
       <div className="cp-twin">{info && <TwinView info={info} onEngine={setEngine} />}</div>
+      <EvacuationFeed city={city} engine={engine} legend={false} />
       <div className="cp-canvas" style={{ left: fit.left, top: fit.top, transform: `scale(${fit.scale})` }} data-testid="cockpit-canvas">
         <header className="cp-head">
           <div className="cp-title"><h1>{x.t('cockpit.title')}</h1><p>{q.data ? q.data.name[x.lang] : city}</p></div>

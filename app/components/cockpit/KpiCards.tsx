@@ -30,6 +30,7 @@ export const KPI_CARDS: KpiCard[] = [
   { id: 'monthClosure', label: 'cockpit.kpi.monthClosure', unit: 'pct', value: (s) => s.cases?.monthClosureRate ?? null },
   { id: 'monthOnTime', label: 'cockpit.kpi.monthOnTime', unit: 'pct', value: (s) => s.cases?.monthOnTimeRate ?? null },
   { id: 'rain', label: 'cockpit.kpi.rain', unit: 'mmh', value: (s) => s.rain.nowMmPerH, sub: (s, x) => (s.rain.forecastMmPerH === null ? '' : `→ ${x.num(s.rain.forecastMmPerH, 1)} mm/h`), alert: (v) => v >= 30 },
+  { id: 'evacuate', label: 'cockpit.kpi.evacuate', unit: 'count', value: (s) => s.evacuation?.red ?? null, sub: (s, x) => (s.evacuation ? x.t('cockpit.kpi.yellowGrids', { n: x.num(s.evacuation.yellow) }) : ''), alert: (v) => v > 0 },
   { id: 'gauges', label: 'cockpit.kpi.gauges', unit: 'count', value: (s) => s.gaugesOverWarning, sub: (s, x) => x.t('cockpit.kpi.of', { n: x.num(s.gauges.length) }), alert: (v) => v > 0 },
 ];
 

@@ -13,9 +13,9 @@ import { useEngineSelector } from '../useEngine';
 /**
  * The city's evacuation colours in the twin: the current ones from tRPC warnings.evacuation, then
  * each change from the socket.io event (room evacuation:<city>), handed to scene/evacuation. A
- * legend names the red grids while there are any.
+ * legend names the red grids while there are any (legend={false}: the layer only).
  */
-export function EvacuationFeed({ city, engine }: { city: string; engine: TwinEngine | null }) {
+export function EvacuationFeed({ city, engine, legend = true }: { city: string; engine: TwinEngine | null; legend?: boolean }) {
   const { t, pick } = useI18n();
   const trpc = useTRPC();
   const first = useQuery({ ...trpc.warnings.evacuation.queryOptions({ city }), retry: false });
@@ -43,7 +43,8 @@ export function EvacuationFeed({ city, engine }: { city: string; engine: TwinEng
   }, [ready, engine, state]);
 
   const red = state?.grids.filter((g) => g.colour === 'red') ?? [];
-  if (!red.length) return null;
+  // the cockpit counts red grids on its own card, in its own language
+  if (!red.length || !legend) return null;
   return (
     <div className="evac-legend" data-testid="evac-legend">
       <b>{t('warn.legend')} · {t('warn.red')} ({red.length})</b>
