@@ -10,6 +10,7 @@ import { ingestRejected } from '../metrics';
 import { runRouter, scenarioRouter } from './runs';
 import { accountRouter } from './accounts';
 import { caseRouter } from './cases';
+import { kioskRouter } from './kiosk';
 
 const cityRouter = router({
   list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
@@ -66,6 +67,7 @@ export const appRouter = router({
   run: runRouter,
   account: accountRouter,
   case: caseRouter,
+  kiosk: kioskRouter,
 });
 
 export type AppRouter = typeof appRouter;
