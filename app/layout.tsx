@@ -9,6 +9,7 @@ import './styles/flood.css';
 import './styles/forecast.css';
 import './styles/cases.css';
 import './styles/admin.css';
+import './styles/kiosk.css';
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#070b12' };
 

@@ -4,6 +4,7 @@ import { forecastEn } from './forecast';
 import { workspaceEn } from './workspace';
 import { caseDeskEn } from './caseDesk';
 import { shareEn } from './share';
+import { kioskEn } from './kiosk';
 
 // English UI strings: the same keys as zh.ts (the type makes a missing or extra key an error).
 export const en: Record<MessageKey, string> = {
@@ -410,5 +411,6 @@ export const en: Record<MessageKey, string> = {
   ...caseDeskEn,
   ...mapToolsEn,
   ...shareEn,
+  ...kioskEn,
   ...forecastEn,
 };

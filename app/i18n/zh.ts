@@ -3,6 +3,7 @@ import { forecastZh } from './forecast';
 import { workspaceZh } from './workspace';
 import { caseDeskZh } from './caseDesk';
 import { shareZh } from './share';
+import { kioskZh } from './kiosk';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
 export const zh = {
   'app.title': '城市数字孪生',
@@ -408,6 +409,7 @@ export const zh = {
   ...caseDeskZh,
   ...mapToolsZh,
   ...shareZh,
+  ...kioskZh,
   ...forecastZh,
 } as const;
 
