@@ -170,17 +170,19 @@ test('the kiosk session changes nothing: every change is refused by the server',
 
 test('the attract loop: after the idle time it resets everything within 3 s and orbits; a touch hands control back', async () => {
   test.setTimeout(90_000);
-  await settings({ idleS: 4, storms: [{ runId: summer.id }, { runId: heavy.id, label: { zh: '百年一遇暴雨', en: 'The 100-year storm' } }] });
+  await settings({ idleS: 5, storms: [{ runId: summer.id }, { runId: heavy.id, label: { zh: '百年一遇暴雨', en: 'The 100-year storm' } }] });
   await openKiosk();
+  // the idle time counts from the city's first frame; a slow machine may have got there already
+  if (await page.evaluate(() => window.__kiosk!.attract())) await page.touchscreen.tap(480, 300);
   // a visitor: English, large text, a flooded street
   await page.getByTestId('kiosk-lang').tap();
-  await page.getByTestId('kiosk-large').tap();
   await page.evaluate(({ x, y }) => window.__kiosk!.floodAt(x, y), low);
+  await page.getByTestId('kiosk-large').tap();
   const lastTouch = Date.now();
   await page.locator('[data-attract="1"]').waitFor({ timeout: 20_000 });
   const idleMs = Date.now() - lastTouch;
-  expect(idleMs, 'not before the idle time').toBeGreaterThanOrEqual(4000);
-  expect(idleMs).toBeLessThan(9000);
+  expect(idleMs, 'not before the idle time').toBeGreaterThanOrEqual(5000);
+  expect(idleMs).toBeLessThan(10_000);
   await page.waitForTimeout(1800);
   const reset = await page.evaluate(() => ({
     lang: document.querySelector('.kiosk')!.getAttribute('lang'), large: window.__kiosk!.large(), spot: window.__kiosk!.spot(),
@@ -208,6 +210,9 @@ test('30 idle-reset cycles leave the JS heap within 10 % of the first', async ()
     await cdp.send('HeapProfiler.collectGarbage');
     return (await cdp.send('Runtime.getHeapUsage')).usedSize;
   };
+  // the cycles are driven by the test; the idle time itself was tested above
+  await settings({ idleS: 600, storms: [{ runId: summer.id }, { runId: heavy.id }] });
+  await page.evaluate(() => window.__kiosk!.reloadConfig());
   const sizes: number[] = [];
   for (let i = 0; i < 30; i++) {
     await page.evaluate(({ x, y }) => window.__kiosk!.floodAt(x, y), low);
@@ -221,6 +226,34 @@ test('30 idle-reset cycles leave the JS heap within 10 % of the first', async ()
   }
   console.log(`kiosk heap after cycle 1: ${(sizes[0]! / 1e6).toFixed(1)} MB, after cycle 30: ${(sizes[1]! / 1e6).toFixed(1)} MB`);
   expect(sizes[1]!).toBeLessThan(sizes[0]! * 1.1);
+});
+
+test('the server away: the kiosk keeps its city, its attract loop and a storm it has shown', async () => {
+  test.setTimeout(90_000);
+  await settings({ idleS: 600, storms: [{ runId: summer.id }, { runId: heavy.id }] });
+  await openKiosk();
+  await page.evaluate(({ x, y }) => window.__kiosk!.floodAt(x, y), low);
+  await page.getByTestId('kiosk-storm-1').tap();
+  await page.waitForFunction((id) => { const r = window.__kiosk!.readout(); return r.runId === id && r.peakM > 0.1; }, heavy.id, { timeout: 30_000, polling: 100 });
+  await page.getByTestId('kiosk-home').tap();
+  // no answer from the server from now on (every request of the app refused at the network)
+  await page.route('**/api/**', (r) => r.abort('connectionrefused'));
+  await page.evaluate(() => window.__kiosk!.idleNow());
+  await page.locator('[data-attract="1"]').waitFor({ timeout: 10_000 });
+  await page.waitForTimeout(2000);
+  const a = await camera();
+  await page.waitForTimeout(1000);
+  expect(Math.abs((await camera()).headingDeg - a.headingDeg), 'the attract loop goes on').toBeGreaterThan(0.3);
+  await page.touchscreen.tap(480, 300);
+  await page.evaluate(({ x, y }) => window.__kiosk!.floodAt(x, y), low);
+  // the reset chose the first storm, never loaded here: the kiosk says so; the one it showed still shows
+  await expect(page.getByTestId('kiosk-readout')).toContainText('这场暴雨的数据暂时取不到', { timeout: 20_000 });
+  await page.getByTestId('kiosk-storm-1').tap();
+  await page.waitForFunction((id) => { const r = window.__kiosk!.readout(); return r.runId === id && r.depthM > 0.05; }, heavy.id, { timeout: 30_000, polling: 100 });
+  // the server is back: the other storm loads again, by itself at the next choice
+  await page.unroute('**/api/**');
+  await page.getByTestId('kiosk-storm-0').tap();
+  await page.waitForFunction((id) => { const r = window.__kiosk!.readout(); return r.runId === id && !Number.isNaN(r.t); }, summer.id, { timeout: 30_000, polling: 100 });
 });
 
 test('English at rest, and no request ever left the app\'s origin', async () => {

@@ -79,7 +79,7 @@ export function KioskPage({ city, restLang }: { city: string; restLang: Lang }) 
   // the kiosk starts as a visitor would find it (a remembered language is not kept)
   useEffect(() => { setLang(restLang); }, [restLang, setLang]);
 
-  const clock = useIdle((cfgQ.data?.idleS ?? KIOSK_IDLE_DEFAULT_S) * 1000, !attract, () => {
+  const clock = useIdle((cfgQ.data?.idleS ?? KIOSK_IDLE_DEFAULT_S) * 1000, !attract && phase === 'ready', () => {
     reset(1.5);
     setAttract(true);
   });
@@ -128,6 +128,7 @@ export function KioskPage({ city, restLang }: { city: string; restLang: Lang }) 
     person: () => engine?.layer<PersonLayer>('person')?.position() ?? null,
     readout: () => ({ depthM: readout.depthM, t: readout.t, peakM: readout.peakM, runId: spot ? storm?.runId ?? null : null }),
     storms: () => storms.map((s) => ({ runId: s.runId, en: s.label.en })), chooseStorm: (i) => setStormIdx(i), large: () => large,
+    reloadConfig: () => cfgQ.refetch().then(() => undefined),
   };
   useEffect(() => {
     if (!window.__TWIN_TEST__) return;

@@ -15,6 +15,8 @@ export interface KioskHooks {
   storms(): { runId: string; en: string }[];
   chooseStorm(i: number): void;
   large(): boolean;
+  /** reads the kiosk settings again now (the page polls them every minute) */
+  reloadConfig(): Promise<void>;
 }
 
 declare global {

@@ -10,12 +10,15 @@ export interface IdleClock {
 }
 
 /**
- * Calls onIdle once when nobody has touched the page for idleMs while `watching` (the attract
- * loop is off); the clock restarts on every input. Returns the clock (tests expire it).
+ * Calls onIdle once when nobody has touched the page for idleMs while `watching` (the city is
+ * shown and the attract loop is off); the clock restarts on every input. Returns the clock
+ * (tests expire it).
  */
 export function useIdle(idleMs: number, watching: boolean, onIdle: () => void): IdleClock {
   const clock = useRef<IdleClock>({ last: 0 }).current;
   const live = useRef({ idleMs, watching, onIdle });
+  // the idle time counts from when watching starts (the city ready, the attract loop ended)
+  if (watching && !live.current.watching) clock.last = performance.now();
   live.current = { idleMs, watching, onIdle };
   useEffect(() => {
     clock.last = performance.now();
