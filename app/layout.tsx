@@ -10,6 +10,7 @@ import './styles/forecast.css';
 import './styles/cases.css';
 import './styles/admin.css';
 import './styles/kiosk.css';
+import './styles/story.css';
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#070b12' };
 

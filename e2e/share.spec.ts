@@ -28,6 +28,39 @@ test.afterAll(async () => {
   await context?.close();
 });
 
+test('a share link opens the same camera and selection in a new browser context', async ({ browser, baseURL }) => {
+  test.setTimeout(300_000);
+  await openTwin(page, city);
+  // a component, looked at from its road side, and selected: the inspector shows it
+  const i = await page.evaluate(() => Math.floor(window.__twin!.componentCount / 3));
+  await page.evaluate((k) => { window.__twin!.flyToComponent(k, 90); window.__twin!.select({ kind: 'component', index: k }); }, i);
+  const code = (await page.getByTestId('component-code').textContent())!;
+  expect(code).toMatch(/^\d{17}$/);
+  const camA = await page.evaluate(() => window.__twin!.cameraView());
+  // the address bar follows (within about half a second)
+  await expect.poll(() => page.url(), { timeout: 5000 }).toContain(`sel=c:${i}`);
+  await expect.poll(() => { const c = decodeViewState(new URL(page.url()).search).state.camera; return !!c && near(c, camA); }, { timeout: 5000 }).toBe(true);
+  const url = page.url();
+
+  // another browser context, not signed in: the same camera, the same selected component
+  const other = await browser.newContext({ baseURL, viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+  try {
+    const p2 = await other.newPage();
+    await enableTwinHooks(p2);
+    await p2.goto(url);
+    await p2.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
+    await expect.poll(() => p2.evaluate(() => window.__twin!.selection()), { timeout: 30_000 }).toEqual({ kind: 'component', index: i });
+    const camB = await p2.evaluate(() => window.__twin!.cameraView());
+    expect(near(camB, camA), `${JSON.stringify(camB)} vs ${JSON.stringify(camA)}`).toBe(true);
+    await expect(p2.getByTestId('component-code')).toHaveText(code);
+    // the reopened page's own link is the same view
+    await expect.poll(() => p2.url(), { timeout: 5000 }).toContain(`sel=c:${i}`);
+    expect(near(decodeViewState(new URL(p2.url()).search).state.camera!, camA)).toBe(true);
+  } finally {
+    await other.close();
+  }
+});
+
 test('two runs: today, and a wall around the prone point that floods deepest', async () => {
   test.setTimeout(300_000);
   today = await runScenario(page, city, 'e2e share today', quickScenario());

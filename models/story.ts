@@ -37,3 +37,12 @@ export const storySchema = storyInputSchema.extend({
   updatedBy: z.string().nullable(),
 });
 export type Story = z.infer<typeof storySchema>;
+
+// ---- the stories API (server/trpc/stories.ts)
+
+export const storyCityInputSchema = z.object({ city: citySlugSchema });
+export const storyIdInputSchema = z.object({ id: storyIdSchema });
+/** create (no id) or replace (id) a story's title and scenes; publishing is apart */
+export const storySaveInputSchema = storyInputSchema.extend({ id: storyIdSchema.optional() });
+export type StorySaveInput = z.infer<typeof storySaveInputSchema>;
+export const storyPublishInputSchema = z.object({ id: storyIdSchema, published: z.boolean() });

@@ -4,7 +4,7 @@ import type { BuildingsLayer } from './buildings/buildingsLayer';
 import type { ComponentLayer } from './components/componentLayer';
 import type { ComponentsTwinLayer } from './components/componentsTwinLayer';
 import { flyToComponent, flyToPoint, home, lookFromTo, type CameraHost } from './core/cameraMoves';
-import { applyCameraView, readCameraView } from './core/cameraView';
+import { applyCameraView, flyToCameraView, readCameraView } from './core/cameraView';
 import { cityNearFar } from './core/nearFar';
 import { Picking } from './core/picking';
 import { RenderLoop } from './core/renderLoop';
@@ -363,6 +363,12 @@ export class TwinEngine {
   /** the camera as a share link holds it, and back (models/viewState.ts) */
   cameraView(): CameraView { return readCameraView(this.globe.scene); }
   setCameraView(v: CameraView) { applyCameraView(this.globe.scene, v); }
+  /** flies to a view (a story's scene); 0 s is a cut */
+  flyToCameraView(v: CameraView, durationS: number) {
+    if (durationS <= 0) return this.setCameraView(v);
+    flyToCameraView(this.globe.scene, v, durationS);
+    this.globe.keepActive(durationS);
+  }
 
   home(durationS = 1.2) {
     home(this.cameraHost, durationS);

@@ -69,7 +69,11 @@ export interface TwinHooks {
   tilesetRoof(): { x: number; y: number; top: number } | null;
   /** the Three layer's objects: name, visible, vertices drawn (debugging) */
   objects(): { name: string; visible: boolean; renderOrder: number; vertices: number }[];
+  /** the layers switched on */
+  layers(): Record<LayerKey, boolean>;
   flood: {
+    /** the shown run's id, or null */
+    runId(): string | null;
     times(): number[];
     time(): number;
     depthAt(x: number, y: number): number;
@@ -247,7 +251,9 @@ export function installTestHooks(self: TwinEngine): () => void {
       const g = (o as THREE.Mesh).geometry as THREE.BufferGeometry | undefined;
       return { name: o.name, visible: o.visible, renderOrder: o.renderOrder, vertices: g?.index?.count ?? g?.getAttribute('position')?.count ?? 0 };
     }),
+    layers: () => ({ ...self.layers }),
     flood: {
+      runId: () => self.flood?.run()?.id ?? null,
       times: () => self.flood?.times() ?? [],
       time: () => self.flood?.time() ?? NaN,
       depthAt: (x, y) => self.flood?.depthAt(x, y) ?? NaN,

@@ -18,6 +18,7 @@ import { REPORT_PATH, serveReport } from './runs/report';
 import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './accounts/auth';
 import { readOnlyRole } from '../models/accounts';
 import type { CaseStore } from './cases/store';
+import { StoryStore } from './stories/store';
 import { serveCasePhotos } from './cases/http';
 import { serveOpen311 } from './cases/open311';
 import { serveImport } from './city/import/http';
@@ -31,11 +32,13 @@ export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export function createRequestHandler(
   twin: Twin,
-  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts; cases?: CaseStore; dataDir?: string },
+  opts: { ingestToken: string; fallback?: Handler; runs?: { db: Db; library: ScenarioLibrary; manager: RunManager }; accounts?: Accounts; cases?: CaseStore; stories?: StoryStore; dataDir?: string },
 ): Handler {
   const runs = opts.runs ?? null;
   const accounts = opts.accounts ?? null;
   const cases = opts.cases ?? null;
+  // stories live in the same database as the runs
+  const stories = opts.stories ?? (runs ? new StoryStore(runs.db) : null);
   const dataDir = opts.dataDir ?? './data';
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -43,7 +46,7 @@ export function createRequestHandler(
     // A chunked body (no content-length) is cut off here once it passes the cap.
     maxBodySize: MAX_TRPC_BODY,
     createContext: async ({ req, res }) => ({
-      twin, token: bearerToken(req.headers.authorization), ingestToken: opts.ingestToken, runs, accounts, cases,
+      twin, token: bearerToken(req.headers.authorization), ingestToken: opts.ingestToken, runs, accounts, cases, stories,
       user: await userOf(accounts, req), sessionToken: sessionToken(req), secure: isHttps(req),
       setCookie: (c: string) => void res.appendHeader('set-cookie', c),
     }),

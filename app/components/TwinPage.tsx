@@ -22,10 +22,14 @@ import { CompareViews } from './flood/CompareViews';
 import { ShareButton } from './share/ShareButton';
 import { useShareUrl } from './share/useShareUrl';
 import { useWorkspaceView, WorkspaceViewProvider } from './share/workspaceView';
+import { twinInfoOf } from './twinInfo';
+import { StoriesPanel } from './story/StoriesPanel';
+import { StoryPlayer } from './story/StoryPlayer';
+import { useStoryPreview } from './story/useStoryPreview';
 
 const TwinView = dynamic(() => import('../../scene/TwinView'), { ssr: false });
 
-type DockTab = 'scenario' | 'layers';
+type DockTab = 'scenario' | 'layers' | 'stories';
 
 /** The twin room; its view (run, time, camera, comparison...) is the page's share link. */
 export function TwinPage({ city }: { city: string }) {
@@ -51,14 +55,12 @@ function TwinRoom({ city }: { city: string }) {
   const flood = useFloodRun(city, engine, ws.initial.run);
   const run = flood.run;
   useShareUrl(engine, flood);
+  const preview = useStoryPreview(engine, run, ws.view);
   const [tab, setTab] = useState<DockTab>('scenario');
   // the left dock starts folded on small screens, so the map keeps most of a 960 px window
   const [docked, setDocked] = useState(true);
   useEffect(() => { if (window.innerWidth < 1100) setDocked(false); }, []);
-  const info = useMemo<TwinCityInfo | null>(() => (q.data ? {
-    slug: q.data.slug, originLonDeg: q.data.originLonDeg, originLatDeg: q.data.originLatDeg,
-    originHeightM: q.data.originHeightM, extent: q.data.extent, tilesets: q.data.tilesets,
-  } : null), [q.data]);
+  const info = useMemo<TwinCityInfo | null>(() => (q.data ? twinInfoOf(q.data) : null), [q.data]);
   const results = run?.status === 'succeeded';
   const timeline = !!run?.grid && !!engine;
   const right = hasSelection || results;
@@ -88,10 +90,10 @@ function TwinRoom({ city }: { city: string }) {
         {phase === 'error' && <div className="overlay-msg error">{t('twin.loadError', { message: loadError ?? '' })}</div>}
         <nav className={`dock-left${docked ? '' : ' folded'}`} aria-label={t('dock.label')}>
           <div className="dock-tabs" role="tablist">
-            {(['scenario', 'layers'] as const).map((k) => (
+            {(['scenario', 'layers', 'stories'] as const).map((k) => (
               <button key={k} type="button" role="tab" aria-selected={docked && tab === k} className={docked && tab === k ? 'on' : ''} data-testid={`dock-${k}`}
                 onClick={() => { setTab(k); setDocked(true); }}>
-                {t(k === 'scenario' ? 'dock.scenario' : 'dock.layers')}
+                {t(k === 'scenario' ? 'dock.scenario' : k === 'layers' ? 'dock.layers' : 'stories.tab')}
               </button>
             ))}
             <button type="button" className="dock-fold" data-testid="dock-fold" aria-expanded={docked} title={t(docked ? 'dock.fold' : 'dock.unfold')} aria-label={t(docked ? 'dock.fold' : 'dock.unfold')}
@@ -104,6 +106,9 @@ function TwinRoom({ city }: { city: string }) {
           <div className="dock-body" hidden={!docked || tab !== 'layers'}>
             <LayerPanel engine={engine} />
           </div>
+          <div className="dock-body panel" hidden={!docked || tab !== 'stories'}>
+            <StoriesPanel city={city} capture={preview.capture} onPreview={preview.start} />
+          </div>
         </nav>
         <button type="button" className="btn home-btn" data-testid="home" onClick={() => engine?.home()} title={t('twin.home')}>
           <svg width="15" height="15" viewBox="0 0 24 24" aria-hidden fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round"><path d="M3 11l9-7 9 7" /><path d="M5 10v10h5v-6h4v6h5V10" /></svg> {t('twin.home')}
@@ -115,6 +120,12 @@ function TwinRoom({ city }: { city: string }) {
           {results && run && <ResultsPanel key={run.id} city={city} engine={engine} run={run} />}
         </div>
         {timeline && engine && run && <Timeline engine={engine} run={run} />}
+        {preview.story && engine && (
+          <>
+            <StoryPlayer story={preview.story} engine={engine} onEnd={preview.stop} />
+            <button type="button" className="btn story-stop" data-testid="story-stop-preview" onClick={preview.stop}>■ {t('stories.stopPreview')}</button>
+          </>
+        )}
       </div>
     </div>
   );

@@ -5,6 +5,7 @@ import { workspaceEn } from './workspace';
 import { caseDeskEn } from './caseDesk';
 import { shareEn } from './share';
 import { kioskEn } from './kiosk';
+import { storyEn } from './story';
 
 // English UI strings: the same keys as zh.ts (the type makes a missing or extra key an error).
 export const en: Record<MessageKey, string> = {
@@ -412,5 +413,6 @@ export const en: Record<MessageKey, string> = {
   ...mapToolsEn,
   ...shareEn,
   ...kioskEn,
+  ...storyEn,
   ...forecastEn,
 };

@@ -4,6 +4,7 @@ import { workspaceZh } from './workspace';
 import { caseDeskZh } from './caseDesk';
 import { shareZh } from './share';
 import { kioskZh } from './kiosk';
+import { storyZh } from './story';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
 export const zh = {
   'app.title': '城市数字孪生',
@@ -410,6 +411,7 @@ export const zh = {
   ...mapToolsZh,
   ...shareZh,
   ...kioskZh,
+  ...storyZh,
   ...forecastZh,
 } as const;
 

@@ -11,12 +11,22 @@ export function readCameraView(scene: Scene): CameraView {
   };
 }
 
-/** Puts the camera where a share link says (instant). */
+const poseOf = (v: CameraView) => ({
+  destination: Cartesian3.fromDegrees(v.lonDeg, v.latDeg, v.heightM),
+  orientation: { heading: CMath.toRadians(v.headingDeg), pitch: CMath.toRadians(v.pitchDeg), roll: CMath.toRadians(v.rollDeg) },
+});
+
+/** Puts the camera where a share link says (instant; a flight under way is cancelled). */
 export function applyCameraView(scene: Scene, v: CameraView) {
-  scene.camera.setView({
-    destination: Cartesian3.fromDegrees(v.lonDeg, v.latDeg, v.heightM),
-    orientation: { heading: CMath.toRadians(v.headingDeg), pitch: CMath.toRadians(v.pitchDeg), roll: CMath.toRadians(v.rollDeg) },
-  });
+  scene.camera.cancelFlight();
+  scene.camera.setView(poseOf(v));
+  scene.requestRender();
+}
+
+/** Flies the camera to a view over durationS (a story's scene); the caller keeps the render loop going. */
+export function flyToCameraView(scene: Scene, v: CameraView, durationS: number) {
+  scene.camera.cancelFlight();
+  scene.camera.flyTo({ ...poseOf(v), duration: durationS });
   scene.requestRender();
 }
 

@@ -18,3 +18,10 @@ export function selectionPoint(sel: Selection, city: PreparedCity, buildings: Bu
   if (clickPoint) return { ...clickPoint };
   return { x: city.layers.grids.centroid[2 * sel.index]!, y: city.layers.grids.centroid[2 * sel.index + 1]! };
 }
+
+/** Whether a selection names something this city has (a story's scene may outlive a re-import). */
+export function selectionExists(sel: Selection, city: PreparedCity): boolean {
+  if (!sel || sel.kind === 'point') return true;
+  const n = sel.kind === 'component' ? city.layers.components.count : sel.kind === 'grid' ? city.layers.grids.count : city.layers.buildings.count;
+  return Number.isInteger(sel.index) && sel.index >= 0 && sel.index < n;
+}

@@ -128,6 +128,11 @@ export function createGlobe({ container, onClick, onWake }: GlobeOptions) {
       ctl.minimumZoomDistance = minRangeM;
       ctl.maximumZoomDistance = maxRangeM;
     },
+    /** keeps the render loop running for a flight started elsewhere (camera.flyTo: a story's scene) */
+    keepActive(durationS: number) {
+      activeUntil = Math.max(activeUntil, performance.now() + durationS * 1000 + 500);
+      scene.requestRender();
+    },
     /** whether the globe may change this frame (see above) */
     active(): boolean {
       return requested || performance.now() < activeUntil || !scene.globe.tilesLoaded;

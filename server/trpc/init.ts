@@ -8,6 +8,7 @@ import { readOnlyRole, type Role, type SessionUser } from '../../models/accounts
 import { mayReadTwin, type Accounts } from '../accounts/auth';
 import { AuthError } from '../accounts/store';
 import type { CaseStore } from '../cases/store';
+import type { StoryStore } from '../stories/store';
 
 export interface Context {
   twin: Twin;
@@ -28,6 +29,8 @@ export interface Context {
   secure: boolean;
   /** the case loop; null in processes without it (some tests) */
   cases?: CaseStore | null;
+  /** stories (issue 14); null in processes without them (some tests) */
+  stories?: StoryStore | null;
 }
 
 /**

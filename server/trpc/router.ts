@@ -11,6 +11,7 @@ import { runRouter, scenarioRouter } from './runs';
 import { accountRouter } from './accounts';
 import { caseRouter } from './cases';
 import { kioskRouter } from './kiosk';
+import { storiesRouter } from './stories';
 
 const cityRouter = router({
   list: publicProcedure.output(z.array(citySummarySchema)).query(({ ctx }) => ctx.twin.listCities()),
@@ -68,6 +69,7 @@ export const appRouter = router({
   account: accountRouter,
   case: caseRouter,
   kiosk: kioskRouter,
+  stories: storiesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunRecord } from '../../../models/runs';
 import type { TwinEngine } from '../../../scene/TwinEngine';
+import type { FloodRun } from '../../../scene/flood/floodLayer';
 import { useTRPC } from '../../trpc';
 import { useEngineSelector } from '../useEngine';
 import { isActive } from './format';
@@ -14,6 +15,13 @@ export interface FloodRunState {
   /** the run shown on the map, the timeline and the impact panel */
   run: RunRecord | null;
   showRun(run: RunRecord | null): void;
+}
+
+/** What the engine's flood layer needs of a run record (the twin, a story's scene); null before it has a grid. */
+export function floodRunOf(r: RunRecord): FloodRun | null {
+  if (!r.grid) return null;
+  const duration = r.progress?.duration ?? r.outputInterval * Math.max(1, r.frameCount - 1);
+  return { id: r.id, grid: r.grid, outputInterval: r.outputInterval, duration, status: r.status };
 }
 
 /** A tracked subscription event arrives as {id, data}; accept a bare record too. */
@@ -86,8 +94,7 @@ export function useFloodRun(city: string, engine: TwinEngine | null, initialRunI
     if (!flood) return;
     const r = runRef.current;
     if (!showKey || !r?.grid) { flood.show(null); return; }
-    const duration = r.progress?.duration ?? r.outputInterval * Math.max(1, r.frameCount - 1);
-    flood.show({ id: r.id, grid: r.grid, outputInterval: r.outputInterval, duration, status: r.status });
+    flood.show(floodRunOf(r));
   }, [engine, ready, showKey]);
 
   return { runs: runsQ.data ?? [], run, showRun };

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import { encodeViewState, type ViewState } from '../../../models/viewState';
 import { LAYER_KEYS, type LayerKey, type Selection, type TwinEngine } from '../../../scene/TwinEngine';
 import type { FloodRunState } from '../flood/useFloodRun';
-import { useWorkspaceView } from './workspaceView';
+import { useWorkspaceView, type WorkspaceView } from './workspaceView';
 
 /** how often the URL follows the view (a throttle: replaceState at most this often) */
 const WRITE_MS = 400;
@@ -13,6 +13,22 @@ const RESTORE_GIVE_UP_MS = 30_000;
 function selectionOf(s: Selection): ViewState['selection'] {
   if (!s) return undefined;
   return s.kind === 'point' ? { kind: 'point', x: s.x, y: s.y } : { kind: s.kind, index: s.index };
+}
+
+/** What is on screen as a ViewState: the share link's, and a story scene's (app/components/story). */
+export function viewStateOf(engine: TwinEngine, runId: string | undefined, v: WorkspaceView): ViewState {
+  const t = engine.flood?.time() ?? NaN;
+  return {
+    scenario: v.scenario ?? undefined,
+    run: runId,
+    timeS: runId && Number.isFinite(t) ? t : undefined,
+    camera: engine.cameraView(),
+    layersOff: LAYER_KEYS.filter((k) => !engine.layers[k]),
+    selection: selectionOf(engine.selection),
+    compare: v.compareOpen && v.compare ? v.compare : undefined,
+    compareView: v.compareOpen ? v.compareView : undefined,
+    swipe: v.compareOpen ? v.swipe : undefined,
+  };
 }
 
 /**
@@ -51,20 +67,7 @@ export function useShareUrl(engine: TwinEngine | null, flood: FloodRunState) {
       }
       const restoring = !(cameraDone && layersDone && selDone && timeDone);
       if (restoring && performance.now() - start < RESTORE_GIVE_UP_MS) return;
-      const v = viewRef.current;
-      const run = floodRef.current.run;
-      const t = f?.time() ?? NaN;
-      const state: ViewState = {
-        scenario: v.scenario ?? undefined,
-        run: run?.id,
-        timeS: run && Number.isFinite(t) ? t : undefined,
-        camera: engine.cameraView(),
-        layersOff: LAYER_KEYS.filter((k) => !engine.layers[k]),
-        selection: selectionOf(engine.selection),
-        compare: v.compareOpen && v.compare ? v.compare : undefined,
-        compareView: v.compareOpen ? v.compareView : undefined,
-        swipe: v.compareOpen ? v.swipe : undefined,
-      };
+      const state = viewStateOf(engine, floodRef.current.run?.id, viewRef.current);
       // keep keys this page does not own (e.g. ?test) at the front
       const foreign = new URLSearchParams(location.search);
       for (const k of ['sc', 'run', 't', 'cam', 'off', 'sel', 'cmp', 'cv', 'sw']) foreign.delete(k);
