@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 import { around, diffFraction, E2E_ADMIN, enableTwinHooks, firstCity, grab, INGEST_TOKEN, nextFrames, plannerPage, signIn, trpcPost, trpcQuery } from './helpers';
-import { quickScenario, runScenario, type E2eRun } from './runs';
+import { mutate, quickScenario, runScenario, type E2eRun } from './runs';
 
 // The exhibition kiosk (issue 14) on a touch screen (hasTouch; a large touch monitor, not a phone,
 // so no isMobile): a drag orbits, a pinch zooms, a tap floods the street at the city's deepest prone
@@ -17,6 +17,7 @@ let heavy: E2eRun;
 let summer: E2eRun;
 let low: { x: number; y: number; maxDepth_m: number };
 let admin: BrowserContext;
+let planner: { context: BrowserContext; page: Page };
 let kctx: BrowserContext;
 let page: Page;
 let cdp: CDPSession;
@@ -68,14 +69,13 @@ async function openKiosk(query = '', n: number | null = 2) {
 test.beforeAll(async ({ browser, baseURL }) => {
   test.setTimeout(300_000);
   origin = new URL(baseURL!).origin;
-  const planner = await plannerPage(browser, baseURL);
+  planner = await plannerPage(browser, baseURL);
   city = await firstCity(planner.page.request);
   heavy = await runScenario(planner.page, city, 'e2e kiosk 100-year', quickScenario());
   summer = await runScenario(planner.page, city, 'e2e kiosk summer', quickScenario({ rainfall: { type: 'design', formula: 'beijing', returnPeriodYears: 3, durationMin: 60, peakCoefficient: 0.355, stepMin: 5 } }));
   const impact = await trpcQuery<{ pronePoints: { x: number; y: number; maxDepth_m: number }[] }>(planner.page.request, 'run.impact', { id: heavy.id });
   low = [...impact.pronePoints].sort((a, b) => b.maxDepth_m - a.maxDepth_m)[0]!;
   expect(low.maxDepth_m, 'the deepest prone point floods').toBeGreaterThan(0.15);
-  await planner.context.close();
   // the administrator: two storms (one named by the setting, one by its rain) and a long idle time for now
   admin = await browser.newContext({ baseURL });
   const a = await trpcPost(admin.request, 'account.signIn', { name: E2E_ADMIN.name, password: E2E_ADMIN.password });
@@ -93,6 +93,7 @@ test.beforeAll(async ({ browser, baseURL }) => {
 });
 
 test.afterAll(async () => {
+  await planner?.context.close();
   await kctx?.close();
   await admin?.close();
 });
@@ -226,6 +227,35 @@ test('30 idle-reset cycles leave the JS heap within 10 % of the first', async ()
   }
   console.log(`kiosk heap after cycle 1: ${(sizes[0]! / 1e6).toFixed(1)} MB, after cycle 30: ${(sizes[1]! / 1e6).toFixed(1)} MB`);
   expect(sizes[1]!).toBeLessThan(sizes[0]! * 1.1);
+});
+
+test('published stories play in the attract loop, one after another; a touch stops them', async () => {
+  test.setTimeout(90_000);
+  const cam = await camera();
+  const story = await mutate<{ id: string }>(planner.page, 'stories.save', {
+    city, title: { zh: '暴雨中的城市', en: 'The city in a storm' }, scenes: [
+      { view: { camera: cam }, caption: { zh: '这是我们的城市', en: 'This is our city' }, durationS: 3, flightS: 1 },
+      { view: { camera: { ...cam, headingDeg: cam.headingDeg + 60 }, run: heavy.id, timeS: 0 }, timeToS: 3600,
+        caption: { zh: '百年一遇的暴雨来了，水慢慢涨起来', en: 'The 100-year storm comes and the water rises' }, durationS: 4, flightS: 1 },
+    ],
+  });
+  await mutate(planner.page, 'stories.publish', { id: story.id, published: true });
+  try {
+    await page.evaluate(() => window.__kiosk!.reloadConfig());
+    await page.evaluate(() => window.__kiosk!.idleNow());
+    await expect(page.locator(`[data-story="${story.id}"]`)).toBeVisible({ timeout: 10_000 });
+    await expect(page.locator('[data-testid="story-player"][data-scene="1"]')).toBeVisible({ timeout: 30_000 });
+    await page.waitForFunction(() => window.__twin!.flood.times().length > 0 && window.__twin!.flood.time() > 0, null, { timeout: 20_000 });
+    await shot('kiosk-attract-story-zh');
+    // one story loops: its first scene again
+    await expect(page.locator('[data-testid="story-player"][data-scene="0"]')).toBeVisible({ timeout: 30_000 });
+    await page.touchscreen.tap(480, 300);
+    await expect(page.getByTestId('story-player')).toHaveCount(0);
+    const after = await page.evaluate(() => ({ attract: window.__kiosk!.attract(), water: window.__twin!.flood.times().length }));
+    expect(after).toEqual({ attract: false, water: 0 });
+  } finally {
+    await mutate(planner.page, 'stories.publish', { id: story.id, published: false });
+  }
 });
 
 test('the server away: the kiosk keeps its city, its attract loop and a storm it has shown', async () => {

@@ -1,15 +1,16 @@
 'use client';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { KIOSK_IDLE_DEFAULT_S, type KioskStorm } from '../../../models/kiosk';
 import { eyeLevelAt } from '../../../scene/core/cameraMoves';
 import type { PersonLayer } from '../../../scene/person/personLayer';
+import { LAYER_KEYS } from '../../../scene/core/types';
 import type { TwinCityInfo, TwinEngine } from '../../../scene/TwinEngine';
 import { useI18n, type Lang } from '../../i18n';
 import { useTRPC } from '../../trpc';
 import { useEngineSelector } from '../useEngine';
-import { startOrbit } from './attract';
+import { Attract } from './Attract';
 import { FloodReadout, StormPicker } from './FloodMyStreet';
 import type { KioskHooks } from './kioskHooks';
 import { streetPoint } from './streetPoint';
@@ -31,6 +32,7 @@ const RELOAD_AFTER_MS = 10_000;
 export function KioskPage({ city, restLang }: { city: string; restLang: Lang }) {
   const { t, pick, lang, setLang } = useI18n();
   const trpc = useTRPC();
+  const qc = useQueryClient();
   // kept while the server is away (no error replaces data that was had); polled for changes
   const cityQ = useQuery(trpc.city.get.queryOptions({ city }, { staleTime: Infinity, retry: 5, retryDelay: 3000 }));
   const cfgQ = useQuery(trpc.kiosk.config.queryOptions({ city }, { refetchInterval: 60_000, retry: 2, staleTime: 30_000 }));
@@ -84,12 +86,6 @@ export function KioskPage({ city, restLang }: { city: string; restLang: Lang }) 
     setAttract(true);
   });
 
-  // the attract loop: stories when published (later), else a slow orbit after the reset's flight
-  useEffect(() => {
-    if (!attract || !engine || phase !== 'ready') return;
-    return startOrbit(engine, 1600);
-  }, [attract, engine, phase]);
-
   const floodAt = useCallback((p: { x: number; y: number }) => {
     if (!engine) return;
     setSpot(p);
@@ -128,7 +124,7 @@ export function KioskPage({ city, restLang }: { city: string; restLang: Lang }) 
     person: () => engine?.layer<PersonLayer>('person')?.position() ?? null,
     readout: () => ({ depthM: readout.depthM, t: readout.t, peakM: readout.peakM, runId: spot ? storm?.runId ?? null : null }),
     storms: () => storms.map((s) => ({ runId: s.runId, en: s.label.en })), chooseStorm: (i) => setStormIdx(i), large: () => large,
-    reloadConfig: () => cfgQ.refetch().then(() => undefined),
+    reloadConfig: () => Promise.all([cfgQ.refetch(), qc.invalidateQueries({ queryKey: trpc.stories.published.queryKey({ city }) })]).then(() => undefined),
   };
   useEffect(() => {
     if (!window.__TWIN_TEST__) return;
@@ -138,7 +134,14 @@ export function KioskPage({ city, restLang }: { city: string; restLang: Lang }) 
     return () => { gone = true; off?.(); };
   }, []);
 
-  const wake = () => setAttract(false);
+  // the visitor takes over where the loop is: a story's layers, water and selection are cleared
+  const wake = () => {
+    setAttract(false);
+    if (!engine) return;
+    engine.select(null);
+    engine.flood?.show(null);
+    for (const k of LAYER_KEYS) if (!engine.layers[k]) engine.setLayer(k, true);
+  };
 
   return (
     <div className={`kiosk${large ? ' large' : ''}`} data-testid="kiosk" data-attract={attract ? '1' : '0'} lang={lang === 'zh' ? 'zh-CN' : 'en'}>
@@ -167,14 +170,7 @@ export function KioskPage({ city, restLang }: { city: string; restLang: Lang }) 
       ) : (
         <p className="kiosk-hint" data-testid="kiosk-hint">{t('kiosk.hint')}<br /><span>{t('kiosk.gestures')}</span></p>
       )}
-      {attract && (
-        <div className="kiosk-attract" data-testid="kiosk-attract" onPointerDown={(e) => { e.preventDefault(); wake(); }}>
-          <div className="kiosk-attract-card">
-            <p className="big">{t('kiosk.touch')}</p>
-            <p>{t('kiosk.touchSub')}</p>
-          </div>
-        </div>
-      )}
+      {attract && <Attract city={city} engine={engine} ready={phase === 'ready'} onWake={wake} />}
     </div>
   );
 }
