@@ -95,11 +95,12 @@ export function KioskPage({ city, restLang }: { city: string; restLang: Lang }) 
     eyeLevelAt(engine.cameraHost, p.x, p.y, 8, 2);
   }, [engine]);
 
-  // one finger orbits, two pinch; the city stays in reach (zoom from street level to twice its size)
+  // one finger orbits, two pinch; the city stays in reach (from 3 m, which also keeps Cesium's
+  // collision check from lifting an eye-level camera, to about twice the city's size)
   useEffect(() => {
     if (!engine) return;
     const [x0, y0, x1, y1] = engine.info.extent;
-    engine.globe.kioskGestures(10, 2.5 * Math.hypot(x1 - x0, y1 - y0));
+    engine.globe.kioskGestures(3, 2.5 * Math.hypot(x1 - x0, y1 - y0));
   }, [engine]);
 
   // a tap on the city is "flood my street" there (the twin's selection is not used here)
