@@ -44,7 +44,7 @@ export function KioskSettings() {
         <input type="number" min={3} max={3600} data-testid="kiosk-idle" value={form.idleS} onChange={(e) => setForm({ ...form, idleS: e.target.value })} />
       </label>
       <label>{t('kiosk.admin.storms')}
-        <textarea rows={3} data-testid="kiosk-storms" placeholder="run id | 百年一遇暴雨 | The 100-year storm" value={form.storms} onChange={(e) => setForm({ ...form, storms: e.target.value })} />
+        <textarea rows={3} className="kiosk-storms-input" data-testid="kiosk-storms" placeholder="run id | 百年一遇暴雨 | The 100-year storm" value={form.storms} onChange={(e) => setForm({ ...form, storms: e.target.value })} />
       </label>
       <p className="muted small">{t('kiosk.admin.hint')}</p>
       <div className="row-wrap">
