@@ -10,6 +10,7 @@ import './styles/forecast.css';
 import './styles/cases.css';
 import './styles/admin.css';
 import './styles/warnings.css';
+import './styles/kiosk.css';
 import './styles/story.css';
 import './styles/cockpit.css';
 

@@ -25,7 +25,7 @@ export function ingest(request: APIRequestContext, city: string, changes: { comp
  */
 export const E2E_ADMIN = { name: process.env.E2E_ADMIN ?? 'e2e-admin', get password() { return process.env.E2E_ADMIN_PASSWORD ?? ''; } };
 
-export type E2eRole = 'administrator' | 'planner' | 'intake' | 'dispatcher' | 'shift_lead' | 'department' | 'inspector' | 'viewer' | 'presenter';
+export type E2eRole = 'administrator' | 'planner' | 'intake' | 'dispatcher' | 'shift_lead' | 'department' | 'inspector' | 'viewer' | 'presenter' | 'kiosk';
 
 /** POST a tRPC mutation with the cookies of `request` (a page's request shares its context's cookies). */
 export async function trpcPost(request: APIRequestContext, path: string, input: unknown) {

@@ -1,6 +1,7 @@
 // Accounts, roles, sessions and who may change what: the contract of the sign-in API, the
 // administrator's account API, the CLI and every server-side role guard. Pure: zod only.
 import { z } from 'zod';
+import { kioskSettingsSchema } from './kiosk';
 
 /**
  * The people of a management centre (issue 12, STANDARDS.md "case closed loop"): administrator,
@@ -30,6 +31,11 @@ export const ROLE_NAMES: Record<Role, { zh: string; en: string }> = {
 export const PLANNING_ROLES: readonly Role[] = ['planner', 'administrator'];
 /** Who may manage accounts and the settings. */
 export const ADMIN_ROLES: readonly Role[] = ['administrator'];
+
+/** The exhibition kiosk's session reads only: every mutation, HTTP write and socket command is refused for it on the server. */
+export function readOnlyRole(role: Role | null | undefined): boolean {
+  return role === 'kiosk';
+}
 
 export function mayPlan(role: Role | null | undefined): boolean {
   return !!role && PLANNING_ROLES.includes(role);
@@ -92,6 +98,8 @@ export const setupInputSchema = z.object({ token: z.string().min(16).max(128), n
 export const settingsSchema = z.object({
   /** anonymous visitors may see the twin (read-only); cases and people never are public */
   twinPublic: z.boolean().default(true),
+  /** the exhibition kiosk: idle time before its attract loop, the storms of "flood my street" */
+  kiosk: kioskSettingsSchema.prefault({}),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsUpdateSchema = settingsSchema.partial();

@@ -73,6 +73,8 @@ export class TwinEngine {
   peer: TwinEngine | null = null;
   /** bumps when the selected item's live data changes (inspector refetch) */
   selectionLiveVersion = 0;
+  /** a room that handles taps itself (the kiosk): true when it took the tap (no selection then) */
+  onTap: ((x: number, y: number) => boolean) | null = null;
 
   /** `second`: the compare view's other engine (no window.__twin of its own) */
   constructor(container: HTMLElement, readonly info: TwinCityInfo, second = false) {
@@ -281,6 +283,7 @@ export class TwinEngine {
 
   private onClick(x: number, y: number) {
     if (!this.three || !this.city || !this.picking) return;
+    if (this.onTap?.(x, y)) return;
     this.syncCamera();
     const { sel, point } = this.picking.pick(x, y, this.layerList);
     // a ground click selects its grid, and remembers where (the depth chart is for that point)
@@ -349,6 +352,12 @@ export class TwinEngine {
       occluded: (p) => this.picking?.occluded(p) ?? false,
       lineBlocked: (a, b) => this.picking?.lineBlocked(a, b) ?? false,
     };
+  }
+
+  /** The first opaque point under canvas pixel (x, y) (ground or roof), or null (the sky). */
+  hitAt(x: number, y: number) {
+    this.syncCamera();
+    return this.picking?.hit(x, y) ?? null;
   }
 
   /** the camera as a share link holds it, and back (models/viewState.ts) */

@@ -10,6 +10,7 @@ import { GridsLayer } from './grids/gridsLayer';
 import { MeasureLayer } from './measure/measureLayer';
 import { ProneTwinLayer } from './prone/proneLayer';
 import { MarkerLayer } from './selection/markerLayer';
+import { PersonLayer } from './person/personLayer';
 import { TerrainLayer } from './terrain/terrainLayer';
 import { TilesetLayer } from './tilesets/tilesetLayer';
 import { WaterLayer } from './water/waterLayer';
@@ -33,6 +34,7 @@ export function createLayers(): TwinLayer[] {
     new CompareLayer(),
     new CasesLayer(),
     new MarkerLayer(),
+    new PersonLayer(),
     new EditLayer(),
     new MeasureLayer(),
   ];

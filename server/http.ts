@@ -16,6 +16,7 @@ import type { ScenarioLibrary } from './runs/library';
 import { serveRun } from './runs/http';
 import { REPORT_PATH, serveReport } from './runs/report';
 import { guardTwinRead, isHttps, sessionToken, userOf, type Accounts } from './accounts/auth';
+import { readOnlyRole } from '../models/accounts';
 import type { CaseStore } from './cases/store';
 import type { Warnings } from './warnings/warnings';
 import { StoryStore } from './stories/store';
@@ -66,6 +67,7 @@ export function createRequestHandler(
     });
     const url = new URL(req.url ?? '/', 'http://local');
     const path = url.pathname;
+    const route = () => routeRest(req, res, path, url, readTwin);
     res.on('finish', () => httpRequests.inc({ route: routeKind(path), status: String(res.statusCode) }));
     if (path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -90,6 +92,23 @@ export function createRequestHandler(
       }
       return void trpc(req, res);
     }
+    // A read-only session (the exhibition kiosk) writes nothing over HTTP either: one check before
+    // every route that takes a body (photos, Open311 reports, imports, binary ingest).
+    if (req.method !== 'GET' && req.method !== 'HEAD' && sessionToken(req) && accounts) {
+      return void userOf(accounts, req).then((user) => {
+        if (!readOnlyRole(user?.role)) return route();
+        req.resume();
+        sendError(res, 403, `${req.method} ${path}: the role ${user!.role} reads only and changes nothing`);
+      }).catch((err) => {
+        log.error({ err }, 'session check failed');
+        if (!res.headersSent) sendError(res, 500, 'session check failed');
+      });
+    }
+    route();
+  };
+
+  /** the routes after tRPC (the twin's reads, ingest, Open311, cases, imports, Next) */
+  function routeRest(req: IncomingMessage, res: ServerResponse, path: string, url: URL, readTwin: (serve: () => Promise<void>) => void) {
     // the twin's read routes follow the public-twin setting (tRPC checks its own, per procedure)
     if (path.startsWith('/api/layers/')) return readTwin(() => serveLayer(twin, path, req, res));
     if (path.startsWith('/api/ingest/')) return void ingestBinary(twin, opts.ingestToken, path, req, res);
@@ -115,7 +134,7 @@ export function createRequestHandler(
     }
     if (opts.fallback) return opts.fallback(req, res);
     sendError(res, 404, `no route for ${path}`);
-  };
+  }
 }
 
 function routeKind(path: string) {

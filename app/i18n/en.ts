@@ -5,6 +5,7 @@ import { workspaceEn } from './workspace';
 import { caseDeskEn } from './caseDesk';
 import { shareEn } from './share';
 import { warningsEn } from './warnings';
+import { kioskEn } from './kiosk';
 import { storyEn } from './story';
 import { cockpitEn } from './cockpit';
 
@@ -414,6 +415,7 @@ export const en: Record<MessageKey, string> = {
   ...mapToolsEn,
   ...shareEn,
   ...warningsEn,
+  ...kioskEn,
   ...storyEn,
   ...cockpitEn,
   ...forecastEn,

@@ -4,6 +4,7 @@ import { workspaceZh } from './workspace';
 import { caseDeskZh } from './caseDesk';
 import { shareZh } from './share';
 import { warningsZh } from './warnings';
+import { kioskZh } from './kiosk';
 import { storyZh } from './story';
 import { cockpitZh } from './cockpit';
 // Chinese UI strings. Keys must match en.ts exactly (en.ts is typed against this file).
@@ -412,6 +413,7 @@ export const zh = {
   ...mapToolsZh,
   ...shareZh,
   ...warningsZh,
+  ...kioskZh,
   ...storyZh,
   ...cockpitZh,
   ...forecastZh,

@@ -23,13 +23,13 @@ function geo(info: TwinCityInfo, x: number, y: number, z: number) {
   return enuToGeodetic([x, y, z], { lonDeg: info.originLonDeg, latDeg: info.originLatDeg, heightM: info.originHeightM });
 }
 
-/** The whole city, tilted, aimed a little south of the centre so that all of it fits the screen. */
-export function home(h: CameraHost, durationS = 1.2) {
+/** The whole city, tilted, aimed a little south of the centre so that all of it fits the screen (seen from the south; headingRad turns it: the kiosk's orbit). */
+export function home(h: CameraHost, durationS = 1.2, headingRad = 0) {
   const [x0, y0, x1, y1] = h.info.extent;
   const cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1) - 0.06 * (y1 - y0);
   const g = geo(h.info, cx, cy, h.groundZ(cx, cy) ?? 0);
   const range = Math.hypot(x1 - x0, y1 - y0) * 1.02;
-  h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, 0, -0.85, range, durationS);
+  h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, headingRad, -0.85, range, durationS);
 }
 
 /**
@@ -76,4 +76,27 @@ export function flyToPoint(h: CameraHost, x: number, y: number, distanceM: numbe
     if (!h.insideBuilding(eye.x, eye.y, eye.z) && !h.lineBlocked(eye, target)) break;
   }
   h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, 0, pitch, distanceM, durationS);
+}
+
+/**
+ * Brings the camera down to a standing person's eye level (1.6 m) `distanceM` from a ground
+ * point, looking at it (the kiosk's "flood my street"). Of eight directions, the first whose
+ * eye is in the open and sees the point is taken; from the south when none does.
+ */
+export function eyeLevelAt(h: CameraHost, x: number, y: number, distanceM = 8, durationS = 2) {
+  const z = h.groundZ(x, y) ?? 0;
+  const target = new THREE.Vector3(x, y, z + 1), eye = new THREE.Vector3();
+  let heading = 0, pitch = 0, range = distanceM;
+  for (let k = 0; k < 8; k++) {
+    const hd = (k * Math.PI) / 4;
+    // heading hd: the camera on the far side of hd from the target (Cesium's HeadingPitchRange)
+    const ex = x - distanceM * Math.sin(hd), ey = y - distanceM * Math.cos(hd);
+    const ez = Math.max(h.groundZ(ex, ey) ?? z, z) + 1.6;
+    eye.set(ex, ey, ez);
+    const p = Math.atan2(target.z - ez, distanceM), r = eye.distanceTo(target);
+    if (k === 0) { heading = hd; pitch = p; range = r; }
+    if (!h.insideBuilding(ex, ey, ez) && !h.lineBlocked(eye, target)) { heading = hd; pitch = p; range = r; break; }
+  }
+  const g = geo(h.info, x, y, target.z);
+  h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, heading, pitch, range, durationS);
 }

@@ -10,12 +10,31 @@ export interface FrameSink {
   error(message: string): void;
 }
 
+/**
+ * The last few runs' stored frames as fetched (encoded bytes), newest last: when the server is
+ * away (an exhibition kiosk on a flaky network), a run seen shortly before still shows. Bounded,
+ * so a screen that runs for days keeps at most this many.
+ */
+const KEPT_RUNS = 3;
+const kept = new Map<string, Uint8Array>();
+
 /** All stored frames of a run, once (`GET /api/runs/<id>/frames`, gzip and ETag by the server). */
 export async function fetchFrames(runId: string, sink: FrameSink, signal: AbortSignal) {
   try {
-    const res = await fetch(`/api/runs/${encodeURIComponent(runId)}/frames`, { signal });
-    if (!res.ok) throw new Error(`frames of run ${runId}: HTTP ${res.status}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      const res = await fetch(`/api/runs/${encodeURIComponent(runId)}/frames`, { signal });
+      if (!res.ok) throw new Error(`frames of run ${runId}: HTTP ${res.status}`);
+      bytes = new Uint8Array(await res.arrayBuffer());
+      kept.delete(runId);
+      kept.set(runId, bytes);
+      if (kept.size > KEPT_RUNS) kept.delete(kept.keys().next().value!);
+    } catch (e) {
+      // a 4xx is the server's answer (the run is gone); no answer at all falls back to what was had
+      const had = kept.get(runId);
+      if (!had || signal.aborted || (e instanceof Error && / HTTP 4\d\d$/.test(e.message))) throw e;
+      bytes = had;
+    }
     if (!signal.aborted) sink.frames(decodeDepthFrames(bytes));
   } catch (e) {
     if (!signal.aborted) sink.error(e instanceof Error ? e.message : String(e));

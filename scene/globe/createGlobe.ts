@@ -1,6 +1,6 @@
 import './baseUrl';
 import {
-  BoundingSphere, buildModuleUrl, Cartesian3, CesiumWidget, Color, HeadingPitchRange, Ion, Math as CMath, Matrix4,
+  BoundingSphere, buildModuleUrl, CameraEventType, Cartesian3, CesiumWidget, Color, HeadingPitchRange, Ion, Math as CMath, Matrix4,
   ScreenSpaceEventHandler, ScreenSpaceEventType, TileMapServiceImageryProvider, type Cartesian2, type PerspectiveFrustum, type Scene,
 } from 'cesium';
 
@@ -115,6 +115,20 @@ export function createGlobe({ container, onClick, onWake }: GlobeOptions) {
         scene.camera.lookAtTransform(Matrix4.IDENTITY);
       }
       scene.requestRender();
+    },
+    /**
+     * Touch-kiosk gestures: one finger orbits (Cesium's tilt about the screen centre: across turns,
+     * up and down tips), two fingers pinch to zoom (and twist); no panning the city out of sight,
+     * and zoom kept between minRangeM and maxRangeM.
+     */
+    kioskGestures(minRangeM: number, maxRangeM: number) {
+      ctl.rotateEventTypes = [];
+      ctl.translateEventTypes = [];
+      ctl.lookEventTypes = [];
+      ctl.tiltEventTypes = [CameraEventType.LEFT_DRAG, CameraEventType.PINCH];
+      ctl.zoomEventTypes = [CameraEventType.PINCH, CameraEventType.WHEEL];
+      ctl.minimumZoomDistance = minRangeM;
+      ctl.maximumZoomDistance = maxRangeM;
     },
     /**
      * Keeps the render loop running until the returned release is called (a flight started

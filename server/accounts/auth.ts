@@ -26,11 +26,12 @@ export function isHttps(req: IncomingMessage): boolean {
   return String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim() === 'https';
 }
 
-export function sessionCookie(token: string | null, secure: boolean): string {
+/** The session cookie; it lives as long as the session would without a request (maxAgeMs). */
+export function sessionCookie(token: string | null, secure: boolean, maxAgeMs = SESSION_IDLE_MS): string {
   const attrs = ['Path=/', 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])];
   return token === null
     ? `${SESSION_COOKIE}=; ${attrs.join('; ')}; Max-Age=0`
-    : `${SESSION_COOKIE}=${token}; ${attrs.join('; ')}; Max-Age=${Math.floor(SESSION_IDLE_MS / 1000)}`;
+    : `${SESSION_COOKIE}=${token}; ${attrs.join('; ')}; Max-Age=${Math.floor(maxAgeMs / 1000)}`;
 }
 
 export interface Accounts {

@@ -16,6 +16,12 @@ export class AuthError extends Error {
 
 /** A session ends after this long without a request (a shift and a half). */
 export const SESSION_IDLE_MS = 12 * 3600_000;
+/**
+ * The exhibition kiosk's session lasts 30 days without a request: it is signed in once on a
+ * device that runs for weeks with no keyboard, and it can change nothing (readOnlyRole).
+ */
+export const KIOSK_SESSION_IDLE_MS = 30 * 24 * 3600_000;
+export const sessionIdleMs = (role: Role) => (role === 'kiosk' ? KIOSK_SESSION_IDLE_MS : SESSION_IDLE_MS);
 /** expires_at is pushed forward at most this often per session (one write per busy minute, not per request) */
 const TOUCH_MS = 60_000;
 
@@ -84,14 +90,14 @@ export class AccountStore {
     }
     if (row.disabled) throw new AuthError('this account is disabled', 403);
     await this.db.query('update accounts set failed_signins = 0, locked_until = null where id = $1', [row.id]);
-    const token = await this.openSession(row.id);
+    const token = await this.openSession(row.id, row.role);
     return { token, user: { id: row.id, name: row.name, role: row.role, department: row.department } };
   }
 
-  async openSession(accountId: string): Promise<string> {
+  async openSession(accountId: string, role: Role = 'administrator'): Promise<string> {
     const token = newToken();
     await this.db.query('insert into sessions (token_hash, account_id, expires_at) values ($1, $2, $3)',
-      [sha256(token), accountId, new Date(this.now() + SESSION_IDLE_MS)]);
+      [sha256(token), accountId, new Date(this.now() + sessionIdleMs(role))]);
     return token;
   }
 
@@ -104,7 +110,7 @@ export class AccountStore {
     if (!r) return null;
     const now = this.now();
     if (now - new Date(r.last_seen_at).getTime() > TOUCH_MS) {
-      await this.db.query('update sessions set last_seen_at = $2, expires_at = $3 where token_hash = $1', [sha256(token), new Date(now), new Date(now + SESSION_IDLE_MS)]);
+      await this.db.query('update sessions set last_seen_at = $2, expires_at = $3 where token_hash = $1', [sha256(token), new Date(now), new Date(now + sessionIdleMs(r.role))]);
     }
     return { id: r.id, name: r.name, role: r.role, department: r.department };
   }

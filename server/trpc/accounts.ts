@@ -7,6 +7,7 @@ import {
   settingsSchema, settingsUpdateSchema, setupInputSchema, signInInputSchema,
 } from '../../models/accounts';
 import { sessionCookie } from '../accounts/auth';
+import { sessionIdleMs } from '../accounts/store';
 import { publicProcedure, rolesProcedure, router, type Context } from './init';
 
 const accountsOf = (ctx: Context) => {
@@ -26,7 +27,7 @@ export const accountRouter = router({
   signIn: publicProcedure.meta({ access: 'anyone' }).input(signInInputSchema).output(sessionUserSchema).mutation(async ({ ctx, input }) => {
     const { token, user } = await accountsOf(ctx).store.signIn(input.name, input.password);
     if (ctx.sessionToken) await accountsOf(ctx).store.signOut(ctx.sessionToken); // a new session, never a reused one
-    ctx.setCookie(sessionCookie(token, ctx.secure));
+    ctx.setCookie(sessionCookie(token, ctx.secure, sessionIdleMs(user.role)));
     return user;
   }),
   signOut: publicProcedure.meta({ access: 'anyone' }).output(ok).mutation(async ({ ctx }) => {

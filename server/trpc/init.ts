@@ -4,7 +4,7 @@ import { InputError, NotFoundError } from '../twin';
 import type { RunManager } from '../runs/manager';
 import type { ScenarioLibrary } from '../runs/library';
 import { tokensEqual } from '../secrets';
-import type { Role, SessionUser } from '../../models/accounts';
+import { readOnlyRole, type Role, type SessionUser } from '../../models/accounts';
 import { mayReadTwin, type Accounts } from '../accounts/auth';
 import { AuthError } from '../accounts/store';
 import type { CaseStore } from '../cases/store';
@@ -78,6 +78,9 @@ const errorMapping = t.middleware(async ({ next }) => {
 
 /** The one role guard of tRPC (runs before the input is read, so a refusal says nothing about it). */
 const guard = t.middleware(async ({ ctx, meta, type, path, next }) => {
+  // the exhibition kiosk's session changes nothing, whatever a mutation's roles or access say
+  // (sign-in and sign-out included: the kiosk's account is managed on /admin/accounts)
+  if (type === 'mutation' && readOnlyRole(ctx.user?.role)) throw new TRPCError({ code: 'FORBIDDEN', message: `${path}: the role ${ctx.user!.role} reads only and changes nothing` });
   if (meta?.roles) {
     if (!ctx.user) throw new TRPCError({ code: 'UNAUTHORIZED', message: `${path}: sign in as ${meta.roles.join(' or ')}` });
     if (!meta.roles.includes(ctx.user.role)) throw new TRPCError({ code: 'FORBIDDEN', message: `${path}: needs the role ${meta.roles.join(' or ')} (you are ${ctx.user.role})` });

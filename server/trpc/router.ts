@@ -11,6 +11,7 @@ import { runRouter, scenarioRouter } from './runs';
 import { accountRouter } from './accounts';
 import { caseRouter } from './cases';
 import { warningsRouter } from './warnings';
+import { kioskRouter } from './kiosk';
 import { storiesRouter } from './stories';
 import { cockpitRouter } from './cockpit';
 
@@ -70,6 +71,7 @@ export const appRouter = router({
   account: accountRouter,
   case: caseRouter,
   warnings: warningsRouter,
+  kiosk: kioskRouter,
   stories: storiesRouter,
   cockpit: cockpitRouter,
 });

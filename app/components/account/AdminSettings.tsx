@@ -5,6 +5,7 @@ import type { WorkCalendar } from '../../../models/workCalendar';
 import { useI18n } from '../../i18n';
 import { useTRPC } from '../../trpc';
 import { trpcErrorText } from '../trpcError';
+import { KioskSettings } from './KioskSettings';
 
 /**
  * The administrator's settings on /admin/accounts: whether anonymous visitors may see the twin
@@ -36,6 +37,7 @@ export function AdminSettings() {
       <p className="muted small">{t('admin.twinPublicHint')}</p>
       {setSettings.isError && <p className="error small" role="alert">{trpcErrorText(setSettings.error)}</p>}
       <CalendarForm />
+      <KioskSettings />
     </section>
   );
 }
