@@ -65,7 +65,9 @@ describe.each(['pglite', 'postgres'] as const)('stories router on %s', (kind) =>
   it('every change is refused to other roles and to anonymous visitors, by the server', async () => {
     const s = await as('planner').save(input);
     for (const role of ['kiosk', 'viewer', 'presenter', 'dispatcher'] as const) {
-      await expect(as(role).save(input)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('needs the role planner or administrator') });
+      // the kiosk is refused every change by one guard before the procedure's own role check
+      const why = role === 'kiosk' ? 'the role kiosk' : 'needs the role planner or administrator';
+      await expect(as(role).save(input)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining(why) });
       await expect(as(role).save({ ...input, id: s.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(as(role).publish({ id: s.id, published: true })).rejects.toMatchObject({ code: 'FORBIDDEN' });
       await expect(as(role).remove({ id: s.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
