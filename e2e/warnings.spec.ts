@@ -170,6 +170,9 @@ test('a forecast that floods the grid warns both subscribers; the duty view and 
     await page.goto(`/cockpit/${city}`);
     await expect(page.getByTestId('kpi-evacuate')).toContainText(String(reds), { timeout: 30_000 });
     await expect(page.getByTestId('kpi-evacuate')).toHaveClass(/bad/);
+    // the flood outlook reads the same forecast run: its name, and prone points past 27 cm
+    await expect(page.getByTestId('outlook')).toContainText('暴雨预报 e2e');
+    await expect(page.getByTestId('outlook').locator('li.th27').first()).toBeVisible();
     await page.waitForFunction(() => window.__twin?.ready === true, null, { timeout: 150_000, polling: 250 });
     await page.waitForFunction(() => window.__twin!.objects().some((o) => o.name === 'evacuation-red' && o.vertices > 0), null, { timeout: 20_000 });
     await shot(page, 'cockpit-evacuation-zh');
