@@ -8,8 +8,10 @@
 //  2. In Chromium (SwiftShader, 1280x720): main-thread ms per second of /cockpit/huaibei while the
 //     simulator drives 100,000 updates/s, beside the plain twin page /twin/huaibei at the same load
 //     (CDP TaskDuration over a window, as bench/liveBrowser.ts measures it).
+//  3. The cockpit's JS heap (after full collections) at the start and end of --soak-s more seconds
+//     of the live city: a screen that runs for days must not grow.
 // Flags: --pushes=N (default 300), --screens=N (default 20), --seconds=N (browser window, default 10),
-// --no-browser. Ports: BENCH_PORT (default 3820) and the next one. The huaibei database is made
+// --soak-s=N (default 120; 0 skips it), --no-browser. Ports: BENCH_PORT (default 3820) and the next one. The huaibei database is made
 // once in .bench/cockpit (git-ignored).
 import { spawn } from 'node:child_process';
 import { loadavg, cpus } from 'node:os';
@@ -90,7 +92,7 @@ async function latency(port: number, nScreens: number, pushes: number, log: (s: 
   return { p50: q.p50, p99: q.p99, baseP50: qb.p50, baseP99: qb.p99 };
 }
 
-async function browser(port: number, seconds: number, log: (s: string) => void) {
+async function browser(port: number, seconds: number, soakS: number, log: (s: string) => void) {
   const dataDir = process.env.BENCH_COCKPIT_DIR ?? join(root, '.bench', 'cockpit');
   await new Promise<void>((resolve, reject) => {
     const b = spawn(process.execPath, [join(root, 'scripts', 'ensure-build.mjs')], { cwd: root, stdio: 'inherit' });
@@ -113,7 +115,14 @@ async function browser(port: number, seconds: number, log: (s: string) => void) 
       if (Date.now() - t0 > 600_000) throw new Error('twin server did not answer /healthz within 10 min');
       await new Promise((r) => setTimeout(r, 500));
     }
-    const page = async (path: string) => {
+    // the JS heap after two full collections (what a page keeps, not garbage waiting for the GC)
+    const heapMb = async (cdp: import('playwright').CDPSession) => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize / 1e6;
+    };
+    let heap: { startMb: number; endMb: number } | null = null;
+    const page = async (path: string, soak = 0) => {
       const ctx = await chrome.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
       const p = await ctx.newPage();
       await p.addInitScript(() => { (window as unknown as { __TWIN_TEST__: boolean }).__TWIN_TEST__ = true; });
@@ -126,16 +135,23 @@ async function browser(port: number, seconds: number, log: (s: string) => void) 
       await cdp.send('Performance.enable');
       log(`${path}:`);
       const m = await measure(p, cdp, seconds, () => window.__twin!.renderedFrames, log);
+      if (soak > 0) {
+        // a screen runs for days: its heap after a first window against the same after `soak` more seconds
+        const startMb = await heapMb(cdp);
+        await p.waitForTimeout(soak * 1000);
+        heap = { startMb, endMb: await heapMb(cdp) };
+        log(`  JS heap after ${soak} s more of the live city: ${startMb.toFixed(1)} -> ${heap.endMb.toFixed(1)} MB (${(100 * (heap.endMb / startMb - 1)).toFixed(1)} %)`);
+      }
       await ctx.close();
       return m;
     };
     // the twin first, then the cockpit, then the twin again: the better of its two is the baseline
     const twinA = await page('/twin/huaibei');
-    const cockpit = await page('/cockpit/huaibei');
+    const cockpit = await page('/cockpit/huaibei', soakS);
     const twinB = await page('/twin/huaibei');
     const twin = twinA.msPerSecond <= twinB.msPerSecond ? twinA : twinB;
     log(`main thread at 100,000 updates/s: cockpit ${cockpit.msPerSecond.toFixed(0)} ms/s (${cockpit.frames} frames in ${cockpit.wall.toFixed(1)} s); plain twin page ${twin.msPerSecond.toFixed(0)} ms/s (runs ${twinA.msPerSecond.toFixed(0)} and ${twinB.msPerSecond.toFixed(0)})`);
-    return { cockpit: cockpit.msPerSecond, twin: twin.msPerSecond };
+    return { cockpit: cockpit.msPerSecond, twin: twin.msPerSecond, heap: heap as { startMb: number; endMb: number } | null };
   } finally {
     await chrome.close();
     app.kill('SIGTERM');
@@ -150,11 +166,13 @@ export async function run(flags: string[]): Promise<void> {
   const load0 = loadavg()[0]!;
   log(`cockpit bench: ${cpus().length} cores, load ${load0.toFixed(2)}`);
   const lat = await latency(port + 1, nScreens, pushes, log);
-  const br = flags.includes('--no-browser') ? null : await browser(port, seconds, log);
+  const soakS = flag(flags, 'soak-s', 120);
+  const br = flags.includes('--no-browser') ? null : await browser(port, seconds, soakS, log);
   console.log(JSON.stringify({
     presenterToScreenP50Ms: +lat.p50.toFixed(2), presenterToScreenP99Ms: +lat.p99.toFixed(2), screens: nScreens, pushes,
     baselineBroadcastP50Ms: +lat.baseP50.toFixed(2), baselineBroadcastP99Ms: +lat.baseP99.toFixed(2),
     cockpitMainThreadMsPerSecond: br ? Math.round(br.cockpit) : null, twinMainThreadMsPerSecond: br ? Math.round(br.twin) : null,
+    cockpitHeapMb: br?.heap ? [+br.heap.startMb.toFixed(1), +br.heap.endMb.toFixed(1)] : null, cockpitHeapSoakS: br?.heap ? soakS : null,
     updatesPerSecond: 100_000, loadAvg1m: +load0.toFixed(2), loadAvg1mEnd: +loadavg()[0]!.toFixed(2),
   }));
 }
