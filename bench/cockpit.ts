@@ -138,9 +138,14 @@ async function browser(port: number, seconds: number, soakS: number, log: (s: st
       if (soak > 0) {
         // a screen runs for days: its heap after a first window against the same after `soak` more seconds
         const startMb = await heapMb(cdp);
-        await p.waitForTimeout(soak * 1000);
-        heap = { startMb, endMb: await heapMb(cdp) };
-        log(`  JS heap after ${soak} s more of the live city: ${startMb.toFixed(1)} -> ${heap.endMb.toFixed(1)} MB (${(100 * (heap.endMb / startMb - 1)).toFixed(1)} %)`);
+        // a reading a minute: a leak climbs on, a cache filling up levels off
+        const readings = [startMb];
+        for (let t = 0; t < soak; t += 60) {
+          await p.waitForTimeout(Math.min(60, soak - t) * 1000);
+          readings.push(await heapMb(cdp));
+        }
+        heap = { startMb, endMb: readings[readings.length - 1]! };
+        log(`  JS heap after ${soak} s more of the live city: ${startMb.toFixed(1)} -> ${heap.endMb.toFixed(1)} MB (${(100 * (heap.endMb / startMb - 1)).toFixed(1)} %); a reading a minute: ${readings.map((r) => r.toFixed(1)).join(', ')}`);
       }
       await ctx.close();
       return m;

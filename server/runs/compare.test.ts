@@ -131,7 +131,9 @@ describe('run.preview', () => {
       }
       throw new Error('the preview did not finish');
     })();
-    expect(phases.queueMs).toBeLessThan(5_000);
+    // it did not wait for a slot: the two full runs still hold theirs after the preview finished
+    // (a structural check; a time bound here failed on a loaded machine)
+    for (const id of busy) expect((await trpc().run.get.query({ id })).status).toBe('running');
     for (const id of [...busy, res.full.id]) await trpc().run.cancel.mutate({ id });
   }, 120_000);
 });
