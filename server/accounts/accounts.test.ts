@@ -1,11 +1,11 @@
 // Accounts end to end in one process: sign-in and its cookie, lock-out, password change, the
 // public-twin setting on every transport, and every tRPC mutation refused to anonymous visitors
 // and viewers. The mutations are read from the router itself, so a new one cannot be forgotten.
+import { startTestTwin } from './testTwin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import { io as ioClient } from 'socket.io-client';
-import { openDb, type Db } from '../db';
-import { createTwinServer, type TwinServer } from '../app';
+import type { Db } from '../db';
+import type { TwinServer } from '../app';
 import { appRouter } from '../trpc/router';
 import type { Meta } from '../trpc/init';
 import { MAX_FAILED_SIGNINS } from '../../models/accounts';
@@ -40,12 +40,7 @@ function procedures() {
 }
 
 beforeAll(async () => {
-  db = await openDb({});
-  app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  slug = [...app.twin.cities.keys()][0]!;
-  admin = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
+  ({ db, app, base, slug, admin } = await startTestTwin());
 });
 
 afterAll(async () => {

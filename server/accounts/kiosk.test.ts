@@ -1,10 +1,10 @@
 // The exhibition kiosk's session in one process (issue 14): it reads the twin and its own
 // settings, and every write is refused for its role on the server: every tRPC mutation (read
 // from the router, so a new one cannot slip through) and every HTTP route that takes a body.
+import { startTestTwin } from './testTwin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import { openDb, type Db } from '../db';
-import { createTwinServer, type TwinServer } from '../app';
+import type { Db } from '../db';
+import type { TwinServer } from '../app';
 import { appRouter } from '../trpc/router';
 import { sessionCookieFor, TEST_ADMIN } from './testSession';
 
@@ -26,12 +26,7 @@ const get = (path: string, input: unknown, cookie?: string) =>
   fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: cookie ? { cookie } : {} });
 
 beforeAll(async () => {
-  db = await openDb({});
-  app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  slug = [...app.twin.cities.keys()][0]!;
-  admin = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
+  ({ db, app, base, slug, admin } = await startTestTwin());
   expect((await call('account.add', { name: 'hall-kiosk', role: 'kiosk', password: PW }, admin)).status).toBe(200);
   kiosk = await sessionCookieFor(base, 'hall-kiosk', PW);
 }, 120_000);

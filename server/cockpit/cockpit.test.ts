@@ -1,10 +1,10 @@
 // The briefing room in one process: a presenter's room over socket.io (who may drive, what the
 // screens get, late joiners, the presenter dropping and coming back) and cockpit.summary.
+import { startTestTwin } from '../accounts/testTwin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import { openDb, type Db } from '../db';
-import { createTwinServer, type TwinServer } from '../app';
+import type { Db } from '../db';
+import type { TwinServer } from '../app';
 import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import { cockpitSummarySchema, flyTo, EMPTY_ROOM_VIEW, type PresentAck, type RoomState } from '../../models/cockpit';
 
@@ -25,12 +25,8 @@ const emit = (s: Socket, ev: string, payload: unknown) => new Promise<PresentAck
 const nextState = (s: Socket) => new Promise<RoomState>((res) => s.once('presentState', res));
 
 beforeAll(async () => {
-  db = await openDb({});
-  app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  slug = [...app.twin.cities.keys()][0]!;
-  const admin = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
+  let admin: string;
+  ({ db, app, base, slug, admin } = await startTestTwin());
   for (const [name, role] of [['pres1', 'presenter'], ['pres2', 'presenter'], ['view1', 'viewer']] as const) {
     const r = await fetch(`${base}/api/trpc/account.add`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: admin }, body: JSON.stringify({ name, role, password: PW }) });
     expect(r.status).toBe(200);
