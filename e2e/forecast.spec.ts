@@ -33,10 +33,12 @@ test('the form shows the water now, takes a pasted table and stores a forecast s
   const now0 = await trpcQuery<{ gauges: { code: string; x: number; y: number }[] }>(page.request, 'scenario.forecastNow', { city });
   expect(now0.gauges.length).toBeGreaterThan(0);
   gauge = now0.gauges[0]!;
-  // a real report: the simulator leaves this gauge alone from now on
+  // Real reports: the simulator leaves reported gauges alone from now on. The others read dry, so
+  // the simulator's random showers cannot add their ponding to the scenario's start.
+  const dry = now0.gauges.slice(1).map((g) => ({ componentCode: g.code, state: 'intact', value: 0 }));
   const ing = await page.request.post('/api/trpc/ingest.batch', {
     headers: { Authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' },
-    data: { city, changes: [{ componentCode: gauge.code, state: 'alarm', value: 0.5 }] },
+    data: { city, changes: [{ componentCode: gauge.code, state: 'alarm', value: 0.5 }, ...dry] },
   });
   expect(ing.ok(), await ing.text()).toBeTruthy();
 
