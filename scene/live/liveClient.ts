@@ -19,6 +19,12 @@ export interface LiveHandlers {
 const IDLE_PULL_MS = 100;
 /** after asking for a render, pull anyway after this long in case no frame comes (hidden tab) */
 const RENDER_PULL_MS = 1000;
+/**
+ * Live changes reach the screen at most this often (10 a second). State colours need no more; on
+ * a machine whose GPU draws 60 frames a second, pulling after every frame would spend the main
+ * thread on 60 live frames a second that no one can tell from 10. Camera moves are not held back.
+ */
+export const LIVE_FRAME_MS = 100;
 
 /**
  * The page's side of the live stream: a worker owns the socket and decodes frames
@@ -32,6 +38,7 @@ export class LiveClient {
   private pulling = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private lastPullAt = -Infinity;
   /** epoch ms when the oldest change handed to the page and not yet drawn reached the worker (NaN: none) */
   private undrawnSince = NaN;
   /** per drawn frame with live changes: ms from the oldest change's arrival to the end of that frame (bench, newest last) */
@@ -74,6 +81,12 @@ export class LiveClient {
   pull() {
     if (this.pulling || this.closed) return;
     clearTimeout(this.timer);
+    const wait = this.lastPullAt + LIVE_FRAME_MS - performance.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.pull(), wait);
+      return;
+    }
+    this.lastPullAt = performance.now();
     this.pulling = true;
     const spare = this.h.spare?.() ?? [];
     this.send({ type: 'pull', spare, mapMinLevel: this.h.mapMinLevel?.() ?? 0 }, spare);
