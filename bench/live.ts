@@ -212,6 +212,9 @@ export async function run(flags: string[]): Promise<void> {
     pointPrimitivesMainThreadMsPerSecond: browser.pointPrimitivesMainThreadMsPerSecond ?? null,
     deckglMainThreadMsPerSecond: browser.deckglMainThreadMsPerSecond ?? null,
     updateToPixelMs: browser.updateToPixelMs ?? null,
+    browserCpuMsPerSecond: browser.browserCpuMsPerSecond ?? null,
+    deckglBrowserCpuMsPerSecond: browser.deckglBrowserCpuMsPerSecond ?? null,
+    pointPrimitivesBrowserCpuMsPerSecond: browser.pointPrimitivesBrowserCpuMsPerSecond ?? null,
     p99LatencyMsPerRun: runs.map((r) => r.p99),
     browser,
   };

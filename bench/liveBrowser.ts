@@ -60,6 +60,9 @@ export interface BrowserBenchResult {
   /** the twin: p50 / p99 ms from a change's arrival in the page to the end of the frame drawing it */
   updateToPixelMs: number;
   updateToPixelP99Ms: number;
+  /** CPU ms per second of all Chromium processes while the page ran (SwiftShader's drawing included), and of the GPU process alone */
+  browserCpuMsPerSecond: number;
+  gpuCpuMsPerSecond: number;
   /** Cesium entities (the earlier baseline's keys) */
   baselineMainThreadMsPerFrame: number;
   baselineMainThreadMsPerSecond: number;
@@ -72,13 +75,19 @@ export interface BrowserBenchResult {
   pointPrimitivesFramesPerSecond: number;
   pointPrimitives: number;
   pointPrimitivesUpdateToPixelMs: number;
+  pointPrimitivesBrowserCpuMsPerSecond: number;
+  pointPrimitivesGpuCpuMsPerSecond: number;
   deckglMainThreadMsPerSecond: number;
   deckglMainThreadMsPerFrame: number;
   deckglFramesPerSecond: number;
   deckglPoints: number;
   deckglUpdateToPixelMs: number;
+  deckglBrowserCpuMsPerSecond: number;
+  deckglGpuCpuMsPerSecond: number;
   /** the better of the two skilled peers (points, deck.gl) over ours, main-thread ms per second */
   betterPeerOverOurs: number;
+  /** the same with the CPU time of every Chromium process (on this machine SwiftShader is the GPU) */
+  betterPeerOverOursBrowserCpu: number;
   notes: string[];
 }
 
@@ -184,13 +193,13 @@ async function runOurs(browser: Browser, o: Required<Pick<BrowserBenchOptions, '
       notes.push(`ours: screenshot ${join(shots, 'ours-whole-city.png')}`);
     }
     await cdp.detach();
-    return { drawCalls, msPerFrame: m.msPerFrame, msPerSecond: m.msPerSecond, fps: m.frames / m.wall, rate: rate.rate, lat };
+    return { drawCalls, msPerFrame: m.msPerFrame, msPerSecond: m.msPerSecond, cpu: m.browserCpuMsPerSecond, gpu: m.gpuCpuMsPerSecond, fps: m.frames / m.wall, rate: rate.rate, lat };
   } finally {
     await ctx.close();
   }
 }
 
-const NONE: PeerResult = { msPerFrame: NaN, msPerSecond: NaN, fps: NaN, created: 0, setupSeconds: NaN, updateToPixel: { p50: NaN, p99: NaN, n: 0 } };
+const NONE: PeerResult = { msPerFrame: NaN, msPerSecond: NaN, browserCpuMsPerSecond: NaN, gpuCpuMsPerSecond: NaN, fps: NaN, created: 0, setupSeconds: NaN, updateToPixel: { p50: NaN, p99: NaN, n: 0 } };
 
 export async function runBrowserBench(opts: BrowserBenchOptions): Promise<BrowserBenchResult> {
   const log = opts.log ?? ((s: string) => console.log(s));
@@ -205,9 +214,9 @@ export async function runBrowserBench(opts: BrowserBenchOptions): Promise<Browse
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, '--js-flags=--max-old-space-size=8192', '--enable-precise-memory-info'] });
   try {
     const ours = opts.skipOurs
-      ? { drawCalls: NaN, msPerFrame: NaN, msPerSecond: NaN, fps: NaN, rate: NaN, lat: { p50: NaN, p99: NaN, n: 0 } }
+      ? { drawCalls: NaN, msPerFrame: NaN, msPerSecond: NaN, cpu: NaN, gpu: NaN, fps: NaN, rate: NaN, lat: { p50: NaN, p99: NaN, n: 0 } }
       : await runOurs(browser, { baseUrl, city: opts.city, seconds }, log, notes, opts.screenshotDir);
-    log(`ours: ${ours.msPerSecond.toFixed(0)} ms main thread per second (${ours.msPerFrame.toFixed(2)} per frame, ${ours.fps.toFixed(2)} frames/s), ${ours.drawCalls} draw calls, ${Math.round(ours.rate)} updates/s received, update to pixel p50 ${ours.lat.p50.toFixed(0)} ms`);
+    log(`ours: ${ours.msPerSecond.toFixed(0)} ms main thread per second (${ours.msPerFrame.toFixed(2)} per frame, ${ours.fps.toFixed(2)} frames/s; all Chromium processes ${ours.cpu.toFixed(0)} CPU ms/s), ${ours.drawCalls} draw calls, ${Math.round(ours.rate)} updates/s received, update to pixel p50 ${ours.lat.p50.toFixed(0)} ms`);
     const peers: Record<PeerName, PeerResult> = { entities: NONE, points: NONE, deckgl: NONE };
     for (const name of opts.peers ?? (['deckgl', 'points', 'entities'] as PeerName[])) {
       peers[name] = await runPeer(browser, name, city, {
@@ -215,9 +224,10 @@ export async function runBrowserBench(opts: BrowserBenchOptions): Promise<Browse
         heapLimitMB: opts.baselineHeapLimitMB ?? 2900, log, notes, shots: opts.screenshotDir,
       });
       const r = peers[name];
-      log(`${name}: ${r.msPerSecond.toFixed(0)} ms main thread per second (${r.msPerFrame.toFixed(2)} per frame, ${r.fps.toFixed(2)} frames/s), ${r.created} points, update to pixel p50 ${r.updateToPixel.p50.toFixed(0)} ms`);
+      log(`${name}: ${r.msPerSecond.toFixed(0)} ms main thread per second (${r.msPerFrame.toFixed(2)} per frame, ${r.fps.toFixed(2)} frames/s; all Chromium processes ${r.browserCpuMsPerSecond.toFixed(0)} CPU ms/s), ${r.created} points, update to pixel p50 ${r.updateToPixel.p50.toFixed(0)} ms`);
     }
     const better = Math.min(...[peers.points.msPerSecond, peers.deckgl.msPerSecond].filter(Number.isFinite));
+    const betterCpu = Math.min(...[peers.points.browserCpuMsPerSecond, peers.deckgl.browserCpuMsPerSecond].filter(Number.isFinite));
     return {
       drawCalls: ours.drawCalls,
       mainThreadMsPerFrame: ours.msPerFrame,
@@ -226,6 +236,8 @@ export async function runBrowserBench(opts: BrowserBenchOptions): Promise<Browse
       updatesPerSecondReceived: ours.rate,
       updateToPixelMs: ours.lat.p50,
       updateToPixelP99Ms: ours.lat.p99,
+      browserCpuMsPerSecond: ours.cpu,
+      gpuCpuMsPerSecond: ours.gpu,
       baselineMainThreadMsPerFrame: peers.entities.msPerFrame,
       baselineMainThreadMsPerSecond: peers.entities.msPerSecond,
       baselineFramesPerSecond: peers.entities.fps,
@@ -237,12 +249,17 @@ export async function runBrowserBench(opts: BrowserBenchOptions): Promise<Browse
       pointPrimitivesFramesPerSecond: peers.points.fps,
       pointPrimitives: peers.points.created,
       pointPrimitivesUpdateToPixelMs: peers.points.updateToPixel.p50,
+      pointPrimitivesBrowserCpuMsPerSecond: peers.points.browserCpuMsPerSecond,
+      pointPrimitivesGpuCpuMsPerSecond: peers.points.gpuCpuMsPerSecond,
       deckglMainThreadMsPerSecond: peers.deckgl.msPerSecond,
       deckglMainThreadMsPerFrame: peers.deckgl.msPerFrame,
       deckglFramesPerSecond: peers.deckgl.fps,
       deckglPoints: peers.deckgl.created,
       deckglUpdateToPixelMs: peers.deckgl.updateToPixel.p50,
+      deckglBrowserCpuMsPerSecond: peers.deckgl.browserCpuMsPerSecond,
+      deckglGpuCpuMsPerSecond: peers.deckgl.gpuCpuMsPerSecond,
       betterPeerOverOurs: Number.isFinite(better) ? better / ours.msPerSecond : NaN,
+      betterPeerOverOursBrowserCpu: Number.isFinite(betterCpu) ? betterCpu / ours.cpu : NaN,
       notes,
     };
   } finally {
@@ -260,15 +277,16 @@ function arg(argv: string[], name: string): string | undefined {
 /** The figures as a table (the standalone run and `npm run bench -- live` print it). */
 export function browserTable(r: BrowserBenchResult): string[] {
   const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-  const row = (name: string, perS: number, perF: number, fps: number, lat: number, n: string) =>
-    `${name.padEnd(34)}${f(perS, 0).padStart(8)}${f(perF).padStart(10)}${f(fps, 2).padStart(8)}${f(lat, 0).padStart(10)}   ${n}`;
+  const row = (name: string, perS: number, perF: number, fps: number, lat: number, cpu: number, gpu: number, n: string) =>
+    `${name.padEnd(34)}${f(perS, 0).padStart(8)}${f(perF).padStart(10)}${f(fps, 2).padStart(8)}${f(lat, 0).padStart(10)}${f(cpu, 0).padStart(9)}${f(gpu, 0).padStart(8)}   ${n}`;
   return [
-    `${'page'.padEnd(34)}${'ms/s'.padStart(8)}${'ms/frame'.padStart(10)}${'fps'.padStart(8)}${'upd->px'.padStart(10)}   points`,
-    row('ours (the twin, everything drawn)', r.mainThreadMsPerSecond, r.mainThreadMsPerFrame, r.framesPerSecond, r.updateToPixelMs, `all, ${r.drawCalls} three.js draw calls`),
-    row('Cesium PointPrimitiveCollection', r.pointPrimitivesMainThreadMsPerSecond, r.pointPrimitivesMainThreadMsPerFrame, r.pointPrimitivesFramesPerSecond, r.pointPrimitivesUpdateToPixelMs, String(r.pointPrimitives)),
-    row('deck.gl ScatterplotLayer', r.deckglMainThreadMsPerSecond, r.deckglMainThreadMsPerFrame, r.deckglFramesPerSecond, r.deckglUpdateToPixelMs, `${r.deckglPoints} (points only, no globe)`),
-    row('Cesium entities', r.baselineMainThreadMsPerSecond, r.baselineMainThreadMsPerFrame, r.baselineFramesPerSecond, r.baselineUpdateToPixelMs, `${r.baselineEntities} (setup ${f(r.baselineSetupSeconds)} s)`),
-    `better skilled peer / ours, main-thread ms per second: ${f(r.betterPeerOverOurs, 2)}x (goal: 5x)`,
+    `${'page'.padEnd(34)}${'ms/s'.padStart(8)}${'ms/frame'.padStart(10)}${'fps'.padStart(8)}${'upd->px'.padStart(10)}${'cpu ms/s'.padStart(9)}${'gpu'.padStart(8)}   points`,
+    row('ours (the twin, everything drawn)', r.mainThreadMsPerSecond, r.mainThreadMsPerFrame, r.framesPerSecond, r.updateToPixelMs, r.browserCpuMsPerSecond, r.gpuCpuMsPerSecond, `all, ${r.drawCalls} three.js draw calls`),
+    row('Cesium PointPrimitiveCollection', r.pointPrimitivesMainThreadMsPerSecond, r.pointPrimitivesMainThreadMsPerFrame, r.pointPrimitivesFramesPerSecond, r.pointPrimitivesUpdateToPixelMs, r.pointPrimitivesBrowserCpuMsPerSecond, r.pointPrimitivesGpuCpuMsPerSecond, String(r.pointPrimitives)),
+    row('deck.gl ScatterplotLayer', r.deckglMainThreadMsPerSecond, r.deckglMainThreadMsPerFrame, r.deckglFramesPerSecond, r.deckglUpdateToPixelMs, r.deckglBrowserCpuMsPerSecond, r.deckglGpuCpuMsPerSecond, `${r.deckglPoints} (points only, no globe)`),
+    row('Cesium entities', r.baselineMainThreadMsPerSecond, r.baselineMainThreadMsPerFrame, r.baselineFramesPerSecond, r.baselineUpdateToPixelMs, NaN, NaN, `${r.baselineEntities} (setup ${f(r.baselineSetupSeconds)} s)`),
+    `ms/s: main-thread busy ms per second; cpu ms/s: every Chromium process (main thread, workers, GPU process); gpu: the GPU process alone (SwiftShader: no GPU here)`,
+    `better skilled peer / ours, main-thread ms per second: ${f(r.betterPeerOverOurs, 2)}x (goal: 5x); all Chromium CPU per second: ${f(r.betterPeerOverOursBrowserCpu, 2)}x`,
   ];
 }
 

@@ -12,6 +12,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { COMPONENT_STATES } from '../../models/components';
+import { chromiumCpuSeconds } from './procCpu';
 
 export type PeerName = 'entities' | 'points' | 'deckgl';
 
@@ -34,6 +35,10 @@ export interface MeasureWindow {
   msPerFrame: number;
   /** main-thread busy ms per second of wall time: a cheaper frame drawn more often does not flatter it */
   msPerSecond: number;
+  /** CPU ms per second of every Chromium process (main thread, workers, SwiftShader's GPU process...) */
+  browserCpuMsPerSecond: number;
+  /** of which the GPU process (SwiftShader drawing on this machine without a GPU) */
+  gpuCpuMsPerSecond: number;
 }
 
 /** a window ends when it has lasted `seconds` and holds at least this many frames (or at MAX_WINDOW_S) */
@@ -80,6 +85,7 @@ export async function measure(page: Page, cdp: CDPSession, seconds: number, fram
   const r0 = await raf();
   const f0 = await afterFrame(await count());
   const m0 = await taskSeconds(cdp);
+  const c0 = chromiumCpuSeconds();
   const t0 = performance.now();
   let f1 = f0;
   for (;;) {
@@ -90,12 +96,17 @@ export async function measure(page: Page, cdp: CDPSession, seconds: number, fram
   }
   f1 = await afterFrame(f1);
   const m1 = await taskSeconds(cdp);
+  const c1 = chromiumCpuSeconds();
   const wall = (performance.now() - t0) / 1000;
   const r1 = await raf();
   const n = f1 - f0;
   const busy = m1.task - m0.task;
-  log(`  ${n} frames in ${wall.toFixed(1)} s, main thread busy ${busy.toFixed(2)} s (script ${(m1.script - m0.script).toFixed(2)} s): ${((1000 * busy) / wall).toFixed(0)} ms per second, ${r1 - r0} rAF callbacks`);
-  return { frames: n, wall, busySeconds: busy, scriptSeconds: m1.script - m0.script, raf: r1 - r0, msPerFrame: n > 0 ? (busy * 1000) / n : NaN, msPerSecond: (busy * 1000) / wall };
+  const cpu = (1000 * (c1.all - c0.all)) / wall, gpu = (1000 * (c1.gpu - c0.gpu)) / wall;
+  log(`  ${n} frames in ${wall.toFixed(1)} s, main thread busy ${busy.toFixed(2)} s (script ${(m1.script - m0.script).toFixed(2)} s): ${((1000 * busy) / wall).toFixed(0)} ms per second, ${r1 - r0} rAF callbacks; all Chromium processes ${cpu.toFixed(0)} CPU ms per second (GPU process ${gpu.toFixed(0)})`);
+  return {
+    frames: n, wall, busySeconds: busy, scriptSeconds: m1.script - m0.script, raf: r1 - r0, msPerFrame: n > 0 ? (busy * 1000) / n : NaN, msPerSecond: (busy * 1000) / wall,
+    browserCpuMsPerSecond: cpu, gpuCpuMsPerSecond: gpu,
+  };
 }
 
 /** p50 and p99 of a list of milliseconds (NaN when empty). */
@@ -161,6 +172,8 @@ export interface PeerOptions {
 export interface PeerResult {
   msPerFrame: number;
   msPerSecond: number;
+  browserCpuMsPerSecond: number;
+  gpuCpuMsPerSecond: number;
   fps: number;
   created: number;
   setupSeconds: number;
@@ -226,7 +239,7 @@ export async function runPeer(browser: Browser, peer: PeerName, city: PeerCity, 
       notes.push(`${label}: screenshot ${join(o.shots, `peer-${peer}.png`)}`);
     }
     await cdp.detach();
-    return { msPerFrame: m.msPerFrame, msPerSecond: m.msPerSecond, fps: m.frames / m.wall, created: setup.created, setupSeconds: setup.setupSeconds, updateToPixel: lat };
+    return { msPerFrame: m.msPerFrame, msPerSecond: m.msPerSecond, browserCpuMsPerSecond: m.browserCpuMsPerSecond, gpuCpuMsPerSecond: m.gpuCpuMsPerSecond, fps: m.frames / m.wall, created: setup.created, setupSeconds: setup.setupSeconds, updateToPixel: lat };
   } finally {
     await ctx.close();
     await new Promise((r) => server.close(r));
