@@ -13,7 +13,6 @@
 // Flags: --pushes=N (default 300), --screens=N (default 20), --seconds=N (browser window, default 10),
 // --soak-s=N (default 120; 0 skips it), --no-browser. Ports: BENCH_PORT (default 3820) and the next one. The huaibei database is made
 // once in .bench/cockpit (git-ignored).
-import { spawn } from 'node:child_process';
 import { loadavg, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +23,7 @@ import { createTwinServer } from '../server/app';
 import { CHROMIUM_ARGS } from '../e2e/flags';
 import { flyTo, EMPTY_ROOM_VIEW, type RoomState, type RoomView } from '../models/cockpit';
 import { installRaf, measure, quantiles } from './live/peers';
+import { startBuiltTwin } from './builtTwin';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -94,27 +94,9 @@ async function latency(port: number, nScreens: number, pushes: number, log: (s: 
 
 async function browser(port: number, seconds: number, soakS: number, log: (s: string) => void) {
   const dataDir = process.env.BENCH_COCKPIT_DIR ?? join(root, '.bench', 'cockpit');
-  await new Promise<void>((resolve, reject) => {
-    const b = spawn(process.execPath, [join(root, 'scripts', 'ensure-build.mjs')], { cwd: root, stdio: 'inherit' });
-    b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (${code})`))));
-  });
-  const app = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEFAULT_CITY_PRESET: 'huaibei',
-      SIMULATOR: 'on', SIMULATOR_RATE: '100000', MQTT: 'off', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const chrome = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  const app = await startBuiltTwin({ port, dataDir, waitMs: 600_000 });
+  const chrome = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS }).catch(async (err) => { await app.stop(); throw err; });
   try {
-    const t0 = Date.now();
-    for (;;) {
-      if (app.exitCode !== null) throw new Error(`twin server exited with ${app.exitCode}`);
-      if (await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false)) break;
-      if (Date.now() - t0 > 600_000) throw new Error('twin server did not answer /healthz within 10 min');
-      await new Promise((r) => setTimeout(r, 500));
-    }
     // the JS heap after two full collections (what a page keeps, not garbage waiting for the GC)
     const heapMb = async (cdp: import('playwright').CDPSession) => {
       await cdp.send('HeapProfiler.collectGarbage');
@@ -159,8 +141,7 @@ async function browser(port: number, seconds: number, soakS: number, log: (s: st
     return { cockpit: cockpit.msPerSecond, twin: twin.msPerSecond, heap: heap as { startMb: number; endMb: number } | null };
   } finally {
     await chrome.close();
-    app.kill('SIGTERM');
-    await new Promise((r) => app.once('exit', r));
+    await app.stop();
   }
 }
 

@@ -16,11 +16,12 @@
 // Flags: --rate=N (offered updates/s, default 3,300,000), --seconds=N (default 10), --clients=N
 // (default 100), --no-browser, --no-baseline. The huaibei city is generated once and cached in
 // .bench/live (git-ignored).
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+import { startBuiltTwin } from './builtTwin';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -224,33 +225,13 @@ export async function run(flags: string[]): Promise<void> {
 /** The twin app (Next production build) on the cached huaibei database, the simulator at 100,000 changes/s. */
 async function browserPart(dataDir: string, seconds: number, log: (s: string) => void): Promise<Record<string, unknown>> {
   const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
-  await new Promise<void>((resolve, reject) => {
-    const b = spawn(process.execPath, [join(root, 'scripts', 'ensure-build.mjs')], { cwd: root, stdio: 'inherit' });
-    b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (${code})`))));
-  });
-  const app = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'main.ts')], {
-    cwd: root,
-    env: {
-      ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEFAULT_CITY_PRESET: 'huaibei',
-      SIMULATOR: 'on', SIMULATOR_RATE: '100000', MQTT: 'off', LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const app = await startBuiltTwin({ port, dataDir, waitMs: 300_000 });
   try {
-    const t0 = Date.now();
-    for (;;) {
-      if (app.exitCode !== null) throw new Error(`twin server exited with ${app.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
-      if (ok) break;
-      if (Date.now() - t0 > 300_000) throw new Error('twin server did not answer /healthz within 5 min');
-      await new Promise((r) => setTimeout(r, 500));
-    }
     const { runBrowserBench, browserTable } = await import('./liveBrowser');
     const r = await runBrowserBench({ baseUrl: `http://127.0.0.1:${port}`, city: 'huaibei', seconds, log });
     for (const l of browserTable(r)) log(`browser: ${l}`);
     return r as unknown as Record<string, unknown>;
   } finally {
-    app.kill('SIGTERM');
-    await new Promise((r) => app.once('exit', r));
+    await app.stop();
   }
 }

@@ -3,13 +3,14 @@ import type { RootState } from '@react-three/fiber';
 import type { BuildingsLayer } from './buildings/buildingsLayer';
 import type { ComponentLayer } from './components/componentLayer';
 import type { ComponentsTwinLayer } from './components/componentsTwinLayer';
-import { flyToComponent, flyToPoint, home, lookFromTo, type CameraHost } from './core/cameraMoves';
-import { applyCameraView, flyToCameraView, readCameraView } from './core/cameraView';
+import { flyToComponent, flyToPoint, flyToViewHeld, home, lookFromAt, type CameraHost } from './core/cameraMoves';
+import { applyCameraView, readCameraView } from './core/cameraView';
 import { cityNearFar } from './core/nearFar';
+import { cameraHostFor, disposeTree, layerContextFor } from './core/engineContext';
 import { Picking } from './core/picking';
 import { RenderLoop } from './core/renderLoop';
 import { selectionPoint } from './core/selection';
-import { LAYER_KEYS, type FrameInfo, type LayerContext, type LayerKey, type Selection, type TwinCityInfo, type TwinInputs, type TwinLayer, type TwinStatus } from './core/types';
+import { LAYER_KEYS, type FrameInfo, type LayerKey, type Selection, type TwinCityInfo, type TwinInputs, type TwinLayer, type TwinStatus } from './core/types';
 import { loadCity, takePrefetched } from './data/loadCity';
 import type { PreparedCity } from './data/prepare';
 import type { FloodApi, FloodLayer } from './flood/floodLayer';
@@ -83,7 +84,7 @@ export class TwinEngine {
     this.sync = createCameraSync(this.globe.scene, info.originLonDeg, info.originLatDeg, info.originHeightM);
     this.globe.scene.postRender.addEventListener(this.renderThree);
     this.globe.scene.postRender.addEventListener(this.countGlobeFrame);
-    this.cameraHost = this.makeCameraHost();
+    this.cameraHost = cameraHostFor(this);
     home(this.cameraHost, 0);
     this.ticker = setInterval(() => this.tick(), 500);
     // test hooks: a separate chunk, fetched only when a test asks for it
@@ -135,22 +136,7 @@ export class TwinEngine {
   }
 
   private attachLayers(city: PreparedCity) {
-    const self = this;
-    const ctx: LayerContext = {
-      info: this.info, root: this.root, city, shared: this.shared,
-      requestRender: () => this.requestRender(),
-      requestThree: () => this.requestThree(),
-      emit: () => this.emit(),
-      selectionLive: () => { this.selectionLiveVersion++; },
-      camera: () => (this.three?.camera as THREE.PerspectiveCamera | undefined) ?? null,
-      groundZ: (x, y) => heightAt(city.height, x, y),
-      get inputs() { return self.inputs; },
-      setInputs: (changed) => this.setInputs(changed),
-      layer: <T extends TwinLayer>(id: string) => (this.byId.get(id) as T | undefined) ?? null,
-      pointerTarget: () => this.globe.widget.container as HTMLElement,
-      hitAt: (px, py) => { this.syncCamera(); return this.picking?.hit(px, py) ?? null; },
-      cameraInputs: (on) => { this.globe.scene.screenSpaceCameraController.enableInputs = on; },
-    };
+    const ctx = layerContextFor(this, city, this.shared);
     for (const layer of createLayers()) {
       layer.attach(ctx);
       this.layerList.push(layer);
@@ -174,12 +160,7 @@ export class TwinEngine {
     this.globe.scene.postRender.removeEventListener(this.countGlobeFrame);
     for (const l of this.layerList) l.dispose();
     this.root.removeFromParent();
-    this.root.traverse((o) => {
-      const m = o as THREE.Mesh;
-      if (m.geometry) m.geometry.dispose();
-      const mat = m.material as THREE.Material | undefined;
-      if (mat) mat.dispose();
-    });
+    disposeTree(this.root);
     this.globe.destroy();
     this.uninstallHooks?.();
   }
@@ -342,18 +323,6 @@ export class TwinEngine {
     return heightAt(this.city!.height, x, y);
   }
 
-  private makeCameraHost(): CameraHost {
-    return {
-      globe: this.globe,
-      info: this.info,
-      syncedCamera: () => { this.syncCamera(); return (this.three?.camera as THREE.PerspectiveCamera | undefined) ?? null; },
-      groundZ: (x, y) => (this.city ? heightAt(this.city.height, x, y) : null),
-      insideBuilding: (x, y, z) => this.layer<BuildingsLayer>('buildings')?.picker.contains(x, y, z) ?? false,
-      occluded: (p) => this.picking?.occluded(p) ?? false,
-      lineBlocked: (a, b) => this.picking?.lineBlocked(a, b) ?? false,
-    };
-  }
-
   /** The first opaque point under canvas pixel (x, y) (ground or roof), or null (the sky). */
   hitAt(x: number, y: number) {
     this.syncCamera();
@@ -366,10 +335,7 @@ export class TwinEngine {
   /** flies to a view (a story's scene); 0 s is a cut */
   flyToCameraView(v: CameraView, durationS: number) {
     if (durationS <= 0) return this.setCameraView(v);
-    // frames until the flight is over (and at most a while longer than planned: a lost callback)
-    const release = this.globe.hold();
-    const timer = setTimeout(release, durationS * 1000 + 15_000);
-    flyToCameraView(this.globe.scene, v, durationS, () => { clearTimeout(timer); release(); });
+    flyToViewHeld(this.cameraHost, v, durationS);
   }
 
   home(durationS = 1.2) {
@@ -382,10 +348,7 @@ export class TwinEngine {
 
   /** Camera at local (x, y, z) looking at component i's centre (tests: occlusion set-ups). */
   lookFrom(x: number, y: number, z: number, i: number) {
-    const c = this.components;
-    if (!c) return;
-    const sm = c.meshes[c.meshOf[i]!]!;
-    lookFromTo(this.cameraHost, x, y, z, c.c.x[i]!, c.c.y[i]!, c.z[i]! + sm.centreZ);
+    if (this.components) lookFromAt(this.cameraHost, x, y, z, this.components, i);
   }
 
   /** Flies to look at a local ground point (metres from the city origin) from distanceM. */

@@ -1,11 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import type { CityData, CitySummary, ComponentDetail, IngestBatch, UnitGridDetail } from '../models/city';
-import { COMPONENT_CLASSES, COMPONENT_STATES, STATE_CODE, stateKeyOf, type ComponentStateKey } from '../models/components';
-import { ROLLUP_COLUMNS, ROLLUP_STALE, STALE_BIT, STATE_MASK } from '../models/live';
+import { STATE_CODE } from '../models/components';
 import { decodeBinaryBatch, encodeBinaryBatch, type BinaryBatch } from '../models/ingest';
 import type { HistorySource } from './live/history';
-import { enuToGeodetic } from '../models/geo';
 import { encodeLayer, type LayerName } from '../models/layers';
 import { normaliseComponentCode } from '../models/codes';
 import type { Db } from './db';
@@ -16,6 +14,8 @@ import { IndexOrder } from './live/order';
 import { HistoryWriter, readHistory, writeChanges } from './live/history';
 import { historyStepMs, type ComponentHistoryPoint } from '../models/history';
 import { DEFAULT_REPORT_TIME_BOUNDS, reportTimeProblem, type ReportTimeBounds } from '../models/reportTime';
+import { InputError, NotFoundError, ReportTimeError } from './errors';
+import { componentNow, unitGridDetail } from './twinDetail';
 
 export interface CityRuntime {
   id: number;
@@ -40,17 +40,8 @@ export { APPLY_CHUNK } from './live/turns';
 /** Batches from this size on are applied in index order. */
 const SORT_FROM = 1024;
 
-/** A problem with what a caller sent, with the path to it; boundaries turn it into a 400. */
-export class InputError extends Error {
-  constructor(message: string, readonly path: (string | number)[] = []) {
-    super(message);
-  }
-}
-
-/** A report dated outside the accepted window (models/reportTime.ts): counted apart at the boundaries. */
-export class ReportTimeError extends InputError {}
-
-export class NotFoundError extends Error {}
+// the errors live apart so that modules Twin uses (twinDetail.ts) can throw them without a cycle
+export { InputError, NotFoundError, ReportTimeError } from './errors';
 
 /** The twin's state in one process: the database, the cities in memory, their live state. */
 export class Twin {
@@ -192,36 +183,7 @@ export class Twin {
 
   /** A component as it is now, from memory alone (no history read): for callers that handle many at once. */
   componentNow(city: CityRuntime, index: number): Omit<ComponentDetail, 'history'> {
-    const c = city.data.components;
-    if (!Number.isInteger(index) || index < 0 || index >= c.count) throw new NotFoundError(`city "${city.slug}" has no component #${index}`);
-    const cls = COMPONENT_CLASSES[c.classIndex[index]!]!;
-    const grid = city.data.unitGrids[c.unitGrid[index]!]!;
-    const g = enuToGeodetic([c.x[index]!, c.y[index]!, c.z[index]!], {
-      lonDeg: city.data.meta.originLonDeg, latDeg: city.data.meta.originLatDeg, heightM: city.data.meta.originHeightM,
-    });
-    const v = city.live.values[index]!;
-    const last = city.live.lastReportMs[index]!;
-    const dept = (i: number) => city.data.departments[i] ?? { zh: '未知', en: 'Unknown' };
-    return {
-      index,
-      code: c.codes[index]!,
-      classCode: cls.code,
-      className: { zh: cls.zh, en: cls.en },
-      state: stateKeyOf(city.live.states[index]! & STATE_MASK),
-      stale: (city.live.states[index]! & STALE_BIT) !== 0,
-      value: Number.isFinite(v) ? v : null,
-      lastReportAt: last > 0 ? new Date(last).toISOString() : null,
-      ownerDept: dept(c.ownerDept[index]!),
-      maintainerDept: dept(c.maintainerDept[index]!),
-      unitGridCode: grid.code,
-      responsibilityGridCode: city.data.responsibilityGrids[grid.responsibilityGrid]!.code,
-      lonDeg: g.lonDeg,
-      latDeg: g.latDeg,
-      x: c.x[index]!,
-      y: c.y[index]!,
-      z: c.z[index]!,
-      dataSource: city.real[index] ? 'real' : city.simulated ? 'simulated' : 'registry',
-    };
+    return componentNow(city, index);
   }
 
   /** A component's down-sampled history over the last `hours`, oldest first, in at most HISTORY_MAX_POINTS steps. */
@@ -241,29 +203,7 @@ export class Twin {
   }
 
   async unitGrid(slug: string, index: number): Promise<UnitGridDetail> {
-    const city = await this.city(slug);
-    const grid = city.data.unitGrids[index];
-    if (!grid || !Number.isInteger(index)) throw new NotFoundError(`city "${slug}" has no unit grid #${index}`);
-    const counts = city.live.rollup.subarray(index * ROLLUP_COLUMNS, (index + 1) * ROLLUP_COLUMNS);
-    const byClass: Record<string, number> = {};
-    const c = city.data.components, { start, components } = city.byGrid;
-    for (let k = start[index]!; k < start[index + 1]!; k++) {
-      const i = components[k]!;
-      const code = COMPONENT_CLASSES[c.classIndex[i]!]!.code;
-      byClass[code] = (byClass[code] ?? 0) + 1;
-    }
-    const rg = city.data.responsibilityGrids[grid.responsibilityGrid]!;
-    return {
-      index,
-      code: grid.code,
-      responsibilityGrid: { code: rg.code, name: rg.name },
-      areaM2: grid.areaM2,
-      countsByState: Object.fromEntries(COMPONENT_STATES.map((s) => [s.key, counts[s.code]!])) as Record<ComponentStateKey, number>,
-      countsByClass: byClass,
-      stale: counts[ROLLUP_STALE]!,
-      riskLevel: city.live.level[index]!,
-      buildings: city.byGrid.buildings[index]!,
-    };
+    return unitGridDetail(await this.city(slug), index);
   }
 
   /**

@@ -1,95 +1,19 @@
 import * as THREE from 'three';
-import { COMPONENT_CLASSES, COMPONENT_STATES, type ComponentShape } from '../../models/components';
+import { COMPONENT_CLASSES, COMPONENT_STATES } from '../../models/components';
 import type { ComponentsLayer } from '../../models/layers';
 import { STALE_BIT, STATE_MASK } from '../../models/live';
 import type { FloodUniforms } from '../flood/floodUniforms';
-import { createComponentMaterial, createPointsMaterial, STALE_GREY, STALE_MIX } from './componentMaterial';
-import { shapeGeometry, shapeSize } from './shapes';
+import { createPointsMaterial, STALE_GREY } from './componentMaterial';
+import { gridSpheres } from './componentGrids';
+import { raycastNear } from './componentPick';
+import { buildShapeMesh, STATE_LINEAR, stateRgb, uploadItems, writeInstanceMatrix, type ShapeMesh } from './shapeMesh';
 import { MAP_LOD_BIAS, mapGeometry } from './stateMap';
 import { rankPalette, StateTexture } from './stateTexture';
 
+export { buildShapeMesh, STATE_LINEAR, stateRgb, type ShapeMesh };
+
 /** Minimum on-screen size (px) of a component seen from far away. */
 const MIN_PX = 3.5;
-
-export interface ShapeMesh {
-  shape: ComponentShape | 'prone';
-  mesh: THREE.InstancedMesh;
-  material: THREE.ShaderMaterial;
-  size: number;
-  /** component index of each instance slot */
-  indexOfSlot: Uint32Array;
-  /** geometry's centre height and bounding radius (unscaled) */
-  centreZ: number;
-  radius: number;
-  dirtyMin: number;
-  dirtyMax: number;
-}
-
-/** Linear RGB per state code, for writing instanceColor without allocating. */
-export const STATE_LINEAR: Float32Array = (() => {
-  const out = new Float32Array(COMPONENT_STATES.length * 3);
-  const c = new THREE.Color();
-  COMPONENT_STATES.forEach((s, i) => { c.set(s.color); out[3 * i] = c.r; out[3 * i + 1] = c.g; out[3 * i + 2] = c.b; });
-  return out;
-})();
-
-/** The drawn colour of a state byte (bit 7 = stale: washed towards grey), linear RGB into out[o..o+2]. */
-export function stateRgb(state: number, out: Float32Array, o: number) {
-  const s = Math.min(state & STATE_MASK, COMPONENT_STATES.length - 1);
-  const k = state & STALE_BIT ? STALE_MIX : 0;
-  out[o] = STATE_LINEAR[3 * s]! * (1 - k) + STALE_GREY * k;
-  out[o + 1] = STATE_LINEAR[3 * s + 1]! * (1 - k) + STALE_GREY * k;
-  out[o + 2] = STATE_LINEAR[3 * s + 2]! * (1 - k) + STALE_GREY * k;
-}
-
-/**
- * Marks items first..last (inclusive) of an attribute for upload: only that range goes to the GPU.
- * A range not uploaded yet (no draw since) is widened, not replaced.
- */
-function uploadItems(attr: THREE.BufferAttribute, first: number, last: number) {
-  let a = first * attr.itemSize, b = (last + 1) * attr.itemSize;
-  const prev = attr.updateRanges[0];
-  if (prev) { a = Math.min(a, prev.start); b = Math.max(b, prev.start + prev.count); }
-  attr.clearUpdateRanges();
-  attr.addUpdateRange(a, b - a);
-  attr.needsUpdate = true;
-}
-
-/** Writes the instance transform (rotation by heading about z, then position) at m[o..o+16]. */
-function writeInstanceMatrix(m: Float32Array, o: number, x: number, y: number, z: number, heading: number) {
-  const c = Math.cos(heading), s = Math.sin(heading);
-  m[o] = c; m[o + 1] = s; m[o + 2] = 0; m[o + 3] = 0;
-  m[o + 4] = -s; m[o + 5] = c; m[o + 6] = 0; m[o + 7] = 0;
-  m[o + 8] = 0; m[o + 9] = 0; m[o + 10] = 1; m[o + 11] = 0;
-  m[o + 12] = x; m[o + 13] = y; m[o + 14] = z; m[o + 15] = 1;
-}
-
-/** Builds one instanced mesh per shape (one draw call per shape) from position columns. */
-export function buildShapeMesh(
-  shape: ComponentShape | 'prone', slots: Uint32Array, x: Float32Array, y: Float32Array, z: Float32Array, heading: Float32Array | null,
-  flood: FloodUniforms,
-): ShapeMesh {
-  const geometry = shapeGeometry(shape);
-  const material = createComponentMaterial(flood);
-  const n = slots.length;
-  const mesh = new THREE.InstancedMesh(geometry, material, Math.max(1, n));
-  mesh.count = n;
-  const m = mesh.instanceMatrix.array as Float32Array;
-  for (let j = 0; j < n; j++) {
-    const i = slots[j]!;
-    writeInstanceMatrix(m, 16 * j, x[i]!, y[i]!, z[i]!, heading ? heading[i]! : 0);
-  }
-  mesh.instanceMatrix.needsUpdate = true;
-  mesh.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(Math.max(1, n) * 3), 3);
-  mesh.instanceColor.setUsage(THREE.DynamicDrawUsage);
-  mesh.frustumCulled = false;
-  const bb = geometry.boundingBox!;
-  const radius = geometry.boundingSphere!.radius + geometry.boundingSphere!.center.length();
-  return {
-    shape, mesh, material, size: shapeSize(geometry), indexOfSlot: slots,
-    centreZ: 0.5 * (bb.min.z + bb.max.z), radius, dirtyMin: Infinity, dirtyMax: -1,
-  };
-}
 
 /**
  * Points keep drawing a little past the distance where the map takes over (the map decides per
@@ -228,33 +152,13 @@ export class ComponentLayer {
     for (let i = 0; i < n; i++) this.writeColor(i, 0);
     this.flushColors();
     // unit-grid index for the level of detail: only grids near the camera are looked at per frame
-    let G = 0;
-    for (let i = 0; i < n; i++) if (c.unitGrid[i]! + 1 > G) G = c.unitGrid[i]! + 1;
-    this.gridStart = new Uint32Array(G + 1);
-    for (let i = 0; i < n; i++) this.gridStart[c.unitGrid[i]! + 1]!++;
-    for (let k = 0; k < G; k++) this.gridStart[k + 1]! += this.gridStart[k]!;
-    const at = this.gridStart.slice(0, G);
-    this.gridMembers = new Uint32Array(n);
-    for (let i = 0; i < n; i++) this.gridMembers[at[c.unitGrid[i]!]!++] = i;
-    this.gridCentre = new Float32Array(3 * G);
-    this.gridRadius = new Float32Array(G);
-    this.gridHadNear = new Uint8Array(G);
-    let withComponents = 0;
-    for (let gi = 0; gi < G; gi++) {
-      const a = this.gridStart[gi]!, b = this.gridStart[gi + 1]!;
-      if (a === b) continue;
-      withComponents++;
-      let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-      for (let k = a; k < b; k++) {
-        const i = this.gridMembers[k]!;
-        x0 = Math.min(x0, c.x[i]!); x1 = Math.max(x1, c.x[i]!);
-        y0 = Math.min(y0, c.y[i]!); y1 = Math.max(y1, c.y[i]!);
-        z0 = Math.min(z0, z[i]!); z1 = Math.max(z1, z[i]!);
-      }
-      this.gridCentre[3 * gi] = 0.5 * (x0 + x1); this.gridCentre[3 * gi + 1] = 0.5 * (y0 + y1); this.gridCentre[3 * gi + 2] = 0.5 * (z0 + z1);
-      this.gridRadius[gi] = 0.5 * Math.hypot(x1 - x0, y1 - y0, z1 - z0);
-    }
-    this.gridsWithComponents = withComponents;
+    const gi = gridSpheres(c, z);
+    this.gridStart = gi.start;
+    this.gridMembers = gi.members;
+    this.gridCentre = gi.centre;
+    this.gridRadius = gi.radius;
+    this.gridHadNear = new Uint8Array(gi.radius.length);
+    this.gridsWithComponents = gi.withComponents;
   }
 
   /** Writes a component's state colour (proxy slot, and its detailed slot while near); flushed once per batch. */
@@ -420,38 +324,7 @@ export class ComponentLayer {
    * instance's drawn triangles (scaled, rotated), bounding sphere first.
    */
   raycast(ray: THREE.Ray, cam: THREE.Vector3, maxT: number): { index: number; t: number } | null {
-    let best = -1, bestT = maxT;
-    const o = ray.origin, d = ray.direction;
-    const a = new THREE.Vector3(), b = new THREE.Vector3(), c = new THREE.Vector3(), hit = new THREE.Vector3();
-    const local = new THREE.Ray();
-    for (const sm of this.meshes) {
-      if (!sm.mesh.visible) continue;
-      const arr = sm.mesh.geometry.getAttribute('position').array as Float32Array;
-      const nTri = arr.length / 9;
-      for (let j = 0; j < sm.mesh.count; j++) {
-        const i = sm.indexOfSlot[j]!;
-        const s = this.scaleAt(sm, i, cam);
-        const cx = this.c.x[i]!, cy = this.c.y[i]!, gz = this.z[i]!, cz = gz + sm.centreZ * s;
-        const ox = o.x - cx, oy = o.y - cy, oz = o.z - cz;
-        const r = sm.radius * s;
-        const bq = ox * d.x + oy * d.y + oz * d.z;
-        const cq = ox * ox + oy * oy + oz * oz - r * r;
-        if (bq > 0 && cq > 0) continue;
-        if (bq * bq - cq < 0) continue;
-        // ray into shape space: translate, rotate by -heading, scale by 1/s
-        const h = this.c.heading[i]!, ch = Math.cos(h), sh = Math.sin(h);
-        const px = o.x - cx, py = o.y - cy, pz = o.z - gz;
-        local.origin.set((ch * px + sh * py) / s, (-sh * px + ch * py) / s, pz / s);
-        local.direction.set((ch * d.x + sh * d.y) / s, (-sh * d.x + ch * d.y) / s, d.z / s);
-        for (let t = 0; t < nTri; t++) {
-          a.fromArray(arr, 9 * t); b.fromArray(arr, 9 * t + 3); c.fromArray(arr, 9 * t + 6);
-          if (!local.intersectTriangle(a, b, c, false, hit)) continue;
-          const tw = local.origin.distanceTo(hit) * s; // shape-space distance x scale = world distance
-          if (tw > 0 && tw < bestT) { bestT = tw; best = i; }
-        }
-      }
-    }
-    return best >= 0 ? { index: best, t: bestT } : null;
+    return raycastNear(this, ray, cam, maxT);
   }
 
   /**
@@ -482,7 +355,6 @@ export class ComponentLayer {
     }
     return -1;
   }
-
 
   /** The bounding sphere of grid g's components; false when it has none. */
   gridSphere(g: number, out: THREE.Sphere): boolean {

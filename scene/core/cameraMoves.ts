@@ -2,6 +2,8 @@ import * as THREE from 'three';
 import { enuToGeodetic } from '../../models/geo';
 import type { ComponentLayer } from '../components/componentLayer';
 import type { Globe } from '../globe/createGlobe';
+import type { CameraView } from '../../models/viewState';
+import { flyToCameraView } from './cameraView';
 import type { TwinCityInfo } from './types';
 
 const tmpV = new THREE.Vector3();
@@ -99,4 +101,18 @@ export function eyeLevelAt(h: CameraHost, x: number, y: number, distanceM = 8, d
   }
   const g = geo(h.info, x, y, target.z);
   h.globe.lookAt(g.lonDeg, g.latDeg, g.heightM, heading, pitch, range, durationS);
+}
+
+/** Camera at local (x, y, z) looking at component i's centre (tests: occlusion set-ups). */
+export function lookFromAt(h: CameraHost, x: number, y: number, z: number, c: ComponentLayer, i: number) {
+  const sm = c.meshes[c.meshOf[i]!]!;
+  lookFromTo(h, x, y, z, c.c.x[i]!, c.c.y[i]!, c.z[i]! + sm.centreZ);
+}
+
+/** Flies to a view over durationS s, holding the globe's frames until the flight is over. */
+export function flyToViewHeld(h: CameraHost, v: CameraView, durationS: number) {
+  // (and at most a while longer than planned: a lost callback)
+  const release = h.globe.hold();
+  const timer = setTimeout(release, durationS * 1000 + 15_000);
+  flyToCameraView(h.globe.scene, v, durationS, () => { clearTimeout(timer); release(); });
 }

@@ -1,6 +1,6 @@
 import * as THREE from 'three';
 import type { ProneLayer } from '../../models/layers';
-import { buildShapeMesh, type ShapeMesh } from '../components/componentLayer';
+import { buildShapeMesh, type ShapeMesh } from '../components/shapeMesh';
 import type { FrameInfo, LayerContext, TwinInputs, TwinLayer } from '../core/types';
 import { floodUniforms, type FloodUniforms } from '../flood/floodUniforms';
 

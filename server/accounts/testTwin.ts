@@ -5,9 +5,10 @@ import { openDb } from '../db';
 import { createTwinServer } from '../app';
 import { sessionCookieFor, TEST_ADMIN } from './testSession';
 
-export async function startTestTwin() {
+/** `env`: settings over the defaults (the case tests give a DATA_DIR for their photo files). */
+export async function startTestTwin(env: Record<string, string> = {}) {
   const db = await openDb({});
-  const app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
+  const app = await createTwinServer({ env: { DATA_DIR: '', INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN, ...env }, db, mqtt: false });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const slug = [...app.twin.cities.keys()][0]!;

@@ -2,63 +2,27 @@
 // evaluation; each is refused a step that is not its own, with the reason; photos are checked
 // from their bytes and shown only to those who may see the case.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
-import { openDb, type Db } from '../db';
-import { createTwinServer, type TwinServer } from '../app';
-import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
 import sharp from 'sharp';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../db';
+import type { TwinServer } from '../app';
 import { enuToGeodetic } from '../../models/geo';
 import { STATE_CODE } from '../../models/components';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { movePhotosToStore } from './photoMove';
-import { photoKeys, type PhotoStore } from './photoStore';
-import { startTestS3 } from './testS3';
 import { scenarioTemplate } from '../../models/runs';
+import { PNG_HEAD, startCaseDesk, type CaseDesk } from './testDesk';
 
-let db: Db;
-let app: TwinServer;
-let base: string;
-let slug: string;
-// photos go to files under DATA_DIR/case-photos
-const DATA_DIR = mkdtempSync(join(tmpdir(), 'twin-cases-'));
-const PW = 'case loop password';
-const who: Record<string, string> = {};
-
-async function call<T = { id: string; version: number; state: string; actions: string[]; number: string; department: string | null; limit: { colour: string } | null }>(path: string, input: unknown, as: string) {
-  const res = await fetch(`${base}/api/trpc/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: who[as] ?? '' }, body: JSON.stringify(input) });
-  const body = await res.json() as { result?: { data: T }; error?: { message: string } };
-  return { status: res.status, data: body.result?.data as T, error: body.error?.message };
-}
-async function read<T>(path: string, input: unknown, as: string) {
-  const res = await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: { cookie: who[as] ?? '' } });
-  return { status: res.status, data: ((await res.json()) as { result?: { data: T } }).result?.data as T };
-}
-// a real 1200 x 800 photo-sized PNG (the server decodes it to make the thumbnail)
-let PNG: Uint8Array<ArrayBuffer>;
-const PNG_HEAD = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+// (photos moving between the database, files and S3: cases.photos.test.ts)
+let desk: CaseDesk;
+let db: Db, app: TwinServer, base: string, slug: string, DATA_DIR: string, PNG: Uint8Array<ArrayBuffer>, who: Record<string, string>;
+let call: CaseDesk['call'], read: CaseDesk['read'];
 
 beforeAll(async () => {
-  PNG = new Uint8Array(await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3a7' } }).png().toBuffer());
-  db = await openDb({});
-  app = await createTwinServer({ env: { DATA_DIR, INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false });
-  await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  slug = [...app.twin.cities.keys()][0]!;
-  who.admin = await sessionCookieFor(base, TEST_ADMIN.TWIN_BOOTSTRAP_ADMIN, TEST_ADMIN.TWIN_BOOTSTRAP_PASSWORD);
-  for (const [name, role, department] of [['ins', 'inspector'], ['lead', 'shift_lead'], ['disp', 'dispatcher'], ['roads', 'department', '道路养护'], ['parks', 'department', '园林'], ['view', 'viewer']] as const) {
-    const r = await call('account.add', { name, role, password: PW, department }, 'admin');
-    expect(r.status, r.error).toBe(200);
-    who[name] = await sessionCookieFor(base, name, PW);
-  }
+  desk = await startCaseDesk();
+  ({ db, app, base, slug, dataDir: DATA_DIR, png: PNG, who, call, read } = desk);
 });
 
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  rmSync(DATA_DIR, { recursive: true, force: true });
-});
+afterAll(() => desk?.close());
 
 describe('case loop over the API', () => {
   it('takes a case from report to evaluation with five roles, refusing each a step that is not its own', async () => {
@@ -156,74 +120,6 @@ describe('case loop over the API', () => {
     const bad = await call('case.report', { city: slug, kind: 'event', classCode: '99999', description: 'x', lonDeg: 1, latDeg: 1 }, 'ins');
     expect(bad.status).toBe(400);
     expect(bad.error).toMatch(/unknown case class 99999/);
-  });
-
-  it('moves photos stored in the database to files at start-up; a failed upload leaves no file and no row', async () => {
-    const rep = await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: '旧照片', lonDeg: 120.09, latDeg: 30.87 }, 'ins');
-    expect(rep.status, rep.error).toBe(200);
-    const id = rep.data.id;
-    const files = () => readdirSync(join(DATA_DIR, 'case-photos', id), { withFileTypes: true }).filter((f) => f.isFile()).map((f) => f.name).sort();
-    // a photo as the server stored it before 012_case_photo_files: bytes in the row, no thumbnail
-    const old = '00000000-0000-4000-8000-000000000012';
-    await db.query("insert into case_photos (id, case_id, phase, mime, bytes, size) values ($1, $2, 'before', 'image/png', $3, $4)", [old, id, Buffer.from(PNG), PNG.byteLength]);
-    const url = `${base}/api/cases/${id}/photos/${old}`;
-    const before = new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer());
-    expect(before).toEqual(PNG); // served from the row until it moves
-    // what createTwinServer runs at start-up
-    expect(await movePhotosToStore(db, app.cases.photos)).toEqual({ moved: 1, swept: 0 });
-    expect((await db.query('select store, has_thumb, bytes, thumb from case_photos where id = $1', [old])).rows).toEqual([{ store: 'file', has_thumb: true, bytes: null, thumb: null }]);
-    expect(files()).toEqual([old, `${old}.thumb`]);
-    expect(new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer())).toEqual(PNG);
-    const thumb = await fetch(`${url}?size=thumb`, { headers: { cookie: who.lead! } });
-    expect([thumb.headers.get('content-type'), (await sharp(new Uint8Array(await thumb.arrayBuffer())).metadata()).width]).toEqual(['image/webp', 320]);
-    expect((await fetch(url, { headers: { cookie: who.view! } })).status).toBe(403);
-    expect((await movePhotosToStore(db, app.cases.photos)).moved).toBe(0);
-
-    const real = app.cases.photos;
-    const upload = () => fetch(`${base}/api/cases/${id}/photos?phase=before`, { method: 'POST', headers: { cookie: who.ins!, 'content-type': 'image/png' }, body: PNG });
-    const rows = async () => (await db.query('select id from case_photos where case_id = $1', [id])).rows.length;
-    try {
-      // the disk fails on the thumbnail: the photo written just before it is removed, no row
-      app.cases.photos = { ...real, kind: real.kind, get: real.get.bind(real), remove: real.remove.bind(real),
-        put: async (key, bytes) => { if (key.endsWith('.thumb')) throw new Error('ENOSPC: no space left on device'); await real.put(key, bytes); } } satisfies PhotoStore;
-      expect((await upload()).status).toBe(500);
-      expect(files()).toEqual([old, `${old}.thumb`]);
-      expect(await rows()).toBe(1);
-      // the row cannot be written (its case went away meanwhile): both files are removed
-      const gone = await call('case.report', { city: slug, kind: 'event', classCode: '06010', description: '将被删除', lonDeg: 120.09, latDeg: 30.87 }, 'ins');
-      app.cases.photos = { ...real, kind: real.kind, get: real.get.bind(real), remove: real.remove.bind(real),
-        put: async (key, bytes) => { await real.put(key, bytes); if (key.endsWith('.thumb')) await db.query('delete from cases where id = $1', [gone.data.id]); } } satisfies PhotoStore;
-      const res = await fetch(`${base}/api/cases/${gone.data.id}/photos?phase=before`, { method: 'POST', headers: { cookie: who.ins!, 'content-type': 'image/png' }, body: PNG });
-      expect(res.status).toBe(500);
-      expect(readdirSync(join(DATA_DIR, 'case-photos', gone.data.id))).toEqual([]);
-    } finally {
-      app.cases.photos = real;
-    }
-    expect((await upload()).status).toBe(201);
-    expect(files()).toHaveLength(4);
-  });
-
-  it('with S3 configured, photos kept in files move to the bucket at start-up and are served from it (and back)', async () => {
-    const s3 = await startTestS3();
-    const files = app.cases.photos;
-    try {
-      const n = Number((await db.query<{ n: string }>("select count(*) as n from case_photos where store = 'file'")).rows[0]!.n);
-      expect(n).toBeGreaterThan(1);
-      app.cases.photos = s3.store;
-      expect(await movePhotosToStore(db, s3.store, files)).toEqual({ moved: n, swept: 0 });
-      expect((await db.query("select id from case_photos where store = 'file'")).rows).toEqual([]);
-      const [p] = (await db.query<{ id: string; case_id: string }>("select id, case_id from case_photos where store = 's3' and has_thumb order by created_at limit 1")).rows;
-      expect(await files.get(photoKeys(p!.case_id, p!.id).full)).toBeNull(); // the file went once the row named the bucket
-      const url = `${base}/api/cases/${p!.case_id}/photos/${p!.id}`;
-      expect(new Uint8Array(await (await fetch(url, { headers: { cookie: who.lead! } })).arrayBuffer())).toEqual(PNG);
-      expect((await fetch(`${url}?size=thumb`, { headers: { cookie: who.lead! } })).headers.get('content-type')).toBe('image/webp');
-      expect((await fetch(url, { headers: { cookie: who.view! } })).status).toBe(403);
-      expect(await movePhotosToStore(db, files, s3.store)).toEqual({ moved: n, swept: 0 });
-    } finally {
-      app.cases.photos = files;
-      await s3.close();
-    }
-    expect((await db.query("select id from case_photos where store <> 'file'")).rows).toEqual([]);
   });
 
   it('a sensor alarm opens exactly one case; the simulator opens none', async () => {

@@ -3,6 +3,9 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../testUtil';
+import { generateCity } from '../city/generate';
+import { saveCity } from '../city/store';
+import { openDb } from './index';
 
 /**
  * A throwaway PostgreSQL server for tests: its own cluster in a temp dir, on a free loopback
@@ -38,6 +41,16 @@ export async function startTestPostgres(): Promise<{ url: string; stop(): void }
       }
     },
   };
+}
+
+/** A throwaway PostgreSQL (startTestPostgres) holding the default sample city, for tests of several server processes on one database. */
+export async function startTestPostgresWithCity(): Promise<{ url: string; slug: string; stop(): void }> {
+  const pg = await startTestPostgres();
+  const setup = await openDb({ url: pg.url });
+  const city = generateCity({ preset: 'default' });
+  await saveCity(setup, city);
+  await setup.close();
+  return { ...pg, slug: city.meta.slug };
 }
 
 function findBin(): string {

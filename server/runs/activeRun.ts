@@ -7,7 +7,7 @@ import type { RunRecord } from '../../models/runs';
 import type { Db } from '../db';
 import type { TwinIo } from '../live/hub';
 import { log } from '../log';
-import type { FromWorker } from './protocol';
+import type { FromWorker, ToWorker } from './protocol';
 
 const gzipAsync = promisify(gzip) as (b: Uint8Array, o: { level: number }) => Promise<Buffer>;
 
@@ -97,5 +97,22 @@ export function onStreamed(sink: RunSink, a: Active, m: FromWorker): boolean {
     }
     default:
       return false;
+  }
+}
+
+/** Viewers of run:<id> in any process (fetchSockets asks the other nodes through the adapter). */
+export async function hasViewers(io: TwinIo | null, id: string): Promise<boolean> {
+  if (!io) return false;
+  return (await io.in(`run:${id}`).fetchSockets().catch(() => [1])).length > 0;
+}
+
+/** Tells each running run's worker when its first viewer comes or its last one goes. */
+export async function tellWatched(io: TwinIo | null, active: Iterable<Active>) {
+  for (const a of active) {
+    const on = await hasViewers(io, a.id);
+    if (on !== a.watched && !a.ended) {
+      a.watched = on;
+      a.worker.postMessage({ type: 'watched', on } satisfies ToWorker);
+    }
   }
 }

@@ -4,11 +4,9 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import type { Worker } from 'node:worker_threads';
 import { TRPCError } from '@trpc/server';
-import { cityScenarioSchema, runSummarySchema, type RunRecord } from '../../models/runs';
+import { cityScenarioSchema, type RunRecord } from '../../models/runs';
 import { Scenario } from '../../models/scenario';
 import type { Db } from '../db';
 import { NotFoundError, type Twin } from '../twin';
@@ -17,19 +15,19 @@ import { log } from '../log';
 import { WorkerPool } from './pool';
 import type { FromWorker, ToWorker } from './protocol';
 import { applyRetention, beat, recoverStale, requeueOwn } from './queue';
-import { claimRun, claimRunById, dropRunData, findReusable, getRunRow, getScenario, insertRun, listRuns, queuedCount, runFile, runFrames, runRecord, storeResults, type RunRow } from './store';
+import { claimRun, claimRunById, dropRunData, findReusable, getRunRow, getScenario, insertRun, queuedCount, runRecord, type RunRow } from './store';
+import { RunReader } from './reader';
 import { engineVersion, inputHash } from './version';
 import { cityRunGrid } from '../sim/prepare';
 import { runSeconds, runsFinished, runsQueued, runsRunning } from './metrics';
 import { watchRun } from './watch';
-import { onStreamed, writeRun, type Active, type RunSink } from './activeRun';
+import { hasViewers, onStreamed, tellWatched, type Active, type RunSink } from './activeRun';
+import { abandonRun, markEnded, stopRun, storeFinished } from './runEnd';
 
 /** wall milliseconds between live frames of a running run (the water between stored frames) */
 const LIVE_EVERY_MS = 500;
 /** how often a running run's viewers are counted (its worker makes live frames only for someone) */
 const WATCH_CHECK_MS = 300;
-
-const gunzipAsync = promisify(gunzip);
 
 export interface RunManagerOptions {
   /** runs at once in this process (SIM_CONCURRENCY; default: the cores) */
@@ -46,11 +44,10 @@ export interface RunManagerOptions {
 
 export { eventIdOf } from './watch';
 
-export class RunManager {
+export class RunManager extends RunReader {
   readonly owner = randomUUID();
   /** what a running run's streamed messages need (activeRun.ts) */
   private readonly sink: RunSink;
-  private readonly active = new Map<string, Active>();
   private readonly events = new EventEmitter();
   private readonly pool: WorkerPool;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -66,7 +63,8 @@ export class RunManager {
   readonly concurrency: number;
   readonly cores: number;
 
-  constructor(private readonly db: Db, private readonly twin: Twin, private readonly opts: RunManagerOptions = {}) {
+  constructor(db: Db, private readonly twin: Twin, private readonly opts: RunManagerOptions = {}) {
+    super(db);
     this.sink = { db, owner: this.owner, io: () => this.io, publish: (r) => this.publish(r) };
     this.cores = opts.cores ?? availableParallelism();
     this.concurrency = Math.max(1, opts.concurrency ?? this.cores);
@@ -166,50 +164,7 @@ export class RunManager {
     return runRecord(row);
   }
 
-  // --- reading ---
-
-  async get(id: string): Promise<RunRecord> {
-    const a = this.active.get(id);
-    if (a) return a.record;
-    const row = await getRunRow(this.db, id);
-    if (!row) throw new NotFoundError(`no run ${id}`);
-    return runRecord(row);
-  }
-
-  list(city: string) {
-    return listRuns(this.db, city);
-  }
-
-  /** A succeeded run's stored JSON result (impact.json, probes.json), through its schema. */
-  async result<T>(id: string, name: 'impact.json' | 'probes.json', schema: { parse(v: unknown): T }): Promise<T> {
-    return schema.parse(JSON.parse(Buffer.from(await this.storedFile(id, name)).toString('utf8')));
-  }
-
-  /** A succeeded run's stored result file, unzipped (compare.ts reads max_depth.tif with it). */
-  async storedFile(id: string, name: string): Promise<Uint8Array> {
-    const run = await this.get(id);
-    if (run.status !== 'succeeded') throw new TRPCError({ code: 'CONFLICT', message: `run ${id} is ${run.status}: results come with a succeeded run` });
-    const bytes = await runFile(this.db, id, name);
-    if (!bytes) throw new NotFoundError(`run ${id} has no ${name} (its results were removed after the retention period)`);
-    return gunzipAsync(bytes);
-  }
-
-  /** Frames so far, as encodeDepthFrame bytes in seq order (from memory while it runs here). */
-  async frames(id: string): Promise<ArrayBuffer[]> {
-    const a = this.active.get(id);
-    if (a) return a.frames.slice();
-    return runFrames(this.db, id);
-  }
-
-  /** Frames of a run running here, synchronously: a watcher joining now misses none and gets none twice. */
-  localFrames(id: string): ArrayBuffer[] | null {
-    return this.active.get(id)?.frames.slice() ?? null;
-  }
-
-  /** The newest live frame of a run going on here, or null. */
-  liveFrame(id: string): ArrayBuffer | null {
-    return this.active.get(id)?.live ?? null;
-  }
+  // --- reading (reader.ts: get, list, result, storedFile, frames, localFrames, liveFrame) ---
 
   /** The record now, then each change (at most ~4 a second), until a final status. */
   watch(id: string, signal?: AbortSignal): AsyncGenerator<RunRecord> {
@@ -297,13 +252,12 @@ export class RunManager {
       if (preview) this.previews--;
       // claimed but not startable: failed with the reason, not left running
       const reason = `the run could not start: ${err instanceof Error ? err.message : String(err)}`;
-      await this.db.query(`update runs set status = 'failed', error = $2, finished_at = now(), updated_at = now() where id = $1 and owner = $3 and status = 'running'`,
-        [row.id, reason, this.owner]);
+      await markEnded(this.db, row.id, this.owner, 'failed', reason);
       runsFinished.inc({ status: 'failed' });
       void this.publishFromDb(row.id);
       throw err;
     }
-    const watched = await this.hasViewers(row.id);
+    const watched = await hasViewers(this.io, row.id);
     // cancelled while its worker was being handed over (cancel found nothing in `active` to stop)
     if ((await getRunRow(this.db, row.id))?.status !== 'running') {
       if (preview) this.previews--;
@@ -345,48 +299,21 @@ export class RunManager {
   }
 
   private async succeed(a: Active, m: Extract<FromWorker, { type: 'done' }>) {
-    a.ended = true;
-    const summary = runSummarySchema.parse(m.summary);
-    const files = Object.entries(m.files);
-    let stored = false;
-    const t0 = performance.now();
-    await writeRun(a, async () => {
-      stored = await storeResults(this.db, a.id, this.owner, summary, a.record.progress, files);
-      // cancelled while its results were on the way: its frames go too
-      if (!stored) await dropRunData(this.db, a.id);
-    });
-    void a.worker.terminate();
-    const phases = { queueMs: a.queueMs, workerMs: a.workerMs, ...m.timings, storeMs: Math.round(performance.now() - t0) };
+    const { stored, phases } = await storeFinished(this.sink, a, m);
     this.phases.set(a.id, phases);
     if (this.phases.size > 50) this.phases.delete(this.phases.keys().next().value!);
-    log.info({ run: a.id, ...phases, bytes: files.reduce((n, [, b]) => n + b.byteLength, 0) }, 'run finished');
     this.end(a, stored ? 'succeeded' : 'cancelled');
   }
 
-  /** Ends a run here that did not succeed: failed with the reason, or cancelled (its data dropped). */
   private stop(a: Active, status: 'failed' | 'cancelled', error: string | null, mark: boolean) {
     if (a.ended) return;
-    a.ended = true;
-    if (status === 'cancelled') a.worker.postMessage({ type: 'abort' } satisfies ToWorker);
-    // the worker gets a moment to stop its kernel threads itself, then it is ended
-    setTimeout(() => void a.worker.terminate(), status === 'cancelled' ? 500 : 0).unref();
-    writeRun(a, async () => {
-      if (mark) {
-        await this.db.query(`update runs set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1 and owner = $4 and status = 'running'`,
-          [a.id, status, error, this.owner]);
-      }
-      if (status === 'cancelled') await dropRunData(this.db, a.id);
-    });
-    if (error) log.warn({ run: a.id, error }, 'run failed');
+    stopRun(this.sink, a, status, error, mark);
     this.end(a, status);
   }
 
   private abandon(a: Active, why: string) {
     if (a.ended) return;
-    a.ended = true;
-    a.worker.postMessage({ type: 'abort' } satisfies ToWorker);
-    setTimeout(() => void a.worker.terminate(), 500).unref();
-    log.info({ run: a.id, why }, 'run stopped');
+    abandonRun(a, why);
     this.end(a, 'cancelled');
   }
 
@@ -405,25 +332,12 @@ export class RunManager {
     });
   }
 
-  /** Viewers of run:<id> in any process (fetchSockets asks the other nodes through the adapter). */
-  private async hasViewers(id: string): Promise<boolean> {
-    if (!this.io) return false;
-    return (await this.io.in(`run:${id}`).fetchSockets().catch(() => [1])).length > 0;
-  }
-
   private checking = false;
-  /** Tells each running run's worker when its first viewer comes or its last one goes. */
   private async checkWatched() {
     if (this.checking) return;
     this.checking = true;
     try {
-      for (const a of this.active.values()) {
-        const on = await this.hasViewers(a.id);
-        if (on !== a.watched && !a.ended) {
-          a.watched = on;
-          a.worker.postMessage({ type: 'watched', on } satisfies ToWorker);
-        }
-      }
+      await tellWatched(this.io, this.active.values());
     } finally {
       this.checking = false;
     }

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPostgres } from '../db/testPostgres';
+import { startTestPostgresWithCity } from '../db/testPostgres';
 import { openDb, type Db } from '../db';
-import { generateCity } from '../city/generate';
-import { saveCity } from '../city/store';
 import { Twin } from '../twin';
 import { impactSchema, scenarioTemplate, type RunRecord, type RunStatus } from '../../models/runs';
 import { RunManager } from './manager';
@@ -11,7 +9,7 @@ import { ScenarioLibrary } from './library';
 // Two server processes on one PostgreSQL (here: two run managers, each with its own pool of
 // connections and owner id) share the queue: each run is taken by exactly one, and a cancel
 // sent to one stops the run the other is running.
-let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+let pg: Awaited<ReturnType<typeof startTestPostgresWithCity>>;
 const dbs: Db[] = [];
 let a: RunManager, b: RunManager, library: ScenarioLibrary, slug: string;
 
@@ -38,12 +36,8 @@ async function pollStatus(m: RunManager, id: string, want: RunStatus[], ms = 60_
 const quick = (over: Record<string, unknown> = {}) => ({ ...scenarioTemplate('pg'), cellSize: 25, duration: 1200, outputInterval: 300, ...over });
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  const setup = await openDb({ url: pg.url });
-  const city = generateCity({ preset: 'default' });
-  await saveCity(setup, city);
-  await setup.close();
-  slug = city.meta.slug;
+  pg = await startTestPostgresWithCity();
+  slug = pg.slug;
   const na = await node();
   const nb = await node();
   a = na.runs;

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestPostgres } from '../db/testPostgres';
+import { startTestPostgresWithCity } from '../db/testPostgres';
 import { openDb, type Db } from '../db';
-import { generateCity } from '../city/generate';
-import { saveCity } from '../city/store';
 import { Twin } from '../twin';
 import type { RunManager } from '../runs/manager';
 import { distanceToRing, GAUGE_ON_BODY_M, pointInRing } from '../../models/forecast';
@@ -14,7 +12,7 @@ import { Warnings } from './warnings';
 // The warnings' SQL on PostgreSQL, with two server processes (here: two Warnings, each with its
 // own connections) sharing one delivery queue: a gauge over 27 cm warns the grid's subscriber
 // exactly once, whichever process claims the row; the all-clear follows.
-let pg: Awaited<ReturnType<typeof startTestPostgres>>;
+let pg: Awaited<ReturnType<typeof startTestPostgresWithCity>>;
 const dbs: Db[] = [];
 const nodes: { twin: Twin; warnings: Warnings }[] = [];
 let sink: Server;
@@ -23,12 +21,8 @@ const got: WarningPayload[] = [];
 let slug: string;
 
 beforeAll(async () => {
-  pg = await startTestPostgres();
-  const setup = await openDb({ url: pg.url });
-  const city = generateCity({ preset: 'default' });
-  await saveCity(setup, city);
-  await setup.close();
-  slug = city.meta.slug;
+  pg = await startTestPostgresWithCity();
+  slug = pg.slug;
   sink = createServer((req, res) => { let s = ''; req.on('data', (c) => (s += c)); req.on('end', () => { got.push(JSON.parse(s) as WarningPayload); res.writeHead(200).end(); }); });
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   sinkBase = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
