@@ -53,6 +53,8 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       TWIN_BOOTSTRAP_ADMIN: E2E_ADMIN.name,
       TWIN_BOOTSTRAP_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
+      // the warnings spec's webhook sink listens on loopback, which webhooks may not call otherwise
+      WARNING_WEBHOOK_ALLOW: '127.0.0.1',
     },
   },
 });

@@ -50,7 +50,7 @@ export interface TwinServer {
 export interface StartOptions {
   env: Pick<Env, 'DATABASE_URL' | 'DATA_DIR' | 'SIMULATOR' | 'DEFAULT_CITY_PRESET'> & { INGEST_TOKEN: string }
     & Partial<Pick<Env, 'REDIS_URL' | 'SIMULATOR_RATE' | 'HISTORY_BUCKET_S' | 'MQTT' | 'MQTT_URL' | 'MQTT_PORT' | 'HOST' | 'SIM_CONCURRENCY' | 'RUN_RETENTION_DAYS'
-      | 'REPORT_MAX_SKEW_S' | 'STATE_CHANGES_RETENTION_DAYS' | 'HISTORY_DOWNSAMPLE_AFTER_DAYS' | 'HISTORY_COARSE_BUCKET_S' | 'HISTORY_RETENTION_DAYS' | 'RETENTION_EVERY_S'
+      | 'REPORT_MAX_SKEW_S' | 'STATE_CHANGES_RETENTION_DAYS' | 'HISTORY_DOWNSAMPLE_AFTER_DAYS' | 'HISTORY_COARSE_BUCKET_S' | 'HISTORY_RETENTION_DAYS' | 'RETENTION_EVERY_S' | 'WARNING_WEBHOOK_ALLOW'
       | 'TWIN_BOOTSTRAP_ADMIN' | 'TWIN_BOOTSTRAP_PASSWORD' | 'S3_BUCKET' | 'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_PREFIX'>>;
   /** an already open database (tests); otherwise opened from env */
   db?: Db;
@@ -101,7 +101,7 @@ export async function createTwinServer(opts: StartOptions): Promise<TwinServer> 
   // a succeeded run may open flood warning cases (a setting per scenario)
   cases.floodWarnings = new FloodWarnings(db, twin, cases, runs);
   // and a forecast (or a run of a scenario with warnings on) warns the subscribers of its red grids
-  const warnings = new Warnings(db, twin, runs, opts.warnings);
+  const warnings = new Warnings(db, twin, runs, { webhookAllow: (env.WARNING_WEBHOOK_ALLOW ?? '').split(','), ...opts.warnings });
   runs.onSucceeded = (id, sc) => {
     void cases.floodWarnings!.fromRun(id, sc).catch((err) => log.error({ err, run: id }, 'flood warning cases failed'));
     void warnings.fromRun(id, sc).catch((err) => log.error({ err, run: id }, 'flood warnings to subscribers failed'));

@@ -49,6 +49,11 @@ const envSchema = z.object({
   HISTORY_COARSE_BUCKET_S: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** component history is kept this many days (a year and a month: the same month last year) */
   HISTORY_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(400),
+  /**
+   * Flood warnings' webhooks are POSTed only to public addresses; these hosts, addresses or ranges
+   * (comma-separated: hooks.duty.local,10.20.0.0/16) may be called although they are not.
+   */
+  WARNING_WEBHOOK_ALLOW: z.string().max(4000).default(''),
   /** how often retention and down-sampling run (in small batches beside ingest) */
   RETENTION_EVERY_S: z.coerce.number().int().min(10).max(86_400).default(600),
   /**

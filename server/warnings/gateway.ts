@@ -4,6 +4,7 @@
 // retries). Webhooks are real; SMS is log-only until a provider is contracted.
 import type { WarningPayload } from '../../models/warnings';
 import { log } from '../log';
+import type { WebhookGuard } from './webhookGuard';
 
 export interface OutgoingMessage {
   deliveryId: string;
@@ -27,9 +28,10 @@ export class GatewayError extends Error {}
  */
 export class WebhookGateway implements WarningGateway {
   readonly channel = 'webhook' as const;
-  constructor(private readonly timeoutMs = 5000) {}
+  constructor(private readonly timeoutMs = 5000, private readonly guard?: WebhookGuard) {}
 
   async send(m: OutgoingMessage): Promise<void> {
+    try { await this.guard?.check(m.address); } catch (err) { throw new GatewayError((err as Error).message); }
     let res: Response;
     try {
       res = await fetch(m.address, {

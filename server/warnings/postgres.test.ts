@@ -32,7 +32,7 @@ beforeAll(async () => {
     const twin = new Twin(db);
     await twin.city(slug);
     // no runs here: the gauges are the source
-    const warnings = new Warnings(db, twin, null as unknown as RunManager, { outbox: { pollMs: 20, baseDelayMs: 100 }, gaugeEveryMs: 0 });
+    const warnings = new Warnings(db, twin, null as unknown as RunManager, { outbox: { pollMs: 20, baseDelayMs: 100 }, gaugeEveryMs: 0, webhookAllow: ['127.0.0.1'] });
     warnings.start();
     nodes.push({ twin, warnings });
   }

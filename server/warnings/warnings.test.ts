@@ -55,7 +55,7 @@ beforeAll(async () => {
   sinkBase = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
   db = await openDb({});
   app = await createTwinServer({
-    env: { DATA_DIR, INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false,
+    env: { DATA_DIR, INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', WARNING_WEBHOOK_ALLOW: '127.0.0.1', ...TEST_ADMIN }, db, mqtt: false,
     warnings: { outbox: { pollMs: 50, baseDelayMs: 100, maxAttempts: 6 }, gaugeEveryMs: 0, perClient: { max: 1000, windowMs: 60_000 } },
   });
   await new Promise<void>((r) => app.server.listen(0, '127.0.0.1', r));
@@ -85,6 +85,13 @@ describe('flood warnings to subscribers', () => {
     expect(badUrl.issues).toEqual([expect.objectContaining({ path: 'channel.url', message: 'only http and https URLs (not ftp:)' })]);
     const creds = await call('warnings.subscribe', { city: slug, target: { kind: 'grid', code: grid }, channel: { kind: 'webhook', url: 'https://a:b@example.org/' } });
     expect(creds.issues?.[0]?.message).toMatch(/no user name or password/);
+    // anyone may subscribe, so the server calls public addresses only (WARNING_WEBHOOK_ALLOW names
+    // the exceptions, here the test's sink on 127.0.0.1): not the rest of loopback, a LAN, a cloud's metadata
+    for (const url of ['http://127.0.0.53:9/x', 'http://10.1.2.3/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::ffff:192.168.1.1]/']) {
+      const r = await call('warnings.subscribe', { city: slug, target: { kind: 'grid', code: grid }, channel: { kind: 'webhook', url } });
+      expect(r.status, url).toBe(400);
+      expect(r.issues, url).toEqual([expect.objectContaining({ path: 'channel.url', message: expect.stringMatching(/is not a public address; an administrator can allow it with WARNING_WEBHOOK_ALLOW/) })]);
+    }
     const unknown = await call('warnings.subscribe', { city: slug, target: { kind: 'grid', code: '320582110152999' }, channel: { kind: 'sms', phone: '13812345678' } });
     expect(unknown.status).toBe(400);
     expect(unknown.issues).toEqual([{ path: 'target.code', message: 'no unit grid 320582110152999 in this city' }]);
@@ -244,7 +251,7 @@ describe('flood warnings to subscribers', () => {
     expect(got.filter((g) => g.path === '/restart')).toEqual([]);
     await app.close();
     app = await createTwinServer({
-      env: { DATA_DIR, INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', ...TEST_ADMIN }, db, mqtt: false,
+      env: { DATA_DIR, INGEST_TOKEN: 'test-token-123456', SIMULATOR: 'off', DEFAULT_CITY_PRESET: 'default', WARNING_WEBHOOK_ALLOW: '127.0.0.1', ...TEST_ADMIN }, db, mqtt: false,
       warnings: { outbox: { pollMs: 50, baseDelayMs: 100 }, gaugeEveryMs: 0 },
     });
     await until('the code after the restart', () => got.some((g) => g.path === '/restart' && g.body.subscriptionId === s.data.id));

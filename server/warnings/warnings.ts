@@ -15,6 +15,7 @@ import {
 import type { z } from 'zod';
 import { log } from '../log';
 import { LogSmsGateway, WebhookGateway, type WarningGateway } from './gateway';
+import { WebhookGuard } from './webhookGuard';
 import { WarningOutbox, type OutboxOptions } from './outbox';
 import { resolveTarget } from './resolve';
 import { applyLevels, warnNewSubscriber } from './events';
@@ -27,6 +28,8 @@ export interface WarningsOptions {
   gaugeEveryMs?: number;
   /** subscriptions one client address may start per window (the public form is the way in) */
   perClient?: { max: number; windowMs: number };
+  /** hosts, addresses or ranges webhooks may call although not public (WARNING_WEBHOOK_ALLOW) */
+  webhookAllow?: readonly string[];
 }
 
 /** wrong codes before a subscription is void (a 6-digit code is then guessed with odds of 5 in a million) */
@@ -45,10 +48,12 @@ export class Warnings {
   private readonly clients = new Map<string, number[]>();
   private gaugeTimer: NodeJS.Timeout | null = null;
   private gaugeChain: Promise<unknown> = Promise.resolve();
+  private readonly guard: WebhookGuard;
 
   constructor(private readonly db: Db, private readonly twin: Twin, private readonly runs: RunManager, private readonly opts: WarningsOptions = {}) {
     this.sms = new LogSmsGateway();
-    this.outbox = new WarningOutbox(db, { webhook: new WebhookGateway(), sms: this.sms, ...opts.gateways }, opts.outbox);
+    this.guard = new WebhookGuard(opts.webhookAllow);
+    this.outbox = new WarningOutbox(db, { webhook: new WebhookGateway(5000, this.guard), sms: this.sms, ...opts.gateways }, opts.outbox);
     this.perClient = opts.perClient ?? { max: 10, windowMs: 600_000 };
   }
 
@@ -87,6 +92,9 @@ export class Warnings {
     const grid = resolveTarget(city, input.target);
     const address = input.channel.kind === 'sms' ? input.channel.phone : input.channel.url;
     this.limit(client);
+    if (input.channel.kind === 'webhook') {
+      try { await this.guard.check(address); } catch (err) { throw new InputError((err as Error).message, ['channel', 'url']); }
+    }
     const pending = await this.db.query<{ n: number }>(`select count(*)::int as n from warning_subscriptions where address = $1 and confirmed_at is null
       and cancelled_at is null and created_at > now() - interval '1 hour'`, [address]);
     if (pending.rows[0]!.n >= MAX_PENDING_PER_ADDRESS) throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: `${MAX_PENDING_PER_ADDRESS} subscriptions to this ${input.channel.kind === 'sms' ? 'number' : 'URL'} wait for their code already: confirm one, or try again in an hour` });
