@@ -1,6 +1,7 @@
 // Warnings as events: a grid a run or the gauges put over a threshold has one active event per
-// source; red events queue one warning per confirmed subscriber, and an event that ends (a later
-// reading no longer puts the grid there) queues the all-clear for each subscriber it warned.
+// source. What a subscriber hears is per grid, whatever the sources: one warning when the grid
+// turns red (a second source saying red too sends nothing more), and the all-clear only when no
+// source keeps it red (a gauge falling back must not clear a grid a forecast still floods).
 // The unique keys (warning_events_active, warning_deliveries_once) make a repeat a no-op.
 import { randomUUID } from 'node:crypto';
 import type { Db, DbTx } from '../db';
@@ -26,6 +27,22 @@ async function enqueue(tx: DbTx, city: string, ev: { id: string; gridIndex: numb
   }
 }
 
+/**
+ * Subscribers of a grid warned red and not given the all-clear since, over every source's events
+ * (a delivery row counts once queued: the outbox delivers it however long that takes).
+ */
+const stillWarned = (tx: DbTx, city: string, grid: string) => tx.query<SubRow>(`select distinct s.id, s.place_zh, s.place_en
+  from warning_deliveries d join warning_events e on e.id = d.event_id join warning_subscriptions s on s.id = d.subscription_id
+  where e.city = $1 and e.unit_grid_code = $2 and d.kind = 'warning' and s.cancelled_at is null
+    and not exists (select 1 from warning_deliveries c join warning_events ce on ce.id = c.event_id
+      where c.subscription_id = d.subscription_id and c.kind = 'allclear' and ce.city = $1 and ce.unit_grid_code = $2 and c.created_at >= d.created_at)`,
+[city, grid]).then((r) => r.rows);
+
+/** Whether another source keeps the grid red. */
+const redFromOther = (tx: DbTx, city: string, grid: string, source: 'run' | 'gauge') => tx.query(
+  `select 1 from warning_events where city = $1 and unit_grid_code = $2 and source <> $3 and colour = 'red' and cancelled_at is null limit 1`,
+  [city, grid, source]).then((r) => r.rows.length > 0);
+
 /** Confirmed, live subscriptions of a grid. */
 export const subscribersOf = (tx: DbTx, city: string, grid: string) => tx.query<SubRow>(
   'select id, place_zh, place_en from warning_subscriptions where city = $1 and unit_grid_code = $2 and confirmed_at is not null and cancelled_at is null', [city, grid]).then((r) => r.rows);
@@ -49,10 +66,9 @@ export async function applyLevels(db: Db, city: string, gridCodes: readonly stri
       }
       changed = true;
       await tx.query('update warning_events set cancelled_at = now() where id = $1', [a.id]);
-      if (a.colour === 'red' && n?.colour !== 'red') {
-        // the all-clear to each subscriber this event warned (whether or not the warning got through yet)
-        const warned = (await tx.query<SubRow>(`select s.id, s.place_zh, s.place_en from warning_deliveries d join warning_subscriptions s on s.id = d.subscription_id
-          where d.event_id = $1 and d.kind = 'warning' and s.cancelled_at is null`, [a.id])).rows;
+      if (a.colour === 'red' && n?.colour !== 'red' && !(await redFromOther(tx, city, a.unit_grid_code, source))) {
+        // the all-clear to each subscriber warned for this grid, by whichever source (whether or not the warning got through yet)
+        const warned = await stillWarned(tx, city, a.unit_grid_code);
         await enqueue(tx, city, { id: a.id, gridIndex: a.grid_index, gridCode: a.unit_grid_code, colour: a.colour, depthCm: a.depth_cm, fromAt: iso(a.from_at) }, 'allclear', warned);
       }
     }
@@ -64,7 +80,12 @@ export async function applyLevels(db: Db, city: string, gridCodes: readonly stri
       const ins = await tx.query(`insert into warning_events (id, city, unit_grid_code, grid_index, source, run_id, colour, depth_cm, from_at, why_zh, why_en)
         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (city, unit_grid_code, source) where cancelled_at is null do nothing returning id`,
       [id, city, code, g, source, runId, n.colour, n.depthCm, n.fromAt, n.why.zh, n.why.en]);
-      if (ins.rows.length && n.colour === 'red') await enqueue(tx, city, { id, gridIndex: g, gridCode: code, colour: n.colour, depthCm: n.depthCm, fromAt: n.fromAt }, 'warning', await subscribersOf(tx, city, code));
+      if (ins.rows.length && n.colour === 'red') {
+        // subscribers another source warned already hear nothing new
+        const warned = new Set((await stillWarned(tx, city, code)).map((w) => w.id));
+        const subs = (await subscribersOf(tx, city, code)).filter((x) => !warned.has(x.id));
+        await enqueue(tx, city, { id, gridIndex: g, gridCode: code, colour: n.colour, depthCm: n.depthCm, fromAt: n.fromAt }, 'warning', subs);
+      }
     }
     return changed;
   });
@@ -73,7 +94,7 @@ export async function applyLevels(db: Db, city: string, gridCodes: readonly stri
 /** A newly confirmed subscriber of a grid under an active red warning gets it at once. */
 export async function warnNewSubscriber(tx: DbTx, city: string, sub: SubRow & { unit_grid_code: string }) {
   const { rows } = await tx.query<ActiveRow>(`select id, unit_grid_code, grid_index, colour, depth_cm, from_at from warning_events
-    where city = $1 and unit_grid_code = $2 and colour = 'red' and cancelled_at is null`, [city, sub.unit_grid_code]);
+    where city = $1 and unit_grid_code = $2 and colour = 'red' and cancelled_at is null order by depth_cm desc limit 1`, [city, sub.unit_grid_code]);
   for (const a of rows) await enqueue(tx, city, { id: a.id, gridIndex: a.grid_index, gridCode: a.unit_grid_code, colour: a.colour, depthCm: a.depth_cm, fromAt: iso(a.from_at) }, 'warning', [sub]);
   return rows.length;
 }
