@@ -99,13 +99,14 @@ export class CaseStore {
     return openSensorCases(this.db, this.twin, city, indices, this.now());
   }
 
-  async list(city: string, states: CaseState[] | undefined, viewer: SessionUser): Promise<CaseRecord[]> {
+  /** Newest first; `max` null: all of them (the cockpit's counts), else the newest `max` (the desk's list). */
+  async list(city: string, states: CaseState[] | undefined, viewer: SessionUser, max: number | null = 500): Promise<CaseRecord[]> {
     const params: unknown[] = [city];
     let where = 'city = $1';
     if (states?.length) { params.push(states); where += ` and state = any($${params.length})`; }
     // a department handler sees its own department's cases only
     if (viewer.role === 'department') { params.push(viewer.department); where += ` and department = $${params.length}`; }
-    const { rows } = await this.db.query<CaseRow>(`select * from cases where ${where} order by reported_at desc limit 500`, params);
+    const { rows } = await this.db.query<CaseRow>(`select * from cases where ${where} order by reported_at desc${max === null ? '' : ` limit ${Math.max(0, Math.floor(max))}`}`, params);
     const cal = await this.calendar();
     return rows.map((r) => this.record(r, viewer, cal));
   }

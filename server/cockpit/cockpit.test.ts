@@ -6,6 +6,7 @@ import { io as ioClient, type Socket } from 'socket.io-client';
 import type { Db } from '../db';
 import type { TwinServer } from '../app';
 import { sessionCookieFor, TEST_ADMIN } from '../accounts/testSession';
+import { OPEN_STATES } from '../../models/cases';
 import { cockpitSummarySchema, flyTo, EMPTY_ROOM_VIEW, type PresentAck, type RoomState } from '../../models/cockpit';
 
 let db: Db;
@@ -103,6 +104,21 @@ describe('cockpit.summary', () => {
     const pres = await summary(cookies.pres1);
     expect(pres.cases).toMatchObject({ open: expect.any(Number), overdue: expect.any(Number) });
     expect((await summary(cookies.view1)).cases).toBeNull();
+  });
+  it('counts every open case, past the 500 that the desk lists', async () => {
+    const city = await app.twin.city(slug);
+    // an alarm storm: 600 components in alarm open 600 sensor cases
+    const indices = Array.from({ length: 600 }, (_, k) => 100 + k);
+    await app.twin.ingest({ city: slug, changes: indices.map((i) => ({ componentCode: city.data.components.codes[i]!, state: 'alarm' as const })) }, 'api');
+    await app.cases.openSensorCases(slug, indices);
+    const openNow = async () => (await app.db.query<{ n: number }>(`select count(*)::int as n from cases where city = $1 and state = any($2)`, [slug, [...OPEN_STATES]])).rows[0]!.n;
+    expect(await openNow()).toBeGreaterThanOrEqual(600);
+    // screens share one answer for up to 2 s (SHARE_MS)
+    let s = await summary(cookies.pres1);
+    for (const t0 = Date.now(); s.cases!.open !== await openNow() && Date.now() - t0 < 8000; s = await summary(cookies.pres1)) await new Promise((r) => setTimeout(r, 250));
+    expect(s.cases!.open).toBe(await openNow());
+    // the storm passes (the cases stay open for the desk)
+    await app.twin.ingest({ city: slug, changes: indices.map((i) => ({ componentCode: city.data.components.codes[i]!, state: 'intact' as const })) }, 'api');
   });
   it('lists components in alarm, the latest report first, and gauges against their warning level', async () => {
     const city = await app.twin.city(slug);

@@ -122,8 +122,8 @@ const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[
 
 async function casesPart(cases: CaseStore, runtime: CityRuntime, user: SessionUser, now: number): Promise<NonNullable<CockpitSummary['cases']>> {
   const city = runtime.slug;
-  // newest first, at most 500 (CaseStore.list): a centre with more open cases sees the newest 500 counted
-  const open = await cases.list(city, [...OPEN_STATES], user);
+  // every open case, newest first (an alarm storm opens thousands of sensor cases: all are counted)
+  const open = await cases.list(city, [...OPEN_STATES], user, null);
   const m = runtime.data.meta;
   const origin = { lonDeg: m.originLonDeg, latDeg: m.originLatDeg, heightM: m.originHeightM };
   const recent = open.filter((r) => r.lonDeg !== null && r.latDeg !== null).slice(0, 12).map((r) => {
