@@ -1,6 +1,5 @@
-import type { Socket } from 'socket.io-client';
 import { decodeDepthFrame, decodeDepthFrames, type DepthFrame } from '../../models/depthFrames';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../models/live';
+import { acquirePageSocket as acquire, releasePageSocket as release } from '../core/pageSocket';
 
 /** Where a run's frames come from: the stored file (finished runs) or the run's socket.io room. */
 export interface FrameSink {
@@ -39,35 +38,6 @@ export async function fetchFrames(runId: string, sink: FrameSink, signal: AbortS
   } catch (e) {
     if (!signal.aborted) sink.error(e instanceof Error ? e.message : String(e));
   }
-}
-
-type RunSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-/**
- * One socket.io connection for watching runs, shared by every watch in the page and kept open
- * while one is watched or the page expects one (`preconnectRunSocket`): a planner pressing Run
- * then waits for no connection. socket.io-client is loaded on first use only.
- */
-let shared: Promise<RunSocket> | null = null;
-let users = 0;
-let closeTimer: ReturnType<typeof setTimeout> | undefined;
-
-function acquire(): Promise<RunSocket> {
-  users++;
-  clearTimeout(closeTimer);
-  shared ??= import('socket.io-client').then(({ io }) => io(location.origin, { transports: ['websocket'] }) as RunSocket);
-  return shared;
-}
-
-function release(lingerMs: number) {
-  if (--users > 0) return;
-  clearTimeout(closeTimer);
-  closeTimer = setTimeout(() => {
-    if (users > 0 || !shared) return;
-    const s = shared;
-    shared = null;
-    void s.then((sock) => sock.disconnect(), () => {});
-  }, lingerMs);
 }
 
 /** Opens the run connection ahead of a Run press (e.g. while a scenario panel is open); the returned

@@ -1,10 +1,9 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../../models/live';
 import type { EvacuationState } from '../../../models/warnings';
 import type { TwinEngine } from '../../../scene/TwinEngine';
+import { acquirePageSocket, releasePageSocket } from '../../../scene/core/pageSocket';
 import type { EvacuationLayer } from '../../../scene/evacuation/evacuationLayer';
 import { useI18n } from '../../i18n';
 import { useTRPC } from '../../trpc';
@@ -12,7 +11,8 @@ import { useEngineSelector } from '../useEngine';
 
 /**
  * The city's evacuation colours in the twin: the current ones from tRPC warnings.evacuation, then
- * each change from the socket.io event (room evacuation:<city>), handed to scene/evacuation. A
+ * each change from the socket.io event (room evacuation:<city>, on the page's shared socket),
+ * handed to scene/evacuation. A
  * legend names the red grids while there are any (legend={false}: the layer only).
  */
 export function EvacuationFeed({ city, engine, legend = true }: { city: string; engine: TwinEngine | null; legend?: boolean }) {
@@ -24,16 +24,19 @@ export function EvacuationFeed({ city, engine, legend = true }: { city: string; 
   const ready = useEngineSelector(engine, (e) => e.status.phase === 'ready') ?? false;
 
   useEffect(() => {
-    let sock: Socket<ServerToClientEvents, ClientToServerEvents> | null = null, gone = false;
-    void import('socket.io-client').then(({ io }) => {
+    // the page's shared socket (run frames use it too); the room is per connection: joined again after a reconnect
+    let gone = false, off = () => {};
+    void acquirePageSocket().then((sock) => {
       if (gone) return;
-      sock = io(location.origin, { transports: ['websocket'] });
-      // (again after a reconnect: the room is per connection)
-      sock.on('connect', () => { sock!.emit('evacuationWatch', { city }); void first.refetch(); });
-      sock.on('evacuation', (s) => { if (s.city === city) setPushed(s); });
+      const join = () => { sock.emit('evacuationWatch', { city }); void first.refetch(); };
+      const onState = (s: EvacuationState) => { if (s.city === city) setPushed(s); };
+      sock.on('connect', join);
+      sock.on('evacuation', onState);
+      if (sock.connected) join();
+      off = () => { sock.off('connect', join); sock.off('evacuation', onState); };
     });
-    return () => { gone = true; sock?.disconnect(); };
-    // first.refetch is stable enough; only the city reconnects
+    return () => { gone = true; off(); releasePageSocket(0); };
+    // first.refetch is stable enough; only the city joins again
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [city]);
 
