@@ -114,7 +114,10 @@ function Controls({ city, room }: { city: string; room: string }) {
         <section>
           <h2>{t('present.places')}</h2>
           <div className="chips">
-            {(s?.places ?? []).slice(0, 16).map((p, i) => <button type="button" key={i} onClick={() => fly({ kind: 'point', x: p.x, y: p.y })} data-testid="fly-place">{pick(p.name)}</button>)}
+            {numbered((s?.places ?? []).slice(0, 16).map((p) => pick(p.name))).map((label, i) => {
+              const p = s!.places[i]!;
+              return <button type="button" key={i} onClick={() => fly({ kind: 'point', x: p.x, y: p.y })} data-testid="fly-place">{label}</button>;
+            })}
           </div>
         </section>
         <section>
@@ -157,4 +160,16 @@ function Controls({ city, room }: { city: string; room: string }) {
       </div>
     </>
   );
+}
+
+/** Places that share a name (several low sections of one road) get 1, 2, 3... so the presenter can tell them apart. */
+function numbered(names: string[]): string[] {
+  const total = new Map<string, number>(), seen = new Map<string, number>();
+  for (const n of names) total.set(n, (total.get(n) ?? 0) + 1);
+  return names.map((n) => {
+    if (total.get(n)! < 2) return n;
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return `${n} ${k}`;
+  });
 }
