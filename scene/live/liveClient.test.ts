@@ -15,6 +15,15 @@ class FakeWorker {
   }
 }
 
+/** A connected client on fake timers; `rendering`: what the page answers to each pull's changes. */
+function started(rendering: boolean) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  vi.stubGlobal('Worker', FakeWorker);
+  const client = new LiveClient('c', { total: 10, gridCount: 1 }, { onChanges: () => rendering, onConnection: () => {} });
+  client.connect();
+  return { client, w: FakeWorker.last! };
+}
+
 describe('LiveClient pulls', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -22,11 +31,7 @@ describe('LiveClient pulls', () => {
   });
 
   it('hands live changes to the page at most every LIVE_FRAME_MS, however often frames ask', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    vi.stubGlobal('Worker', FakeWorker);
-    const client = new LiveClient('c', { total: 10, gridCount: 1 }, { onChanges: () => true, onConnection: () => {} });
-    client.connect();
-    const w = FakeWorker.last!;
+    const { client, w } = started(true);
     const pulls = () => w.sent.filter((m) => m.type === 'pull');
     expect(pulls()).toHaveLength(1);
     // a fast GPU: a frame every 16 ms, each asking for the next pull as soon as it is drawn
@@ -44,11 +49,7 @@ describe('LiveClient pulls', () => {
   });
 
   it('a pull asked for sooner than LIVE_FRAME_MS after the last waits for the rest of it', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    vi.stubGlobal('Worker', FakeWorker);
-    const client = new LiveClient('c', { total: 10, gridCount: 1 }, { onChanges: () => false, onConnection: () => {} });
-    client.connect();
-    const w = FakeWorker.last!;
+    const { client, w } = started(false);
     w.reply();
     vi.advanceTimersByTime(LIVE_FRAME_MS + 1);
     const n = w.sent.filter((m) => m.type === 'pull').length;

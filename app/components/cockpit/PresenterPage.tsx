@@ -1,7 +1,7 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { CASE_CLASSES } from '../../../models/cases';
 import { CLASS_BY_CODE } from '../../../models/components';
 import { EMPTY_ROOM_VIEW, flyTo, roomCodeSchema, type RoomFly, type RoomView } from '../../../models/cockpit';
@@ -100,48 +100,33 @@ function Controls({ city, room }: { city: string; room: string }) {
       <div className="present-cols">
         <section><h2>{t('present.staged')}</h2><pre className="state" data-testid="present-staged">{describe(live ? null : staged, t)}</pre></section>
         <section><h2>{t('present.onScreens')}</h2><pre className="state" data-testid="present-screens">{describe(r.state, t)}</pre></section>
-        <section>
-          <h2>{t('present.alerts')}</h2>
-          <div className="chips">
-            <button type="button" onClick={() => fly({ kind: 'home' })} data-testid="fly-home">{t('present.home')}</button>
-            {(s?.alerts ?? []).slice(0, 12).map((a) => (
-              <button type="button" key={a.index} onClick={() => fly({ kind: 'component', index: a.index })} data-testid="fly-alert" data-index={a.index}>
-                {CLASS_BY_CODE.get(a.classCode)?.[lang] ?? a.classCode} {a.code.slice(-6)}
-              </button>
-            ))}
-          </div>
-        </section>
-        <section>
-          <h2>{t('present.places')}</h2>
-          <div className="chips">
-            {numbered((s?.places ?? []).slice(0, 16).map((p) => pick(p.name))).map((label, i) => {
-              const p = s!.places[i]!;
-              return <button type="button" key={i} onClick={() => fly({ kind: 'point', x: p.x, y: p.y })} data-testid="fly-place">{label}</button>;
-            })}
-          </div>
-        </section>
-        <section>
-          <h2>{t('present.grids')}</h2>
-          <div className="chips">
-            {gridsWithAlarms.map((g) => <button type="button" key={g} onClick={() => fly({ kind: 'grid', index: g })} data-testid="fly-grid">{t('present.fly.grid', { i: g })}</button>)}
-          </div>
-        </section>
-        <section>
-          <h2>{t('present.cases')}</h2>
-          <div className="chips">
-            {(s?.cases?.recent ?? []).map((c) => (
-              <button type="button" key={c.number} onClick={() => fly({ kind: 'point', x: c.x, y: c.y })} data-testid="fly-case">
-                {CASE_CLASSES.find((k) => k.code === c.classCode)?.[lang] ?? c.classCode} {c.number.slice(-4)}
-              </button>
-            ))}
-          </div>
-        </section>
-        <section>
-          <h2>{t('present.layers')}</h2>
-          <div className="chips">
-            {LAYER_KEYS.map((k) => <button type="button" key={k} className={off.has(k) ? '' : 'on'} onClick={() => toggleLayer(k)} data-testid={`present-layer-${k}`}>{t(`layers.${k}`)}</button>)}
-          </div>
-        </section>
+        <Chips title={t('present.alerts')}>
+          <button type="button" onClick={() => fly({ kind: 'home' })} data-testid="fly-home">{t('present.home')}</button>
+          {(s?.alerts ?? []).slice(0, 12).map((a) => (
+            <button type="button" key={a.index} onClick={() => fly({ kind: 'component', index: a.index })} data-testid="fly-alert" data-index={a.index}>
+              {CLASS_BY_CODE.get(a.classCode)?.[lang] ?? a.classCode} {a.code.slice(-6)}
+            </button>
+          ))}
+        </Chips>
+        <Chips title={t('present.places')}>
+          {numbered((s?.places ?? []).slice(0, 16).map((p) => pick(p.name))).map((label, i) => {
+            const p = s!.places[i]!;
+            return <button type="button" key={i} onClick={() => fly({ kind: 'point', x: p.x, y: p.y })} data-testid="fly-place">{label}</button>;
+          })}
+        </Chips>
+        <Chips title={t('present.grids')}>
+          {gridsWithAlarms.map((g) => <button type="button" key={g} onClick={() => fly({ kind: 'grid', index: g })} data-testid="fly-grid">{t('present.fly.grid', { i: g })}</button>)}
+        </Chips>
+        <Chips title={t('present.cases')}>
+          {(s?.cases?.recent ?? []).map((c) => (
+            <button type="button" key={c.number} onClick={() => fly({ kind: 'point', x: c.x, y: c.y })} data-testid="fly-case">
+              {CASE_CLASSES.find((k) => k.code === c.classCode)?.[lang] ?? c.classCode} {c.number.slice(-4)}
+            </button>
+          ))}
+        </Chips>
+        <Chips title={t('present.layers')}>
+          {LAYER_KEYS.map((k) => <button type="button" key={k} className={off.has(k) ? '' : 'on'} onClick={() => toggleLayer(k)} data-testid={`present-layer-${k}`}>{t(`layers.${k}`)}</button>)}
+        </Chips>
         <section>
           <h2>{t('present.run')}</h2>
           <div className="chips">
@@ -172,4 +157,9 @@ function numbered(names: string[]): string[] {
     seen.set(n, k);
     return `${n} ${k}`;
   });
+}
+
+/** A titled panel of fly-to buttons. */
+function Chips({ title, children }: { title: string; children: ReactNode }) {
+  return <section><h2>{title}</h2><div className="chips">{children}</div></section>;
 }
